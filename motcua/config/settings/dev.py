@@ -1,0 +1,13 @@
+"""Local development and `make demo`: SQLite under var/, console e-mail, demo data."""
+
+from motcua.config.env import env_bool, env_str
+from motcua.config.settings.base import *  # noqa: F403
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+MOTCUA_DEMO = env_bool("MOTCUA_DEMO", True)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The printed demo logins must work without an authenticator app; production refuses this.
+MOTCUA_STAFF_2FA_REQUIRED = env_bool("MOTCUA_STAFF_2FA_REQUIRED", False)
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

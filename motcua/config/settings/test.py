@@ -1,0 +1,14 @@
+"""Test settings: same database selection as every environment (DATABASE_URL or SQLite),
+fast hashing, in-memory e-mail, plain static storage, tasks run immediately."""
+
+from motcua.config.settings.base import *  # noqa: F403
+
+DEBUG = False
+MOTCUA_DEMO = False
+MOTCUA_STAFF_2FA_REQUIRED = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("motcua.accounts.urls")),
+    path("quan-tri/", include("motcua.backoffice.urls")),
+    path("quan-tri/lich-lam-viec/", include("motcua.workdays.urls")),
+    path("quan-tri/to-chuc/", include("motcua.org.urls")),
+    path("quan-tri/nhat-ky/", include("motcua.core.urls")),
+    path("api/", include("motcua.api.urls")),
+    path("", include("motcua.portal.urls")),
+]

@@ -1,0 +1,83 @@
+"""Base models and the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditChainHead(models.Model):
+    """Single row holding the tip of the audit chain.
+
+    Appending an entry locks this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transactions serialise writers), so the chain stays linear under
+    concurrent writers.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
+
+
+class AuditEntry(models.Model):
+    """One append-only audit record. `entry_hash` = SHA-256 over the canonical JSON of
+    this entry's fields plus `prev_hash`, so editing or deleting any row breaks the
+    chain from that point (see motcua.core.audit.verify_chain)."""
+
+    sequence = models.BigIntegerField(_("số thứ tự"), unique=True)
+    occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_label = models.CharField(_("tên người thực hiện"), max_length=200, blank=True)
+    role = models.CharField(_("vai trò"), max_length=40, blank=True)
+    unit_code = models.CharField(_("mã đơn vị"), max_length=64, blank=True, db_index=True)
+    action = models.CharField(_("hành động"), max_length=100, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=100, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("bản ghi nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Audit entries are append-only")

@@ -1,0 +1,157 @@
+"""Organisation units as an effective-dated tree, succession links, staff assignments
+and delegations (domain.md §10.3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import TimeStampedModel
+from motcua.org.constants import Role, SuccessionKind, UnitKind
+
+
+class OrgUnit(TimeStampedModel):
+    """An agency or administrative unit. The internal id never changes; code and name
+    may change over time (a rename is recorded as a successor link, domain.md §10.3).
+
+    `path` is a materialised path of ancestor ids ("/1/4/27/") so that a subtree is
+    one indexed prefix query; it is maintained by org.services on every move.
+    """
+
+    code = models.CharField(_("mã định danh"), max_length=64, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
+    kind = models.CharField(_("loại đơn vị"), max_length=32, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=512, db_index=True, editable=False, default="/")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    admin_area_code = models.CharField(_("mã đơn vị hành chính"), max_length=16, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    receives_on_saturday = models.BooleanField(_("tiếp nhận sáng thứ Bảy"), default=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="orgunit_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitSuccession(TimeStampedModel):
+    predecessor = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="successions", verbose_name=_("đơn vị cũ")
+    )
+    successor = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+        verbose_name=_("đơn vị mới"),
+    )
+    kind = models.CharField(_("hình thức"), max_length=32, choices=SuccessionKind.choices)
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("quan hệ kế thừa")
+        verbose_name_plural = _("quan hệ kế thừa")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "kind"], name="unique_succession"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
+
+
+class StaffAssignment(TimeStampedModel):
+    """An officer holds a role in a unit for a period. `is_head` marks the head of unit
+    (người đứng đầu), which Directive 04 ranks; "who was head of X on date D" is a query."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("cán bộ"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("đơn vị")
+    )
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    is_head = models.BooleanField(_("người đứng đầu"), default=False)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phân công cán bộ")
+        verbose_name_plural = _("phân công cán bộ")
+        indexes = [models.Index(fields=["unit", "role", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assignment_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class Delegation(TimeStampedModel):
+    """A leader authorises a deputy to act (e.g. sign) in their place for a period."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name=_("người ủy quyền"),
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name=_("người được ủy quyền"),
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, verbose_name=_("đơn vị"))
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"))
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ủy quyền")
+        verbose_name_plural = _("ủy quyền")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="delegation_valid_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegator=models.F("delegate")), name="delegation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate} ({self.valid_from}–{self.valid_to})"
