@@ -7,6 +7,8 @@ urlpatterns = [
     path("quan-tri/lich-lam-viec/", include("motcua.workdays.urls")),
     path("quan-tri/to-chuc/", include("motcua.org.urls")),
     path("quan-tri/nhat-ky/", include("motcua.core.urls")),
+    path("quan-tri/thu-tuc/", include("motcua.catalog.urls")),
+    path("thu-tuc/", include("motcua.catalog.public_urls")),
     path("api/", include("motcua.api.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.accounts",
     "motcua.workdays",
+    "motcua.catalog",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -164,10 +165,24 @@ elif TASKS_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# --- E-mail -----------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# --- E-mail (Django 6.1 MAILERS) ---------------------------------------------
+EMAIL_BACKEND_PATH = env_str("MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": (
+            {
+                "host": env_str("MOTCUA_EMAIL_HOST", "localhost"),
+                "port": env_int("MOTCUA_EMAIL_PORT", 25),
+                "username": env_str("MOTCUA_EMAIL_USER", ""),
+                "password": env_str("MOTCUA_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("MOTCUA_EMAIL_USE_TLS", False),
+            }
+            if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
 
 # --- Security headers (tightened further in production) ----------------------

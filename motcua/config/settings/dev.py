@@ -5,9 +5,14 @@ from motcua.config.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 MOTCUA_DEMO = env_bool("MOTCUA_DEMO", True)
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The printed demo logins must work without an authenticator app; production refuses this.
 MOTCUA_STAFF_2FA_REQUIRED = env_bool("MOTCUA_STAFF_2FA_REQUIRED", False)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
 }

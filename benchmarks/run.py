@@ -1,0 +1,62 @@
+"""Run every benchmarks/bench_*.py module and record its figures.
+
+Each module exposes `run() -> list[dict]` where a dict has `name`, `value`, `unit` (and
+optionally `note`). Results are printed as a table and written to
+benchmarks/results/<YYYY-MM-DD>.json. Usage: `make bench` or
+`python benchmarks/run.py [substring ...]` to run only matching modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def load(path: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str]) -> int:
+    selected = [
+        p for p in sorted(HERE.glob("bench_*.py")) if not argv or any(a in p.stem for a in argv)
+    ]
+    rows: list[dict] = []
+    for path in selected:
+        print(f"--- {path.stem}", flush=True)
+        started = time.perf_counter()
+        results = load(path).run()
+        for result in results:
+            rows.append({"benchmark": path.stem, **result})
+        print(f"    ({time.perf_counter() - started:.1f} s)", flush=True)
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "results": rows,
+    }
+    out = HERE / "results" / f"{dt.date.today().isoformat()}.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    width = max((len(r["name"]) for r in rows), default=10)
+    print()
+    print(f"{'benchmark':<22} {'figure':<{width}} {'value':>14} unit")
+    for r in rows:
+        value = r["value"]
+        shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+        print(f"{r['benchmark']:<22} {r['name']:<{width}} {shown:>14} {r['unit']}")
+    print(f"\nwritten to {out.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
