@@ -9,6 +9,8 @@ urlpatterns = [
     path("quan-tri/nhat-ky/", include("motcua.core.urls")),
     path("quan-tri/thu-tuc/", include("motcua.catalog.urls")),
     path("thu-tuc/", include("motcua.catalog.public_urls")),
+    path("quan-tri/ho-so/", include("motcua.dossiers.urls")),
+    path("ho-so/", include("motcua.dossiers.portal_urls")),
     path("api/", include("motcua.api.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -1,0 +1,21 @@
+"""Periodic jobs, declared in one place: (name, schedule, task path).
+
+`motcua run_scheduler` reads JOBS and enqueues each due slot through django.tasks;
+a worker (`motcua db_worker`) runs it. Schedule syntax: motcua.core.scheduling
+("every N minutes", "daily at HH:MM", "weekly on friday at HH:MM", optional IANA time
+zone at the end; default is settings.TIME_ZONE, Asia/Ho_Chi_Minh). Every task receives
+the slot as an ISO-8601 keyword argument `slot` and must be safe to run late or twice.
+
+The job name is stored with every enqueued slot: renaming a job makes the scheduler
+treat it as new (its latest slot runs once more).
+"""
+
+JOBS: list[tuple[str, str, str]] = [
+    # Nightly integrity check of the hash-chained audit log (docs/audit.md).
+    ("audit-chain-verify", "daily at 02:30", "motcua.core.tasks.audit_chain_verify_nightly"),
+    # Deadline sweep: recompute due/overdue states of dossiers. No-op until the dossier
+    # app hooks in (motcua.core.tasks.DEADLINE_SWEEP_HOOKS).
+    ("deadline-sweep", "every 15 minutes", "motcua.core.tasks.deadline_sweep"),
+    # Weekly report to leaders, Friday afternoon. No-op until reporting hooks in.
+    ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
+]
