@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.org.constants import Role
-from motcua.org.models import OrgUnit, StaffAssignment
+from motcua.org.models import Delegation, OrgUnit, StaffAssignment, UnitSuccession
 
 
 def _today() -> dt.date:
@@ -47,3 +48,157 @@ def units_visible_to(user, at: dt.date | None = None) -> QuerySet[OrgUnit]:  # t
         if assignment.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
             condition |= Q(path__startswith=assignment.unit.path)
     return OrgUnit.objects.filter(condition)
+
+
+# --- effective-dated organisation queries (domain.md §10.3) -----------------------
+
+
+def unit_valid_on(at: dt.date) -> Q:
+    """Units have optional bounds: a missing valid_from means "since always"."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=at)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=at)
+    )
+
+
+def is_unit_valid(unit: OrgUnit, at: dt.date | None = None) -> bool:
+    at = at or _today()
+    return (unit.valid_from is None or unit.valid_from <= at) and (
+        unit.valid_to is None or unit.valid_to >= at
+    )
+
+
+def head_assignment(unit: OrgUnit, at: dt.date | None = None) -> StaffAssignment | None:
+    """The head-of-unit assignment (người đứng đầu) valid on `at`."""
+    at = at or _today()
+    return (
+        StaffAssignment.objects.filter(valid_on(at), unit=unit, is_head=True)
+        .select_related("user")
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def head_of_unit(unit: OrgUnit, at: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """The user who was head of `unit` on date `at` (today by default), or None.
+    Directive 04 ranks unit heads, so this must stay answerable after transfers."""
+    assignment = head_assignment(unit, at)
+    return assignment.user if assignment else None
+
+
+def heads_history(unit: OrgUnit) -> QuerySet[StaffAssignment]:
+    """All head-of-unit assignments, most recent first."""
+    return (
+        StaffAssignment.objects.filter(unit=unit, is_head=True)
+        .select_related("user")
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def unit_staff(unit: OrgUnit, at: dt.date | None = None) -> QuerySet[StaffAssignment]:
+    """Assignments of a unit; only those valid on `at` when a date is given."""
+    qs = StaffAssignment.objects.filter(unit=unit).select_related("user")
+    if at is not None:
+        qs = qs.filter(valid_on(at))
+    return qs.order_by("-is_head", "role", "user__full_name", "-valid_from")
+
+
+def active_delegations(at: dt.date | None = None) -> QuerySet[Delegation]:
+    at = at or _today()
+    return Delegation.objects.filter(valid_on(at), revoked_at__isnull=True).select_related(
+        "delegator", "delegate", "unit"
+    )
+
+
+def acting_for(user, at: dt.date | None = None) -> QuerySet[Delegation]:  # type: ignore[no-untyped-def]
+    """Delegations under which `user` acts for someone else on `at` (not revoked)."""
+    if not getattr(user, "is_authenticated", False):
+        return Delegation.objects.none()
+    return active_delegations(at).filter(delegate=user)
+
+
+def unit_delegations(unit: OrgUnit) -> QuerySet[Delegation]:
+    return (
+        Delegation.objects.filter(unit=unit)
+        .select_related("delegator", "delegate")
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def successors(unit: OrgUnit) -> QuerySet[UnitSuccession]:
+    """Direct successor links of a unit (merged_into, split_into, renamed_to, ...)."""
+    return (
+        UnitSuccession.objects.filter(predecessor=unit)
+        .select_related("successor")
+        .order_by("effective_date", "successor__code")
+    )
+
+
+def predecessors(unit: OrgUnit) -> QuerySet[UnitSuccession]:
+    return (
+        UnitSuccession.objects.filter(successor=unit)
+        .select_related("predecessor")
+        .order_by("effective_date", "predecessor__code")
+    )
+
+
+def resolve_current(unit: OrgUnit, at: dt.date | None = None) -> list[OrgUnit]:
+    """Follow successor links whose effective date is on or before `at` until reaching
+    units with no further effective succession: "rolled forward to today's successor"
+    (domain.md §10.3 rule 3). A merge or rename gives one unit; a split can give several.
+    A unit that has no effective successor resolves to itself."""
+    at = at or _today()
+    result: list[OrgUnit] = []
+    seen: set[int] = set()
+    frontier = [unit]
+    while frontier:
+        current = frontier.pop(0)
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        links = [s for s in successors(current) if s.effective_date <= at]
+        if not links:
+            if current.pk not in {u.pk for u in result}:
+                result.append(current)
+            continue
+        frontier.extend(link.successor for link in links)
+    return result
+
+
+@dataclass
+class TreeNode:
+    unit: OrgUnit
+    valid: bool
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def unit_tree(
+    at: dt.date | None = None, *, within: QuerySet[OrgUnit] | None = None
+) -> list[TreeNode]:
+    """Units valid on `at`, nested for display. Ancestors that are no longer valid are
+    kept (marked `valid=False`) so that a still-valid unit shows where it sits.
+    `within` restricts the tree to a visible set of units."""
+    at = at or _today()
+    base = within if within is not None else OrgUnit.objects.all()
+    valid = list(base.filter(unit_valid_on(at)))
+    ancestor_ids: set[int] = set()
+    for unit in valid:
+        ancestor_ids.update(int(part) for part in unit.path.strip("/").split("/")[:-1] if part)
+    valid_ids = {u.pk for u in valid}
+    extra = list(base.filter(pk__in=ancestor_ids - valid_ids))
+    nodes = {u.pk: TreeNode(unit=u, valid=u.pk in valid_ids) for u in valid + extra}
+    roots: list[TreeNode] = []
+    for node in sorted(nodes.values(), key=lambda n: (n.unit.depth, n.unit.code)):
+        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def can_access_unit(user, unit: OrgUnit, at: dt.date | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `user` may see the unit's staff and details (units_visible_to)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_officer", False):
+        return False
+    return units_visible_to(user, at).filter(pk=unit.pk).exists()
+
+
+def is_administrator(user, at: dt.date | None = None) -> bool:  # type: ignore[no-untyped-def]
+    return Role.ADMINISTRATOR in user_roles(user, at)

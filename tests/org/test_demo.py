@@ -1,0 +1,140 @@
+import datetime as dt
+import io
+
+from django.core.management import call_command
+
+from motcua.accounts.constants import AccountKind
+from motcua.accounts.models import User
+from motcua.core.models import AuditEntry
+from motcua.org import selectors
+from motcua.org.constants import Role, UnitKind
+from motcua.org.demo import DEMO_PASSWORD, demo_load
+from motcua.org.models import OrgUnit, StaffAssignment, UnitSuccession
+
+D = dt.date
+DISTRICTS = [
+    "Tam Kỳ",
+    "Hội An",
+    "Điện Bàn",
+    "Đại Lộc",
+    "Duy Xuyên",
+    "Quế Sơn",
+    "Nông Sơn",
+    "Thăng Bình",
+    "Hiệp Đức",
+    "Tiên Phước",
+    "Phú Ninh",
+    "Núi Thành",
+    "Bắc Trà My",
+    "Nam Trà My",
+    "Phước Sơn",
+    "Nam Giang",
+    "Đông Giang",
+    "Tây Giang",
+]
+
+
+def counts():
+    return (
+        OrgUnit.objects.count(),
+        UnitSuccession.objects.count(),
+        User.objects.count(),
+        StaffAssignment.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_demo_load_is_idempotent(db):
+    first = demo_load()
+    assert first.changed
+    before = counts()
+    out = io.StringIO()
+    call_command("demo_load", stdout=out)
+    assert counts() == before
+    assert "không có gì thay đổi" in out.getvalue()
+
+
+def test_demo_province_content(db):
+    demo_load()
+    province = OrgUnit.objects.get(code="000.00.00.H47")
+    assert province.name == "UBND tỉnh Quảng Nam"
+    assert province.admin_area_code == "49"
+    departments = OrgUnit.objects.filter(parent=province, kind=UnitKind.DEPARTMENT)
+    assert departments.count() >= 12
+    assert departments.filter(name__startswith="Sở Tư pháp").exists()
+    assert OrgUnit.objects.filter(parent=province, kind=UnitKind.SERVICE_CENTER).exists()
+    districts = OrgUnit.objects.filter(parent=province, kind=UnitKind.DISTRICT)
+    assert districts.count() == 18
+    for name in DISTRICTS:
+        assert districts.filter(name__endswith=name).count() == 1, name
+    assert districts.get(name__endswith="Hội An").name == "UBND thành phố Hội An"
+    assert districts.get(name__endswith="Điện Bàn").name == "UBND thị xã Điện Bàn"
+    assert districts.get(name__endswith="Đại Lộc").name == "UBND huyện Đại Lộc"
+    for district in districts:
+        assert district.children.filter(kind=UnitKind.ONE_STOP).count() == 1, district
+    with_communes = [d for d in districts if d.children.filter(kind=UnitKind.COMMUNE).count() >= 3]
+    assert len(with_communes) >= 3
+    an_my = OrgUnit.objects.get(name="UBND phường An Mỹ")
+    assert an_my.parent.name == "UBND thành phố Tam Kỳ"
+
+
+def test_merger_into_da_nang_resolves(db):
+    demo_load()
+    province = OrgUnit.objects.get(code="000.00.00.H47")
+    da_nang = OrgUnit.objects.get(name="Thành phố Đà Nẵng")
+    assert province.valid_to == D(2025, 6, 30)
+    assert da_nang.valid_from == D(2025, 7, 1)
+    link = UnitSuccession.objects.get(predecessor=province)
+    assert link.legal_basis == "Nghị quyết 202/2025/QH15"
+    assert selectors.resolve_current(province, D(2025, 6, 30)) == [province]
+    assert selectors.resolve_current(province, D(2026, 1, 1)) == [da_nang]
+    # Nông Sơn merged into Quế Sơn on 1/1/2025; its one-stop unit follows.
+    nong_son = OrgUnit.objects.get(name="UBND huyện Nông Sơn")
+    assert selectors.resolve_current(nong_son, D(2025, 3, 1))[0].name == "UBND huyện Quế Sơn"
+    # The 2026 tree shows Đà Nẵng and keeps the closed province as context.
+    roots = {n.unit.code: n for n in selectors.unit_tree(D(2026, 1, 1))}
+    assert roots["000.00.00.H17"].valid
+    assert not roots["000.00.00.H47"].valid
+    assert roots["000.00.00.H47"].children
+
+
+def test_demo_staff_roles_and_head_history(db):
+    demo_load()
+    justice = OrgUnit.objects.get(code="000.00.03.H47")
+    assert selectors.head_of_unit(justice, D(2026, 1, 1)).username == "lanhdao.stp"
+    assert selectors.head_of_unit(justice, D(2020, 1, 1)).username == "lanhdao.stp.cu"
+    assert selectors.heads_history(justice).count() == 2
+    roles = set(StaffAssignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    receptionists = StaffAssignment.objects.filter(role=Role.RECEPTIONIST)
+    assert {a.unit.kind for a in receptionists} == {UnitKind.SERVICE_CENTER, UnitKind.ONE_STOP}
+    # The provincial supervisor sees every unit: the Quảng Nam tree and its successor.
+    supervisor = User.objects.get(username="giamsat.tinh")
+    assert selectors.units_visible_to(supervisor).count() == OrgUnit.objects.count()
+    # A district specialist sees only their own office.
+    specialist = User.objects.get(username="chuyenvien.tamky")
+    assert [u.code for u in selectors.units_visible_to(specialist)] == ["000.02.31.H47"]
+    citizens = User.objects.filter(kind=AccountKind.CITIZEN)
+    assert citizens.count() == 2
+    assert all(len(c.personal_id) == 12 for c in citizens)
+    assert User.objects.get(kind=AccountKind.BUSINESS).tax_code
+    assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.all())
+
+
+def test_demo_logins_lists_every_role(db):
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for username in (
+        "tiepnhan.ttpvhcc",
+        "chuyenvien.stp",
+        "lanhdao.stp",
+        "vanthu.stp",
+        "giamsat.tinh",
+        "quantri",
+        "049090001234",
+        "4001234567",
+    ):
+        assert username in text
+    assert "http://127.0.0.1:8000/tai-khoan/dang-nhap/" in text
+    assert DEMO_PASSWORD in text
