@@ -11,6 +11,9 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.public_urls")),
     path("quan-tri/ho-so/", include("motcua.dossiers.urls")),
     path("ho-so/", include("motcua.dossiers.portal_urls")),
+    path("tai-lieu/", include("motcua.documents.urls")),
+    path("xac-minh/", include("motcua.documents.public_urls")),
+    path("quan-tri/giam-sat/", include("motcua.monitoring.urls")),
     path("api/", include("motcua.api.urls")),
     path("", include("motcua.portal.urls")),
 ]

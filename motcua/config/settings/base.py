@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
+    "motcua.monitoring",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
