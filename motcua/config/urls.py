@@ -15,5 +15,6 @@ urlpatterns = [
     path("xac-minh/", include("motcua.documents.public_urls")),
     path("quan-tri/giam-sat/", include("motcua.monitoring.urls")),
     path("api/", include("motcua.api.urls")),
+    path("tra-cuu-ngay-hen/", include("motcua.workdays.public_urls")),
     path("", include("motcua.portal.urls")),
 ]
