@@ -14,6 +14,8 @@ urlpatterns = [
     path("tai-lieu/", include("motcua.documents.urls")),
     path("xac-minh/", include("motcua.documents.public_urls")),
     path("quan-tri/giam-sat/", include("motcua.monitoring.urls")),
+    path("quan-tri/phan-anh/", include("motcua.feedback.urls")),
+    path("phan-anh-kien-nghi/", include("motcua.feedback.portal_urls")),
     path("api/", include("motcua.api.urls")),
     path("tra-cuu-ngay-hen/", include("motcua.workdays.public_urls")),
     path("", include("motcua.portal.urls")),

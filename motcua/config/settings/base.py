@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.monitoring",
+    "motcua.feedback",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
