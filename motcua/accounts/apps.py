@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "motcua.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản")
+
+    def ready(self) -> None:
+        from motcua.accounts import identity  # noqa: F401  (registers the settings hook)

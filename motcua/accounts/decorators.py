@@ -41,3 +41,22 @@ def citizen_required(view: ViewFunc) -> ViewFunc:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def account_required(view: ViewFunc) -> ViewFunc:
+    """Any logged-in account; officers must also have passed their second factor."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if (
+            getattr(user, "is_officer", False)
+            and settings.MOTCUA_STAFF_2FA_REQUIRED
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+        ):
+            return redirect("accounts:otp_verify")
+        return view(request, *args, **kwargs)
+
+    return wrapper

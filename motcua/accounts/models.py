@@ -83,6 +83,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("ngày tạo"), default=timezone.now)
     preferred_language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    # Businesses: the legal representative who registered the account.
+    representative_name = models.CharField(_("người đại diện"), max_length=200, blank=True)
+    representative_position = models.CharField(
+        _("chức vụ người đại diện"), max_length=120, blank=True
+    )
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -104,3 +109,61 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_citizen(self) -> bool:
         return self.kind in (AccountKind.CITIZEN, AccountKind.BUSINESS)
+
+
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("Tài khoản / định danh")
+    IP = "ip", _("Địa chỉ IP")
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter for one account (or unknown identifier) or one client IP.
+
+    `key` is "u<user id>" when the identifier names an account (so the four identifiers
+    of one account share one counter), otherwise an HMAC of the normalised identifier
+    (never the raw text: people sometimes type their password into the wrong field).
+    For the IP scope it is the client address. Rules are in accounts/lockout.py.
+    """
+
+    scope = models.CharField(_("phạm vi"), max_length=16, choices=ThrottleScope.choices)
+    key = models.CharField(_("khóa"), max_length=64)
+    failures = models.PositiveIntegerField(_("số lần sai"), default=0)
+    window_started_at = models.DateTimeField(_("bắt đầu đếm lúc"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("giới hạn đăng nhập")
+        verbose_name_plural = _("giới hạn đăng nhập")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="unique_login_throttle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ({self.failures})"
+
+
+class ExternalAccount(models.Model):
+    """Links a subject id at an external identity provider (e.g. VNeID through the
+    national portal, domain.md §12.3) to a local account."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="external_accounts",
+        verbose_name=_("tài khoản"),
+    )
+    provider = models.CharField(_("nhà cung cấp định danh"), max_length=64)
+    subject = models.CharField(_("mã định danh bên ngoài"), max_length=255)
+    created_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("liên kết định danh bên ngoài")
+        verbose_name_plural = _("liên kết định danh bên ngoài")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="unique_external_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject} → {self.user}"

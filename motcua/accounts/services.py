@@ -1,0 +1,384 @@
+"""Account writes: login with lockout, registration, profile changes, external identity
+links. Each public function is one unit of work that records an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts import conf, selectors
+from motcua.accounts.backends import normalise_identifier
+from motcua.accounts.constants import AccountKind
+from motcua.accounts.lockout import (
+    ThrottlePolicy,
+    ThrottleState,
+    is_locked,
+    latest_lock,
+    register_failure,
+)
+from motcua.accounts.models import ExternalAccount, LoginThrottle, ThrottleScope, User
+from motcua.core.audit import audit_record
+from motcua.core.middleware import client_ip
+
+PROFILE_FIELDS = ("phone", "email", "address")
+
+
+# --- Login and lockout -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: User | None = None
+    locked_until: dt.datetime | None = None  # set when refused, or when this failure locked
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def mask_identifier(identifier: str) -> str:
+    """Enough to recognise one's own identifier in a log, not enough to reuse it."""
+    ident = normalise_identifier(identifier)
+    if len(ident) <= 4:
+        return "*" * len(ident)
+    return f"{ident[:2]}{'*' * (len(ident) - 4)}{ident[-2:]}"
+
+
+def _account_key(identifier: str, user: User | None) -> str:
+    if user is not None:
+        return f"u{user.pk}"
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        normalise_identifier(identifier).lower().encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"h{digest[:60]}"
+
+
+def _state(row: LoginThrottle | None) -> ThrottleState:
+    if row is None:
+        return ThrottleState()
+    return ThrottleState(row.failures, row.window_started_at, row.locked_until)
+
+
+def _throttle_keys(identifier: str, user: User | None, ip: str | None) -> list[tuple[str, str]]:
+    keys = [(ThrottleScope.ACCOUNT.value, _account_key(identifier, user))]
+    if ip and conf.ip_policy().max_failures > 0:  # 0 switches the per-IP throttle off
+        keys.append((ThrottleScope.IP.value, ip))
+    return keys
+
+
+def _policy(scope: str) -> ThrottlePolicy:
+    return conf.ip_policy() if scope == ThrottleScope.IP else conf.account_policy()
+
+
+def login_lock_status(*, identifier: str, ip: str | None, now: dt.datetime) -> dt.datetime | None:
+    """When the lock on this identifier (or on this client IP) ends; None if not locked."""
+    user = selectors.user_by_identifier(identifier)
+    states = []
+    for scope, key in _throttle_keys(identifier, user, ip):
+        row = LoginThrottle.objects.filter(scope=scope, key=key).first()
+        states.append(_state(row))
+    return latest_lock(states, now)
+
+
+def _register_failure(
+    identifier: str, user: User | None, ip: str | None, now: dt.datetime
+) -> dt.datetime | None:
+    """Count one failure on every key; return the end of a lock this failure caused."""
+    new_locks: list[dt.datetime] = []
+    for scope, key in _throttle_keys(identifier, user, ip):
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            scope=scope, key=key
+        )
+        before = _state(row)
+        after = register_failure(before, now, _policy(scope))
+        row.failures = after.failures
+        row.window_started_at = after.window_started_at
+        row.locked_until = after.locked_until
+        row.save()
+        if is_locked(after, now) and not is_locked(before, now):
+            assert after.locked_until is not None
+            new_locks.append(after.locked_until)
+            audit_record(
+                action="accounts.login_lockout",
+                actor=None,
+                obj=user,
+                after={
+                    "scope": scope,
+                    "identifier": mask_identifier(identifier),
+                    "failures": after.failures,
+                    "locked_until": after.locked_until,
+                },
+            )
+    return max(new_locks) if new_locks else None
+
+
+def login_authenticate(*, request: HttpRequest, identifier: str, password: str) -> LoginOutcome:
+    """Check the lockout, then the password. The password itself is never stored or
+    audited. A successful login clears the account's failure counter (not the IP's, so
+    that one valid account cannot be used to reset a per-IP throttle)."""
+    now = timezone.now()
+    ip = client_ip(request)
+    user = selectors.user_by_identifier(identifier)
+    masked = mask_identifier(identifier)
+
+    locked_until = login_lock_status(identifier=identifier, ip=ip, now=now)
+    if locked_until is not None:
+        with transaction.atomic():
+            audit_record(
+                action="accounts.login_refused_locked",
+                actor=None,
+                obj=user,
+                after={"identifier": masked, "locked_until": locked_until},
+            )
+        return LoginOutcome(locked_until=locked_until)
+
+    authenticated = authenticate(request, username=identifier, password=password)
+    if not isinstance(authenticated, User):
+        with transaction.atomic():
+            new_lock = _register_failure(identifier, user, ip, now)
+            audit_record(
+                action="accounts.login_failed",
+                actor=None,
+                obj=user,
+                after={"identifier": masked, "known_account": user is not None},
+            )
+        return LoginOutcome(locked_until=new_lock)
+
+    with transaction.atomic():
+        LoginThrottle.objects.filter(
+            scope=ThrottleScope.ACCOUNT, key=_account_key(identifier, authenticated)
+        ).delete()
+        audit_record(
+            action="accounts.login",
+            actor=authenticated,
+            obj=authenticated,
+            after={"identifier": masked, "method": "password"},
+        )
+    return LoginOutcome(user=authenticated)
+
+
+def logout_record(*, user: User) -> None:
+    with transaction.atomic():
+        audit_record(action="accounts.logout", actor=user, obj=user)
+
+
+# --- Registration ------------------------------------------------------------------
+
+
+def _create_account(
+    *, username: str, password: str, audit_after: dict[str, Any], **fields: Any
+) -> User:
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username, password, **fields)
+            audit_record(action="accounts.registered", actor=user, obj=user, after=audit_after)
+    except IntegrityError as exc:
+        # Lost a race with another registration using the same identifier.
+        raise ValidationError(
+            _("Số định danh, số điện thoại hoặc mã số thuế này đã được dùng cho tài khoản khác.")
+        ) from exc
+    return user
+
+
+def citizen_register(
+    *,
+    full_name: str,
+    personal_id: str,
+    phone: str,
+    password: str,
+    email: str = "",
+) -> User:
+    """A citizen account; the login name is the 12-digit personal identification number."""
+    return _create_account(
+        username=personal_id,
+        password=password,
+        kind=AccountKind.CITIZEN,
+        full_name=full_name,
+        personal_id=personal_id,
+        phone=phone or None,
+        email=email,
+        audit_after={
+            "kind": AccountKind.CITIZEN,
+            "personal_id": mask_identifier(personal_id),
+            "phone": mask_identifier(phone),
+            "declaration_accepted": True,
+        },
+    )
+
+
+def business_register(
+    *,
+    company_name: str,
+    tax_code: str,
+    representative_name: str,
+    representative_position: str,
+    phone: str,
+    password: str,
+    email: str = "",
+) -> User:
+    """A business account; the login name is the tax code."""
+    return _create_account(
+        username=tax_code,
+        password=password,
+        kind=AccountKind.BUSINESS,
+        full_name=company_name,
+        tax_code=tax_code,
+        representative_name=representative_name,
+        representative_position=representative_position,
+        phone=phone or None,
+        email=email,
+        audit_after={
+            "kind": AccountKind.BUSINESS,
+            "tax_code": tax_code,
+            "representative_name": representative_name,
+            "declaration_accepted": True,
+        },
+    )
+
+
+# --- Profile -------------------------------------------------------------------------
+
+
+def profile_update(*, user: User, phone: str, email: str, address: str) -> User:
+    if phone and selectors.identifier_taken(phone, exclude=user):
+        raise ValidationError({"phone": _("Số điện thoại này đã được dùng cho tài khoản khác.")})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = {f: getattr(locked, f) for f in PROFILE_FIELDS}
+        locked.phone = phone or None
+        locked.email = email
+        locked.address = address
+        locked.full_clean(exclude=["password"])
+        locked.save(update_fields=[*PROFILE_FIELDS])
+        after = {f: getattr(locked, f) for f in PROFILE_FIELDS}
+        if before != after:
+            audit_record(
+                action="accounts.profile_updated",
+                actor=user,
+                obj=locked,
+                before=before,
+                after=after,
+            )
+    return locked
+
+
+def password_changed_record(*, user: User, via_reset: bool) -> None:
+    with transaction.atomic():
+        audit_record(
+            action="accounts.password_reset" if via_reset else "accounts.password_changed",
+            actor=user,
+            obj=user,
+        )
+        # A new password ends any lockout of the account.
+        LoginThrottle.objects.filter(scope=ThrottleScope.ACCOUNT, key=f"u{user.pk}").delete()
+
+
+def password_reset_requested_record(*, email: str) -> None:
+    with transaction.atomic():
+        audit_record(
+            action="accounts.password_reset_requested",
+            actor=None,
+            after={"email": mask_identifier(email)},
+        )
+
+
+# --- External identity (OIDC providers, accounts/identity.py) ------------------------
+
+
+def external_login(*, provider: str, identity: Any) -> User:
+    """Resolve an external identity to a local account: an existing link; else, when the
+    provider vouches for the personal id (VNeID level 2), the citizen account with that
+    id; else a new citizen account without a usable password."""
+    now = timezone.now()
+    with transaction.atomic():
+        link = (
+            ExternalAccount.objects.select_for_update()
+            .select_related("user")
+            .filter(provider=provider, subject=identity.subject)
+            .first()
+        )
+        if link is not None:
+            link.last_login_at = now
+            link.save(update_fields=["last_login_at"])
+            user = link.user
+        else:
+            user = _external_account_user(provider, identity)
+            ExternalAccount.objects.create(
+                user=user, provider=provider, subject=identity.subject, last_login_at=now
+            )
+            audit_record(
+                action="accounts.external_linked",
+                actor=user,
+                obj=user,
+                after={"provider": provider, "verified": identity.verified},
+            )
+        audit_record(
+            action="accounts.login",
+            actor=user,
+            obj=user,
+            after={"method": "external", "provider": provider},
+        )
+    return user
+
+
+def _external_account_user(provider: str, identity: Any) -> User:
+    personal_id = identity.personal_id or None
+    if identity.verified and personal_id:
+        existing = User.objects.filter(personal_id=personal_id).first()
+        if existing is not None:
+            if existing.kind == AccountKind.STAFF:
+                # Staff accounts are never taken over by a citizen identity.
+                raise ValidationError(_("Không thể liên kết định danh này với tài khoản cán bộ."))
+            return existing
+    else:
+        personal_id = None  # an unverified claim must not occupy someone's id
+    phone = (
+        identity.phone
+        if identity.phone and not selectors.identifier_taken(identity.phone)
+        else None
+    )
+    username = personal_id or f"{provider}-{identity.subject}"[:150]
+    user = User(
+        username=username,
+        kind=AccountKind.CITIZEN,
+        full_name=identity.full_name or username,
+        personal_id=personal_id,
+        phone=phone,
+        email=identity.email or "",
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        action="accounts.registered",
+        actor=user,
+        obj=user,
+        after={"kind": AccountKind.CITIZEN, "provider": provider},
+    )
+    return user
+
+
+def login_throttles_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete counters whose window and lock are both over (run daily by the scheduler)."""
+    now = now or timezone.now()
+    window = max(conf.account_policy().window, conf.ip_policy().window)
+    stale = LoginThrottle.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now),
+        window_started_at__lt=now - window,
+    )
+    deleted, _details = stale.delete()
+    return deleted

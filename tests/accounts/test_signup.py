@@ -1,0 +1,151 @@
+import pytest
+
+from motcua.accounts.constants import AccountKind
+from motcua.accounts.models import User
+from motcua.core.models import AuditEntry
+from tests.accounts.conftest import post_login
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = "/tai-khoan/dang-ky/"
+SIGNUP_BUSINESS = "/tai-khoan/dang-ky/doanh-nghiep/"
+GOOD_PASSWORD = "Hoa-Sen-Vang-2026"
+
+
+def citizen_data(**overrides):
+    data = {
+        "full_name": "Lê Thị Hoa",
+        "personal_id": "049190001234",
+        "phone": "0935123456",
+        "email": "hoa@example.vn",
+        "password1": GOOD_PASSWORD,
+        "password2": GOOD_PASSWORD,
+        "declaration": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_citizen_signs_up_and_is_logged_in(db, client):
+    response = client.post(SIGNUP, citizen_data())
+    assert response.status_code == 302
+    assert response["Location"] == "/tai-khoan/cua-toi/"
+    user = User.objects.get(personal_id="049190001234")
+    assert user.kind == AccountKind.CITIZEN
+    assert user.username == "049190001234"
+    assert user.phone == "0935123456"
+    assert user.check_password(GOOD_PASSWORD)
+    page = client.get("/tai-khoan/cua-toi/").content.decode()
+    assert "Đăng ký tài khoản thành công" in page
+    assert "Lê Thị Hoa" in page
+    entry = AuditEntry.objects.get(action="accounts.registered")
+    assert entry.object_id == str(user.pk)
+    assert GOOD_PASSWORD not in str(entry.after)
+
+
+def test_new_citizen_can_log_in_by_phone(db, client):
+    client.post(SIGNUP, citizen_data())
+    client.post("/tai-khoan/dang-xuat/")
+    assert post_login(client, "0935123456", GOOD_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("bad_id", ["04919000123", "0491900012345", "04919000123A"])
+def test_bad_personal_id_is_refused(db, client, bad_id):
+    response = client.post(SIGNUP, citizen_data(personal_id=bad_id))
+    assert response.status_code == 400
+    assert "Số định danh cá nhân gồm đúng 12 chữ số." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_bad_phone_is_refused(db, client):
+    response = client.post(SIGNUP, citizen_data(phone="935123456"))
+    assert "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0." in response.content.decode()
+
+
+def test_duplicate_personal_id_is_refused_clearly(personas, client):
+    response = client.post(SIGNUP, citizen_data(personal_id="001090000001"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Số định danh cá nhân này đã có tài khoản" in html
+    assert User.objects.filter(personal_id="001090000001").count() == 1
+
+
+def test_duplicate_phone_is_refused_clearly(personas, client):
+    response = client.post(SIGNUP, citizen_data(phone="0905000001"))
+    assert "Số điện thoại này đã được dùng" in response.content.decode()
+    assert not User.objects.filter(personal_id="049190001234").exists()
+
+
+def test_declaration_is_required(db, client):
+    data = citizen_data()
+    del data["declaration"]
+    response = client.post(SIGNUP, data)
+    assert "Vui lòng đánh dấu ô cam đoan" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("Ab1-x", "Mật khẩu quá ngắn: cần ít nhất 8 ký tự."),
+        ("password123", "Mật khẩu này quá phổ biến"),
+        ("20261127998877", "Mật khẩu này hoàn toàn là số"),
+    ],
+)
+def test_password_validators_speak_vietnamese(db, client, password, message):
+    response = client.post(SIGNUP, citizen_data(password1=password, password2=password))
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_mismatched_passwords(db, client):
+    response = client.post(SIGNUP, citizen_data(password2="Khac-Hoan-Toan-1"))
+    assert "Hai mật khẩu không khớp nhau." in response.content.decode()
+
+
+def test_errors_are_summarised_with_links_to_fields(db, client):
+    html = client.post(SIGNUP, citizen_data(personal_id="1")).content.decode()
+    assert "data-error-summary" in html
+    assert 'href="#id_personal_id"' in html
+
+
+def test_business_signs_up_with_tax_code_and_representative(db, client):
+    response = client.post(
+        SIGNUP_BUSINESS,
+        {
+            "company_name": "Công ty TNHH Hội An Xanh",
+            "tax_code": "4001234567",
+            "representative_name": "Phạm Văn Đức",
+            "representative_position": "Giám đốc",
+            "phone": "0935999888",
+            "password1": GOOD_PASSWORD,
+            "password2": GOOD_PASSWORD,
+            "declaration": "on",
+        },
+    )
+    assert response["Location"] == "/tai-khoan/cua-toi/"
+    user = User.objects.get(tax_code="4001234567")
+    assert user.kind == AccountKind.BUSINESS
+    assert user.representative_name == "Phạm Văn Đức"
+    client.post("/tai-khoan/dang-xuat/")
+    assert post_login(client, "4001234567", GOOD_PASSWORD).status_code == 302
+
+
+def test_duplicate_tax_code_is_refused(personas, client):
+    response = client.post(
+        SIGNUP_BUSINESS,
+        {
+            "company_name": "Trùng",
+            "tax_code": "4000000001",
+            "representative_name": "X",
+            "phone": "0935999888",
+            "password1": GOOD_PASSWORD,
+            "password2": GOOD_PASSWORD,
+            "declaration": "on",
+        },
+    )
+    assert "Mã số thuế này đã có tài khoản" in response.content.decode()
+
+
+def test_logged_in_user_is_not_shown_the_signup_form(personas, client_for):
+    assert client_for(personas.citizen_a).get(SIGNUP).status_code == 302
