@@ -16,6 +16,8 @@ urlpatterns = [
     path("quan-tri/giam-sat/", include("motcua.monitoring.urls")),
     path("quan-tri/phan-anh/", include("motcua.feedback.urls")),
     path("phan-anh-kien-nghi/", include("motcua.feedback.portal_urls")),
+    path("quan-tri/thanh-toan/", include("motcua.payments.urls")),
+    path("thanh-toan/", include("motcua.payments.portal_urls")),
     path("api/", include("motcua.api.urls")),
     path("tra-cuu-ngay-hen/", include("motcua.workdays.public_urls")),
     path("", include("motcua.portal.urls")),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.monitoring",
     "motcua.feedback",
+    "motcua.payments",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
