@@ -17,5 +17,7 @@ JOBS: list[tuple[str, str, str]] = [
     # app hooks in (motcua.core.tasks.DEADLINE_SWEEP_HOOKS).
     ("deadline-sweep", "every 15 minutes", "motcua.core.tasks.deadline_sweep"),
     # Weekly report to leaders, Friday afternoon. No-op until reporting hooks in.
+    # Expired failed-login counters (accounts lockout).
+    ("purge-login-throttles", "daily at 03:00", "motcua.accounts.tasks.purge_login_throttles"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
 ]

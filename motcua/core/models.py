@@ -81,3 +81,64 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("Audit entries are append-only")
+
+
+class ScheduledJobRun(models.Model):
+    """One enqueued slot of a periodic job (motcua.config.schedules).
+
+    The unique (job, slot) constraint makes enqueueing idempotent: a restarted
+    scheduler, or several schedulers running at once, never enqueue the same slot twice.
+    """
+
+    job = models.CharField(_("công việc"), max_length=100)
+    slot = models.DateTimeField(_("lượt chạy"))
+    enqueued_at = models.DateTimeField(_("đưa vào hàng đợi lúc"), auto_now_add=True)
+    task_path = models.CharField(_("tác vụ"), max_length=200)
+    task_result_id = models.CharField(_("mã kết quả"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt chạy định kỳ")
+        verbose_name_plural = _("lượt chạy định kỳ")
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="unique_job_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class AuditVerification(models.Model):
+    """One run of the audit chain verification (on demand from the audit browser, or
+    nightly from the scheduler); the background task fills in the outcome."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    ok = models.BooleanField(_("toàn vẹn"), null=True)
+    entry_count = models.BigIntegerField(_("số bản ghi"), default=0)
+    broken_sequence = models.BigIntegerField(_("số thứ tự lỗi"), null=True, blank=True)
+    broken_entry_id = models.BigIntegerField(_("mã bản ghi lỗi"), null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    # Tip of the chain as verified; the next run checks it is still there unchanged.
+    last_sequence = models.BigIntegerField(_("số thứ tự cuối"), null=True, blank=True)
+    last_hash = models.CharField(_("băm cuối"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("lần kiểm tra chuỗi nhật ký")
+        verbose_name_plural = _("lần kiểm tra chuỗi nhật ký")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None

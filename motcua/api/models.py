@@ -1,0 +1,48 @@
+"""API clients (machine-to-machine callers) authenticated by a bearer token."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "mc_"
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of the token. Tokens are 256-bit random values, so a fast hash is
+    enough (no dictionary to attack) and lets lookup use a unique index."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class ApiClient(models.Model):
+    """A system calling the API (e.g. the national public-service portal connector).
+    Only the token's hash is stored; the token is shown once at creation."""
+
+    name = models.CharField(_("tên ứng dụng"), max_length=100, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hint = models.CharField(_("gợi ý khóa"), max_length=12, editable=False)
+    scopes = models.JSONField(_("phạm vi"), default=list, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ứng dụng gọi API")
+        verbose_name_plural = _("ứng dụng gọi API")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Lets ninja/Django code treat request.auth uniformly with users.
+    is_authenticated = True
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])

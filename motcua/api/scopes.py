@@ -1,0 +1,13 @@
+"""Scopes an API client may be granted. Later features add their scopes here."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+SCOPES = {
+    "procedures:read": _("Đọc danh mục thủ tục hành chính"),
+    "dossiers:read": _("Đọc hồ sơ và tiến độ xử lý"),
+    "dossiers:write": _("Tiếp nhận, cập nhật hồ sơ"),
+    "reports:read": _("Đọc số liệu báo cáo"),
+    "org:read": _("Đọc cơ cấu tổ chức"),
+}
