@@ -24,7 +24,7 @@ DEMO_PASSWORD = "MotCua@2026"
 DATA_FILE = Path(__file__).resolve().parent / "data" / "quangnam.json"
 LOGIN_URL = "http://127.0.0.1:8000/tai-khoan/dang-nhap/"
 STAFF_HOME = "http://127.0.0.1:8000/quan-tri/"
-CITIZEN_HOME = "http://127.0.0.1:8000/"
+CITIZEN_HOME = "http://127.0.0.1:8000/tai-khoan/cua-toi/"
 
 PROVINCE = "000.00.00.H47"
 PAS_CENTRE = "000.00.01.H47"
