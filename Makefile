@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	@$(MOTCUA) demo_logins
 	@trap 'kill 0' EXIT INT TERM; \
-	$(MOTCUA) db_worker --queue-name '*' & \
+	$(MOTCUA) run_worker & \
 	$(MOTCUA) run_scheduler & \
 	$(MOTCUA) runserver $(HOST):$(PORT)
 
