@@ -256,3 +256,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "roles": sorted({a.role for a in assignments}),
         "units": sorted({a.unit.code for a in assignments}),
     }
+
+
+# Domain routers: each app owns its endpoints and calls the same service functions as its views.
+from motcua.dossiers.api import router as dossiers_router  # noqa: E402
+
+api.add_router("/dossiers/", dossiers_router)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.portal_urls")),
     path("api/", include("motcua.api.urls")),
     path("tra-cuu-ngay-hen/", include("motcua.workdays.public_urls")),
+    path("tra-cuu/", include("motcua.dossiers.public_urls")),
     path("", include("motcua.portal.urls")),
 ]

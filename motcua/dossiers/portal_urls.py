@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.dossiers import portal_views
 
 app_name = "my_dossiers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", portal_views.my_list, name="list"),
+    path("nop/", portal_views.submit, name="submit"),
+    path("<int:pk>/", portal_views.my_detail, name="detail"),
+    path("<int:pk>/thao-tac/<slug:action>/", portal_views.my_act, name="act"),
+]

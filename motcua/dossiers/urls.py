@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.dossiers import views
 
 app_name = "dossiers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("tiep-nhan/", views.counter, name="counter"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/thao-tac/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/mau-01/", views.form01, name="form01"),
+    path("<int:pk>/mau-05/", views.control_sheet, name="form05"),
+]

@@ -1,0 +1,221 @@
+"""The ONE adapter between dossiers and the working-day calendar (motcua.workdays).
+
+Every deadline computation of this app goes through here, so changes in workdays
+stay local. Units of the catalogue (TimeUnit) are mapped onto the calendar's
+durations; calendar days and months, which the calendar does not handle, are
+computed here on the civil calendar (fallback, see docs/dossiers.md).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from motcua.catalog.constants import TimeUnit
+from motcua.dossiers.constants import TIME_COLOUR, TIME_LABEL
+from motcua.workdays import calendar as wd
+from motcua.workdays.selectors import get_calendar
+
+logger = logging.getLogger(__name__)
+
+Pause = wd.Pause
+PausePolicy = wd.PausePolicy
+CalendarError = wd.CalendarError
+ExtensionError = wd.ExtensionError
+
+
+@dataclass(frozen=True)
+class Span:
+    """A processing time as the catalogue states it (value + TimeUnit)."""
+
+    value: Decimal
+    unit: str
+
+    @property
+    def is_zero(self) -> bool:
+        return self.value <= 0 and self.unit != TimeUnit.SAME_DAY
+
+
+def calendar_for(unit: Any) -> wd.WorkCalendar:
+    return get_calendar(unit)
+
+
+def pause_policy() -> wd.PausePolicy:
+    """Supplement clock rule (R12): "restart" (Decree 61/2018 Art. 19(4), default) or
+    "subtract" (Decision 766/QĐ-TTg), setting MOTCUA_SUPPLEMENT_CLOCK_POLICY."""
+    value = getattr(settings, "MOTCUA_SUPPLEMENT_CLOCK_POLICY", "restart")
+    return wd.PausePolicy(value)
+
+
+def span_of(version: Any, case: Any = None) -> Span:
+    """Processing time pinned on the dossier: the case's own time, else the version's."""
+    if case is not None and case.processing_time_value is not None:
+        unit = case.processing_time_unit or version.processing_time_unit
+        return Span(Decimal(case.processing_time_value), unit)
+    return Span(Decimal(version.processing_time_value), version.processing_time_unit)
+
+
+def _duration(span: Span, cal: wd.WorkCalendar) -> wd.Duration | None:
+    """Calendar duration for working units; None for civil units (days, months)."""
+    if span.unit == TimeUnit.SAME_DAY:
+        return wd.Duration.same_day()
+    if span.unit == TimeUnit.WORKING_DAYS:
+        if span.value == span.value.to_integral_value():
+            return wd.Duration.days(int(span.value))
+        # Half days (e.g. 0.5 day for a reception step) in working hours.
+        hours = math.ceil(span.value * cal.day_seconds / 3600)
+        return wd.Duration.hours(hours)
+    if span.unit == TimeUnit.WORKING_HOURS:
+        return wd.Duration.hours(math.ceil(span.value))
+    return None
+
+
+def _civil_add(start: dt.datetime, span: Span) -> dt.datetime:
+    local = wd.to_local(start)
+    if span.unit == TimeUnit.MONTHS:
+        months = int(span.value)
+        year, month = divmod(local.month - 1 + months, 12)
+        year += local.year
+        month += 1
+        day = min(local.day, calendar.monthrange(year, month)[1])
+        return local.replace(year=year, month=month, day=day)
+    return local + dt.timedelta(days=float(span.value))
+
+
+def add(unit: Any, start: dt.datetime, span: Span) -> dt.datetime:
+    cal = calendar_for(unit)
+    duration = _duration(span, cal)
+    if duration is None:
+        return _civil_add(start, span)
+    return cal.add(start, duration)
+
+
+def due_at(
+    unit: Any, start: dt.datetime, span: Span, pauses: Sequence[wd.Pause] = ()
+) -> dt.datetime | None:
+    """Due moment from the reception `start`, with pauses per policy; None while paused."""
+    cal = calendar_for(unit)
+    duration = _duration(span, cal)
+    policy = pause_policy()
+    if duration is None:
+        if any(p.end is None for p in pauses):
+            return None
+        if pauses and policy == wd.PausePolicy.RESTART:
+            return _civil_add(max(p.end for p in pauses if p.end), span)
+        extra = sum(((p.end - p.start) for p in pauses if p.end), dt.timedelta())
+        return _civil_add(start, span) + extra
+    return cal.due(start, duration, pauses, policy)
+
+
+def step_dues(
+    unit: Any, start: dt.datetime, spans: Sequence[tuple[Span, int | None]]
+) -> list[dt.datetime]:
+    """Due moment of each step, following each other from `start`; steps of the same
+    parallel group start together and share their group's due moment (R3)."""
+    dues: list[dt.datetime] = []
+    current = start
+    group_start: dict[int, dt.datetime] = {}
+    previous_group: int | None = None
+    previous_due = start
+    for span, group in spans:
+        if group is not None and group == previous_group:
+            begin = group_start[group]
+        else:
+            begin = previous_due if dues else current
+            if group is not None:
+                group_start[group] = begin
+        due = add(unit, begin, span)
+        if group is not None and group == previous_group:
+            previous_due = max(previous_due, due)
+        else:
+            previous_due = due
+        previous_group = group
+        dues.append(due)
+    return dues
+
+
+def working_days_between(unit: Any, start: dt.datetime, end: dt.datetime) -> float:
+    cal = calendar_for(unit)
+    return (cal.position(end) - cal.position(start)) / cal.day_seconds
+
+
+@dataclass(frozen=True)
+class TimeState:
+    flag: str  # within / due_soon / overdue / paused / none
+    remaining_seconds: int | None
+    colour: str
+    label: str
+
+    @property
+    def remaining_text(self) -> str:
+        if self.remaining_seconds is None:
+            return ""
+        text = wd.format_seconds(abs(self.remaining_seconds))
+        return f"quá {text}" if self.remaining_seconds < 0 else f"còn {text}"
+
+
+def time_state(
+    unit: Any,
+    due: dt.datetime | None,
+    *,
+    paused: bool = False,
+    now: dt.datetime | None = None,
+    cal: wd.WorkCalendar | None = None,
+) -> TimeState:
+    """Derived flag + remaining working time + colour of a dossier or step (R16)."""
+    if due is None and not paused:
+        return TimeState("none", None, TIME_COLOUR["none"], str(TIME_LABEL["none"]))
+    now = now or timezone.now()
+    cal = cal or calendar_for(unit)
+    try:
+        flag = str(cal.status(now, due, paused=paused))
+        remaining = None if (paused or due is None) else cal.remaining_seconds(now, due)
+    except wd.CalendarError:
+        flag, remaining = "none", None
+    return TimeState(flag, remaining, TIME_COLOUR[flag], str(TIME_LABEL[flag]))
+
+
+def check_extension(
+    unit: Any,
+    *,
+    original_due: dt.datetime,
+    new_due: dt.datetime,
+    requested_at: dt.datetime,
+    already_extended: bool,
+) -> dt.datetime:
+    """Decree 61/2018 Art. 19(9) checks; raises ExtensionError."""
+    return calendar_for(unit).extend(
+        original_due=original_due,
+        new_due=new_due,
+        requested_at=requested_at,
+        already_extended=already_extended,
+    )
+
+
+def explain(unit: Any, start: dt.datetime, span: Span, pauses: Sequence[wd.Pause] = ()) -> Any:
+    """The calendar's explanation of a due moment, or None when it cannot explain it
+    (civil units, a pause still open, outside the calendar's years)."""
+    cal = calendar_for(unit)
+    duration = _duration(span, cal)
+    if duration is None:
+        return None
+    try:
+        return cal.explain(start, duration, pauses, pause_policy())
+    except wd.CalendarError:
+        return None
+    except Exception:  # an explanation must never break a dossier page
+        logger.exception("workdays explanation failed")
+        return None
+
+
+def format_moment(moment: dt.datetime | None) -> str:
+    return wd.format_moment(moment) if moment else ""

@@ -1,0 +1,213 @@
+"""Forms of the dossier pages: one small form per workflow action (all carry the
+record version for optimistic locking), worklist filters, counter reception."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import User, personal_id_validator, phone_validator
+from motcua.dossiers import workflow as wf
+from motcua.dossiers.constants import Channel, DelayReasonKind, DossierStatus, ReturnChannel
+from motcua.org.models import OrgUnit
+
+REASON_LABELS: dict[str, Any] = {
+    "return_for_completion": _("Giấy tờ cần bổ sung, hoàn thiện và lý do"),
+    "request_supplement": _("Giấy tờ cần bổ sung và lý do (một lần, đầy đủ)"),
+    "refuse_reception": _("Lý do từ chối tiếp nhận"),
+    "refuse_after_appraisal": _("Lý do từ chối giải quyết"),
+    "send_back": _("Nội dung cần sửa"),
+    "extend_with_apology": _("Lý do chậm trễ"),
+    "transfer": _("Lý do chuyển"),
+    "withdraw": _("Lý do rút hồ sơ"),
+    "request_payment": _("Nghĩa vụ tài chính cần thực hiện"),
+    "start_consultation": _("Cơ quan được lấy ý kiến và nội dung"),
+}
+
+
+class ActionForm(forms.Form):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, transition: wf.Transition, dossier: Any = None, **kw: Any):
+        kw.setdefault("prefix", transition.action)
+        super().__init__(*args, **kw)
+        self.transition = transition
+        self.dossier = dossier
+        if transition.reason_required:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = REASON_LABELS.get(transition.action, _("Lý do"))
+        elif transition.action not in {"submit_for_approval", "approve"}:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].label = _("Ghi chú")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("expected_version", None)
+        if self.transition.action in {"submit_for_approval", "approve"}:
+            data["note"] = data.pop("reason", "")
+        return data
+
+
+class AssignForm(ActionForm):
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Chuyên viên xử lý"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args: Any, specialists: Any = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field = cast(forms.ModelChoiceField[Any], self.fields["assignee"])
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in specialists])
+
+
+class TransferForm(ActionForm):
+    to_unit = forms.ModelChoiceField(
+        label=_("Chuyển đến cơ quan"), queryset=OrgUnit.objects.order_by("code")
+    )
+
+
+class ExtendForm(ActionForm):
+    new_due_at = forms.DateTimeField(
+        label=_("Ngày hẹn trả mới"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    reason_kind = forms.ChoiceField(label=_("Loại lý do"), choices=DelayReasonKind.choices)
+
+
+class IssueForm(ActionForm):
+    result_number = forms.CharField(label=_("Số, ký hiệu văn bản kết quả"), max_length=100)
+    result_summary = forms.CharField(
+        label=_("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(ActionForm):
+    channel = forms.ChoiceField(label=_("Hình thức trả"), choices=ReturnChannel.choices)
+    collected_by = forms.CharField(label=_("Người nhận kết quả"), required=False, max_length=200)
+
+
+FORMS: dict[str, type[ActionForm]] = {
+    "assign": AssignForm,
+    "transfer": TransferForm,
+    "extend_with_apology": ExtendForm,
+    "issue_result": IssueForm,
+    "return_result": ReturnForm,
+}
+
+
+def action_form(
+    transition: wf.Transition, dossier: Any, data: Any = None, specialists: Any = ()
+) -> ActionForm:
+    cls = FORMS.get(transition.action, ActionForm)
+    kw: dict[str, Any] = {"transition": transition, "dossier": dossier}
+    if cls is AssignForm:
+        kw["specialists"] = specialists
+    initial = {"expected_version": dossier.version}
+    return cls(data, initial=initial, **kw)
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *DossierStatus.choices]
+    )
+    procedure = forms.ChoiceField(label=_("Thủ tục"), required=False, choices=[])
+    overdue = forms.BooleanField(label=_("Chỉ hồ sơ quá hạn"), required=False)
+    q = forms.CharField(label=_("Mã hồ sơ, tên, số định danh"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[
+            ("due", _("Hạn xử lý gần nhất")),
+            ("-due", _("Hạn xử lý xa nhất")),
+            ("-received", _("Tiếp nhận mới nhất")),
+            ("received", _("Tiếp nhận cũ nhất")),
+            ("code", _("Mã hồ sơ")),
+            ("-created", _("Tạo mới nhất")),
+        ],
+    )
+
+    def __init__(self, *args: Any, procedures: Any = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["procedure"]).choices = [("", _("Tất cả"))] + [
+            (str(p.pk), p.name) for p in procedures
+        ]
+
+
+class CitizenLookupForm(forms.Form):
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân của người nộp"),
+        max_length=12,
+        validators=[personal_id_validator],
+    )
+
+
+class CitizenRegisterForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân"), max_length=12, validators=[personal_id_validator]
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"), max_length=10, required=False, validators=[phone_validator]
+    )
+
+
+class CounterForm(forms.Form):
+    """Counter reception (Directive 04): the receptionist fills the dossier of a citizen."""
+
+    channel = forms.ChoiceField(
+        label=_("Kênh nộp"),
+        choices=[
+            (Channel.IN_PERSON, Channel.IN_PERSON.label),
+            (Channel.POSTAL, Channel.POSTAL.label),
+        ],
+    )
+    representative_name = forms.CharField(
+        label=_("Người được ủy quyền nộp (nếu có)"), required=False, max_length=200
+    )
+    representative_id = forms.CharField(
+        label=_("Số giấy tờ tùy thân người được ủy quyền"), required=False, max_length=32
+    )
+    answers_json = forms.CharField(
+        label=_("Nội dung tờ khai (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
+        help_text=_("Dùng khi thủ tục chưa có biểu mẫu điện tử."),
+    )
+
+    def __init__(self, *args: Any, components: Any = (), with_json: bool = True, **kw: Any):
+        super().__init__(*args, **kw)
+        self.component_fields: list[tuple[Any, str, str]] = []
+        if not with_json:
+            del self.fields["answers_json"]
+        for c in components:
+            fname, dname = f"file_{c.pk}", f"digitized_{c.pk}"
+            self.fields[fname] = forms.FileField(
+                label=c.name, required=False, help_text=c.get_document_form_display()
+            )
+            self.fields[dname] = forms.BooleanField(
+                label=_("Đã số hóa (scan) bản giấy"), required=False, initial=True
+            )
+            self.component_fields.append((c, fname, dname))
+
+    def clean_answers_json(self) -> dict[str, Any]:
+        import json
+
+        text = (self.cleaned_data.get("answers_json") or "").strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Nội dung tờ khai không phải JSON hợp lệ.")) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Nội dung tờ khai phải là một đối tượng JSON."))
+        return value
+
+    def bound_components(self) -> list[tuple[Any, Any, Any]]:
+        return [(c, self[f], self[d]) for c, f, d in self.component_fields]

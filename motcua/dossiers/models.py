@@ -1,0 +1,307 @@
+"""Dossiers (hồ sơ), their components, process steps, pauses, the append-only event
+log (the Control Sheet, Form 05, is derived from it) and the per-unit daily code
+counter (domain.md §1, §14.2–14.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import TimeStampedModel
+from motcua.dossiers.constants import (
+    STATUS_COLOUR,
+    Channel,
+    DelayReasonKind,
+    DossierStatus,
+    PauseKind,
+    ReturnChannel,
+    StepStatus,
+)
+from motcua.org.constants import Role
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Dossier(TimeStampedModel):
+    # Dossier code (Decree 61/2018 Art. 26; Circular 01/2018 Art. 19): allocated at
+    # reception, unique forever, unchanged by supplements.
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True, null=True, blank=True)
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("phiên bản thủ tục"),
+    )
+    case = models.ForeignKey(
+        "catalog.ProcedureCase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("trường hợp"),
+    )
+    applicant = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("người nộp")
+    )
+    representative_name = models.CharField(_("người được ủy quyền"), max_length=200, blank=True)
+    representative_id = models.CharField(
+        _("giấy tờ tùy thân người được ủy quyền"), max_length=32, blank=True
+    )
+    submitted_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người bấm nộp"),
+    )
+    # Directive 04: the receptionist submits through the citizen's own account.
+    submitted_on_behalf_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cán bộ nộp thay"),
+    )
+    channel = models.CharField(_("kênh nộp"), max_length=1, choices=Channel.choices)
+    receiving_unit = models.ForeignKey(
+        "org.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name=_("đơn vị tiếp nhận"),
+    )
+    competent_unit = models.ForeignKey(
+        "org.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+        verbose_name=_("cơ quan giải quyết"),
+    )
+    form_answers = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=32,
+        choices=DossierStatus.choices,
+        default=DossierStatus.DRAFT,
+        db_index=True,
+    )
+    status_reason = models.TextField(_("lý do gần nhất"), blank=True)
+    assignee = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+        verbose_name=_("chuyên viên xử lý"),
+    )
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
+    # Decree 61/2018 Art. 19(9): one new appointment at most (Form 04).
+    extended_at = models.DateTimeField(_("gia hạn lúc"), null=True, blank=True)
+    due_before_extension = models.DateTimeField(_("hẹn trả trước gia hạn"), null=True, blank=True)
+    extension_reason = models.TextField(_("lý do gia hạn"), blank=True)
+    extension_reason_kind = models.CharField(
+        _("loại lý do chậm"), max_length=16, choices=DelayReasonKind.choices, blank=True
+    )
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    completed_at = models.DateTimeField(_("kết thúc xử lý lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    return_channel = models.CharField(
+        _("hình thức trả kết quả"), max_length=16, choices=ReturnChannel.choices, blank=True
+    )
+    result_collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+    result_number = models.CharField(_("số, ký hiệu kết quả"), max_length=100, blank=True)
+    result_summary = models.TextField(_("trích yếu kết quả"), blank=True)
+    # Placeholder until the documents app stores files: a list of stored-file refs.
+    result_files = models.JSONField(_("tệp kết quả"), default=list, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=1)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["competent_unit", "status"], name="dossier_competent_status"),
+            models.Index(fields=["receiving_unit", "status"], name="dossier_receiving_status"),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
+            models.Index(fields=["assignee", "status"], name="dossier_assignee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or _("Hồ sơ #%(pk)s (chưa có mã)") % {"pk": self.pk}
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_at is not None
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOUR.get(self.status, "grey")
+
+
+class DossierPause(models.Model):
+    """The clock is paused while waiting for a supplement or a financial obligation;
+    both timestamps are stored so both the restart rule (Decree 61/2018 Art. 19(4))
+    and the subtract rule (Decision 766) can be computed (R12)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("loại"), max_length=16, choices=PauseKind.choices)
+    started_at = models.DateTimeField(_("bắt đầu"))
+    ended_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    reason = models.TextField(_("nội dung yêu cầu"), blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("thời gian tạm dừng")
+        verbose_name_plural = _("thời gian tạm dừng")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%d/%m/%Y}"
+
+
+class DossierComponent(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    component = models.ForeignKey(
+        "catalog.Component",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thành phần theo quy định"),
+    )
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    # Placeholder until the documents issue: [{"name", "size", "content_type", "ref"}].
+    files = models.JSONField(_("tệp"), default=list, blank=True)
+    quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    digitized = models.BooleanField(_("đã số hóa"), default=False)  # DuocSoHoa (R5)
+    reused = models.BooleanField(_("tái sử dụng"), default=False)
+    from_warehouse = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
+    supplemented = models.BooleanField(_("bổ sung"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierStep(models.Model):
+    """A step of the internal process copied from the catalogue at reception (R3)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=255)
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    duration_value = models.DecimalField(_("thời gian"), max_digits=6, decimal_places=2, default=0)
+    duration_unit = models.CharField(_("đơn vị"), max_length=16, blank=True)
+    parallel_group = models.PositiveSmallIntegerField(_("nhóm song song"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING
+    )
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("hoàn thành"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class DossierEvent(models.Model):
+    """Append-only log of every transition: who, when, unit, role, from/to, reason —
+    the Control Sheet (Form 05) and the progress feed (R17)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(_("vai trò"), max_length=32, blank=True)
+    unit = models.ForeignKey(
+        "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.CharField(_("từ trạng thái"), max_length=32, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=32, blank=True)
+    reason = models.TextField(_("lý do, nội dung"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    step = models.ForeignKey(
+        DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Dossier events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Dossier events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        from motcua.dossiers.workflow import BY_ACTION
+
+        t = BY_ACTION.get(self.action)
+        return t.label if t else self.action
+
+    @property
+    def from_label(self) -> str:
+        return str(DossierStatus(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(DossierStatus(self.to_status).label) if self.to_status else ""
+
+
+class DossierCodeCounter(models.Model):
+    """Last sequence number of a receiving unit on a reception date (XXXX in
+    Circular 01/2018 Art. 19). Rows only grow, so a number is never handed out twice."""
+
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm mã hồ sơ")
+        verbose_name_plural = _("bộ đếm mã hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "date"], name="unique_code_counter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date}: {self.last_number}"
+
+
+__all__ = [
+    "Dossier",
+    "DossierCodeCounter",
+    "DossierComponent",
+    "DossierEvent",
+    "DossierPause",
+    "DossierStep",
+]

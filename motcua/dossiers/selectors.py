@@ -1,0 +1,310 @@
+"""Reads: officer worklists scoped to the officer's units, the citizen's own dossiers,
+dossier pages and the public tracking view. Worklist rows carry the remaining working
+time and colour computed through `deadlines` with one calendar per unit per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers import deadlines
+from motcua.dossiers import workflow as wf
+from motcua.dossiers.constants import DossierStatus, StepStatus
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.permissions import roles_in_units, roles_on
+from motcua.org.constants import Role
+from motcua.org.selectors import units_visible_to
+
+S = DossierStatus
+PAGE_SIZE = 25
+PAUSED = frozenset({S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
+# States in which the clock runs (a dossier there can be overdue).
+RUNNING = (S.RECEIVED, S.IN_PROCESS, S.IN_CONSULTATION, S.AWAITING_APPROVAL, S.APPROVED)
+OPEN = (*RUNNING, *PAUSED)
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: Any
+    roles: frozenset[str]
+
+
+TABS: tuple[Tab, ...] = (
+    Tab("to_receive", _("Chờ tiếp nhận"), frozenset({Role.RECEPTIONIST})),
+    Tab("to_assign", _("Chờ phân công"), frozenset({Role.LEADER})),
+    Tab("mine", _("Tôi đang xử lý"), frozenset({Role.SPECIALIST})),
+    Tab("to_approve", _("Chờ phê duyệt"), frozenset({Role.LEADER})),
+    Tab("to_issue", _("Chờ ban hành"), frozenset({Role.CLERK})),
+    Tab("to_return", _("Chờ trả kết quả"), frozenset({Role.RECEPTIONIST})),
+    Tab("overdue", _("Quá hạn"), frozenset(Role.values)),
+    Tab("all", _("Tất cả"), frozenset(Role.values)),
+)
+TAB_KEYS = {t.key for t in TABS}
+SORTS = {
+    "due": ("due_at", "pk"),
+    "-due": ("-due_at", "-pk"),
+    "received": ("received_at", "pk"),
+    "-received": ("-received_at", "-pk"),
+    "code": ("code", "pk"),
+    "-created": ("-created_at", "-pk"),
+}
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure_version__procedure",
+        "applicant",
+        "receiving_unit",
+        "competent_unit",
+        "assignee",
+    )
+
+
+def _units_with(held: dict[int, set[str]], role: str) -> list[int]:
+    return [unit for unit, roles in held.items() if role in roles]
+
+
+def tabs_for(user: Any) -> list[Tab]:
+    held = roles_in_units(user)
+    roles = set().union(*held.values()) if held else set()
+    return [t for t in TABS if t.roles & roles]
+
+
+def worklist(user: Any, tab: str, *, now: dt.datetime | None = None) -> QuerySet[Dossier]:
+    """Dossiers of one worklist tab, scoped to the officer's units (and to the officer
+    for "mine")."""
+    held = roles_in_units(user)
+    qs = _base()
+    if tab == "to_receive":
+        return qs.filter(
+            status=S.SUBMITTED, receiving_unit_id__in=_units_with(held, Role.RECEPTIONIST)
+        )
+    if tab == "to_assign":
+        return qs.filter(status=S.RECEIVED, competent_unit_id__in=_units_with(held, Role.LEADER))
+    if tab == "mine":
+        return qs.filter(
+            assignee=user,
+            status__in=(S.IN_PROCESS, S.IN_CONSULTATION, *PAUSED),
+            competent_unit_id__in=_units_with(held, Role.SPECIALIST),
+        )
+    if tab == "to_approve":
+        return qs.filter(
+            status=S.AWAITING_APPROVAL, competent_unit_id__in=_units_with(held, Role.LEADER)
+        )
+    if tab == "to_issue":
+        return qs.filter(status=S.APPROVED, competent_unit_id__in=_units_with(held, Role.CLERK))
+    if tab == "to_return":
+        return qs.filter(
+            status=S.RESOLVED, receiving_unit_id__in=_units_with(held, Role.RECEPTIONIST)
+        )
+    visible = units_visible_to(user).values("pk")
+    scoped = qs.filter(Q(receiving_unit_id__in=visible) | Q(competent_unit_id__in=visible))
+    if tab == "overdue":
+        return scoped.filter(status__in=RUNNING, due_at__lt=now or timezone.now())
+    if tab == "all":
+        return scoped
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class Row:
+    dossier: Dossier
+    time: deadlines.TimeState
+
+    @property
+    def colour(self) -> str:
+        return self.time.colour
+
+
+def with_time(dossiers: Iterable[Dossier], now: dt.datetime | None = None) -> list[Row]:
+    """Attach the derived time flag; one calendar lookup per unit, not per row."""
+    now = now or timezone.now()
+    calendars: dict[int, Any] = {}
+    rows = []
+    for d in dossiers:
+        cal = calendars.get(d.receiving_unit_id)
+        if cal is None:
+            cal = calendars[d.receiving_unit_id] = deadlines.calendar_for(d.receiving_unit)
+        rows.append(Row(d, time_state_of(d, now=now, cal=cal)))
+    return rows
+
+
+def time_state_of(
+    d: Dossier, *, now: dt.datetime | None = None, cal: Any = None
+) -> deadlines.TimeState:
+    if d.status not in OPEN:
+        return deadlines.time_state(None, None)
+    return deadlines.time_state(
+        d.receiving_unit, d.due_at, paused=d.status in PAUSED, now=now, cal=cal
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    procedure: str = ""
+    overdue: bool = False
+    q: str = ""
+    sort: str = "due"
+
+
+def apply_filters(
+    qs: QuerySet[Dossier], f: Filters, now: dt.datetime | None = None
+) -> QuerySet[Dossier]:
+    if f.status in S.values:
+        qs = qs.filter(status=f.status)
+    if f.procedure.isdigit():
+        qs = qs.filter(procedure_version__procedure_id=int(f.procedure))
+    if f.overdue:
+        qs = qs.filter(status__in=RUNNING, due_at__lt=now or timezone.now())
+    if f.q.strip():
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(code__icontains=term)
+            | Q(applicant__full_name__icontains=term)
+            | Q(applicant__personal_id=term)
+        )
+    return qs.order_by(*SORTS.get(f.sort, SORTS["due"]))
+
+
+def paginate(
+    qs: QuerySet[Dossier], page: Any, now: dt.datetime | None = None
+) -> tuple[Page, list[Row]]:
+    paginator = Paginator(qs, PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    return page_obj, with_time(page_obj.object_list, now)
+
+
+def tab_counts(user: Any, tabs: Iterable[Tab]) -> dict[str, int]:
+    return {t.key: worklist(user, t.key).count() for t in tabs if t.key != "all"}
+
+
+# --- single dossier -------------------------------------------------------------------
+
+
+def _detail_qs() -> QuerySet[Dossier]:
+    return (
+        _base()
+        .select_related("case", "submitted_on_behalf_by")
+        .prefetch_related(
+            "components__component",
+            Prefetch("steps", queryset=DossierStep.objects.select_related("unit", "assignee")),
+            Prefetch(
+                "events", queryset=DossierEvent.objects.select_related("actor", "unit", "step")
+            ),
+            "pauses",
+        )
+    )
+
+
+def can_officer_see(user: Any, d: Dossier) -> bool:
+    if not getattr(user, "is_officer", False):
+        return False
+    if d.assignee_id == user.pk:
+        return True
+    visible = units_visible_to(user).filter(pk__in=[d.receiving_unit_id, d.competent_unit_id])
+    return visible.exists()
+
+
+def dossier_for_officer(user: Any, pk: int) -> Dossier:
+    d = _detail_qs().filter(pk=pk).first()
+    if d is None or not can_officer_see(user, d):
+        raise Http404
+    return d
+
+
+def dossier_for_applicant(user: Any, pk: int) -> Dossier:
+    """A citizen sees only their own dossiers (anything else is 404, not 403)."""
+    d = _detail_qs().filter(pk=pk, applicant_id=getattr(user, "pk", None)).first()
+    if d is None:
+        raise Http404
+    return d
+
+
+def my_dossiers(user: Any) -> QuerySet[Dossier]:
+    return _base().filter(applicant=user).order_by("-created_at", "-pk")
+
+
+def available_actions(user: Any, d: Dossier) -> list[wf.Transition]:
+    """Transitions the user may take now (the page shows only these)."""
+    roles = roles_on(user, d)
+    result = []
+    for t in wf.actions_for(d.status, roles):
+        if t.action == "extend_with_apology" and d.extended_at is not None:
+            continue
+        if (
+            Role.SPECIALIST in t.roles
+            and not (roles & (t.roles - {Role.SPECIALIST}))
+            and d.assignee_id not in (None, user.pk)
+        ):
+            continue
+        result.append(t)
+    return result
+
+
+def due_explanation(d: Dossier) -> Any:
+    if d.received_at is None or d.due_at is None or d.extended_at is not None:
+        return None
+    pauses = [
+        deadlines.Pause(p.started_at, p.ended_at) for p in d.pauses.all() if p.kind == "supplement"
+    ]
+    if any(p.end is None for p in pauses):
+        return None
+    return deadlines.explain(
+        d.receiving_unit, d.received_at, deadlines.span_of(d.procedure_version, d.case), pauses
+    )
+
+
+def steps_with_time(
+    d: Dossier, now: dt.datetime | None = None
+) -> list[tuple[DossierStep, deadlines.TimeState]]:
+    cal = deadlines.calendar_for(d.receiving_unit)
+    result = []
+    for step in d.steps.all():
+        if step.status == StepStatus.ACTIVE:
+            state = deadlines.time_state(
+                d.receiving_unit, step.due_at, paused=d.status in PAUSED, now=now, cal=cal
+            )
+        elif step.status == StepStatus.DONE and step.due_at and step.completed_at:
+            late = step.completed_at > step.due_at
+            state = deadlines.TimeState(
+                "overdue" if late else "within",
+                None,
+                "red" if late else "green",
+                "Trễ hạn" if late else "Đúng hạn",
+            )
+        else:
+            state = deadlines.time_state(None, None)
+        result.append((step, state))
+    return result
+
+
+def specialists_of(unit_id: int) -> list[Any]:
+    from motcua.org.models import StaffAssignment
+    from motcua.org.selectors import valid_on
+
+    rows = (
+        StaffAssignment.objects.filter(
+            valid_on(timezone.localdate()), unit_id=unit_id, role=Role.SPECIALIST
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    return [row.user for row in rows]
+
+
+def by_code(code: str) -> Dossier | None:
+    return (
+        Dossier.objects.select_related("procedure_version", "receiving_unit", "competent_unit")
+        .filter(code=code)
+        .first()
+    )

@@ -1,0 +1,278 @@
+"""Processing: assignment, transfer, supplement and payment pauses, consultation,
+approval (Decree 61/2018 Art. 18–19)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.dossiers import deadlines
+from motcua.dossiers.constants import (
+    PauseKind,
+    StepStatus,
+)
+from motcua.dossiers.errors import (
+    InvalidDossierData,
+)
+from motcua.dossiers.models import (
+    Dossier,
+    DossierPause,
+    DossierStep,
+)
+from motcua.dossiers.permissions import roles_in_units
+from motcua.dossiers.services import _pipeline as p
+from motcua.dossiers.services._pipeline import (
+    SUPPLEMENT_NOTICE_WORKING_DAYS,
+    ComponentInput,
+    _Act,
+)
+from motcua.dossiers.services._steps import (
+    _complete_step,
+    _recompute_due,
+    _replan_open_steps,
+)
+from motcua.dossiers.services.creation import _add_components
+from motcua.org.constants import Role
+from motcua.org.models import OrgUnit
+
+# --- processing -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_assign(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    assignee: Any,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The head of the competent authority assigns a processing officer (Art. 19(1))."""
+    act = p._begin(dossier, actor, "assign", expected_version, now)
+    d = act.dossier
+    if Role.SPECIALIST not in roles_in_units(assignee).get(d.competent_unit_id, set()):
+        raise InvalidDossierData(
+            _("Người được phân công phải là chuyên viên của cơ quan giải quyết.")
+        )
+    p._write(act, assignee=assignee)
+    # A leader's "assign" step placed before appraisal is completed by the assignment.
+    step = None
+    if not d.steps.filter(status=StepStatus.DONE, role=Role.SPECIALIST).exists():
+        step = _complete_step(d, Role.LEADER, actor, act.now)
+    d.steps.exclude(status=StepStatus.DONE).filter(role=Role.SPECIALIST).update(assignee=assignee)
+    p._record(act, payload={"assignee": assignee.pk, "assignee_name": str(assignee)}, step=step)
+    return d
+
+
+@transaction.atomic
+def dossier_transfer(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    to_unit: OrgUnit,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Pass the dossier to another competent authority (Decree 61/2018 Art. 18(3)); the
+    events and steps already done stay with the dossier."""
+    act = p._begin(dossier, actor, "transfer", expected_version, now, reason)
+    d = act.dossier
+    if to_unit.pk == d.competent_unit_id:
+        raise InvalidDossierData(_("Hồ sơ đang ở chính cơ quan này."))
+    old_unit = d.competent_unit
+    p._write(act, competent_unit=to_unit, assignee=None, status_reason=reason)
+    d.steps.exclude(status=StepStatus.DONE).filter(unit=old_unit).update(
+        unit=to_unit, assignee=None
+    )
+    p._record(act, reason=reason, payload={"from_unit": old_unit.code, "to_unit": to_unit.code})
+    return d
+
+
+def _open_pause(d: Dossier, kind: str) -> DossierPause | None:
+    return d.pauses.filter(kind=kind, ended_at__isnull=True).first()
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Form 02 after appraisal (Decree 61/2018 Art. 19(4)): pauses the clock. A request
+    later than 3 working days after receipt is allowed but flagged; a second request
+    makes the dossier count as late nationally (Decision 766, R12) — both warned."""
+    act = p._begin(dossier, actor, "request_supplement", expected_version, now, reason)
+    d = act.dossier
+    late = False
+    if d.received_at is not None:
+        elapsed = deadlines.working_days_between(d.receiving_unit, d.received_at, act.now)
+        late = elapsed > SUPPLEMENT_NOTICE_WORKING_DAYS
+    if late:
+        act.warnings.append(
+            _(
+                "Yêu cầu bổ sung sau quá 03 ngày làm việc kể từ ngày tiếp nhận "
+                "(Nghị định 61/2018/NĐ-CP, Điều 19 khoản 4)."
+            )
+        )
+    if d.supplement_count >= 1:
+        act.warnings.append(
+            _("Hồ sơ yêu cầu bổ sung từ lần thứ hai bị tính là trễ hạn theo Quyết định 766/QĐ-TTg.")
+        )
+    p._write(act, supplement_count=d.supplement_count + 1, status_reason=reason)
+    DossierPause.objects.create(
+        dossier=d, kind=PauseKind.SUPPLEMENT, started_at=act.now, reason=reason
+    )
+    p._record(
+        act,
+        reason=reason,
+        payload={"late_notice": late, "supplement_count": d.supplement_count},
+    )
+    return d
+
+
+def _resume(act: _Act, kind: str, components: Iterable[ComponentInput] = ()) -> None:
+    d = act.dossier
+    pause = _open_pause(d, kind)
+    if pause is not None:
+        pause.ended_at = act.now
+        pause.save(update_fields=["ended_at"])
+    due = _recompute_due(d)
+    p._write(act, due_at=due, status_reason="")
+    _add_components(d, components, supplemented=True)
+    if kind == PauseKind.SUPPLEMENT and deadlines.pause_policy() == deadlines.PausePolicy.RESTART:
+        _replan_open_steps(d, act.now)
+    p._record(act, payload={"due_at": due})
+
+
+@transaction.atomic
+def dossier_supplement_provided(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    components: Iterable[ComponentInput] = (),
+    form_answers: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The complete supplement arrived: the clock restarts from zero (Decree 61/2018
+    Art. 19(4)) or continues without the waiting time, per policy (R12)."""
+    act = p._begin(dossier, actor, "supplement_provided", expected_version, now)
+    if form_answers is not None:
+        Dossier.objects.filter(pk=act.dossier.pk).update(form_answers=form_answers)
+    _resume(act, PauseKind.SUPPLEMENT, components)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_request_payment(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Waiting for taxes/fees (national status 6): the clock pauses (R13)."""
+    act = p._begin(dossier, actor, "request_payment", expected_version, now, reason)
+    p._write(act, status_reason=reason)
+    DossierPause.objects.create(
+        dossier=act.dossier, kind=PauseKind.FINANCIAL, started_at=act.now, reason=reason
+    )
+    p._record(act, reason=reason)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_payment_fulfilled(
+    *, dossier: Dossier | int, actor: Any, expected_version: int, now: dt.datetime | None = None
+) -> Dossier:
+    act = p._begin(dossier, actor, "payment_fulfilled", expected_version, now)
+    _resume(act, PauseKind.FINANCIAL)
+    return act.dossier
+
+
+def _simple(action: str) -> Any:
+    @transaction.atomic
+    def service(
+        *,
+        dossier: Dossier | int,
+        actor: Any,
+        expected_version: int,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> Dossier:
+        act = p._begin(dossier, actor, action, expected_version, now, reason)
+        p._write(act, status_reason=reason)
+        p._record(act, reason=reason)
+        return act.dossier
+
+    service.__name__ = f"dossier_{action}"
+    return service
+
+
+dossier_start_consultation = _simple("start_consultation")
+dossier_end_consultation = _simple("end_consultation")
+
+
+@transaction.atomic
+def dossier_submit_for_approval(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The processing officer submits the appraisal and draft result to the leader."""
+    act = p._begin(dossier, actor, "submit_for_approval", expected_version, now)
+    p._write(act, status_reason="")
+    step = _complete_step(act.dossier, Role.SPECIALIST, actor, act.now)
+    p._record(act, reason=note, step=step)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_approve(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Dossier:
+    act = p._begin(dossier, actor, "approve", expected_version, now)
+    p._write(act)
+    step = _complete_step(act.dossier, Role.LEADER, actor, act.now)
+    p._record(act, reason=note, step=step)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_send_back(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The leader returns the draft to the processing officer, with reasons."""
+    act = p._begin(dossier, actor, "send_back", expected_version, now, reason)
+    d = act.dossier
+    p._write(act, status_reason=reason)
+    d.steps.filter(status=StepStatus.ACTIVE).update(status=StepStatus.PENDING, started_at=None)
+    last = d.steps.filter(role=Role.SPECIALIST, status=StepStatus.DONE).order_by("-order").first()
+    if last is not None:
+        DossierStep.objects.filter(pk=last.pk).update(
+            status=StepStatus.ACTIVE, completed_at=None, started_at=act.now
+        )
+    p._record(act, reason=reason, step=last)
+    return d

@@ -1,0 +1,102 @@
+"""Reception outcomes (Decree 61/2018 Art. 17): Form 01, 02, 03 and resubmission."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.dossiers import deadlines
+from motcua.dossiers.codes import allocate_code
+from motcua.dossiers.models import (
+    Dossier,
+)
+from motcua.dossiers.services import _pipeline as p
+from motcua.dossiers.services._pipeline import (
+    ComponentInput,
+)
+from motcua.dossiers.services._steps import (
+    _complete_step,
+    _create_steps,
+    _span,
+)
+from motcua.dossiers.services.creation import _add_components
+from motcua.org.constants import Role
+
+# --- reception ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_receive(
+    *, dossier: Dossier | int, actor: Any, expected_version: int, now: dt.datetime | None = None
+) -> Dossier:
+    """Form 01 (Decree 61/2018 Art. 17(1)(c), 17(3)): allocate the dossier code, start
+    the clock, compute the appointment from the pinned version/case and plan the steps."""
+    act = p._begin(dossier, actor, "receive", expected_version, now)
+    d = act.dossier
+    due = deadlines.due_at(d.receiving_unit, act.now, _span(d))
+    p._write(act, received_at=act.now, due_at=due, original_due_at=due)
+    code = allocate_code(d.receiving_unit, timezone.localtime(act.now).date())
+    Dossier.objects.filter(pk=d.pk).update(code=code)
+    d.code = code
+    _create_steps(d, act.now)
+    step = _complete_step(d, Role.RECEPTIONIST, actor, act.now)
+    p._record(act, payload={"code": code, "due_at": due}, step=step)
+    return d
+
+
+@transaction.atomic
+def dossier_return_for_completion_at_reception(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Form 02 at reception: one complete list of what is missing, with reasons
+    (Decree 61/2018 Art. 15(3), 17(1)(a)). The dossier is not received."""
+    act = p._begin(dossier, actor, "return_for_completion", expected_version, now, reason)
+    p._write(act, status_reason=reason)
+    p._record(act, reason=reason)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_resubmit(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    form_answers: dict[str, Any] | None = None,
+    components: Iterable[ComponentInput] = (),
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant sends the completed dossier again (same dossier, no code yet)."""
+    act = p._begin(dossier, actor, "resubmit", expected_version, now)
+    changes: dict[str, Any] = {"submitted_at": act.now, "status_reason": ""}
+    if form_answers is not None:
+        changes["form_answers"] = form_answers
+    p._write(act, **changes)
+    _add_components(act.dossier, components, supplemented=True)
+    p._record(act)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_refuse_reception(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Form 03 (Decree 61/2018 Art. 17(1)(b)): refused, with specific reasons."""
+    act = p._begin(dossier, actor, "refuse_reception", expected_version, now, reason)
+    p._write(act, status_reason=reason, completed_at=act.now)
+    p._record(act, reason=reason)
+    return act.dossier

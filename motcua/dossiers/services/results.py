@@ -1,0 +1,165 @@
+"""End of processing: result issued and returned, refusal, withdrawal, extension
+with apology (Decree 61/2018 Art. 19(8)–(9), Art. 20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.dossiers import deadlines
+from motcua.dossiers.constants import (
+    DelayReasonKind,
+    ReturnChannel,
+)
+from motcua.dossiers.errors import (
+    ExtensionRefused,
+    InvalidDossierData,
+)
+from motcua.dossiers.models import (
+    Dossier,
+)
+from motcua.dossiers.services import _pipeline as p
+from motcua.dossiers.services._steps import (
+    _complete_step,
+)
+from motcua.org.constants import Role
+
+
+@transaction.atomic
+def dossier_issue_result(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    result_number: str,
+    result_summary: str = "",
+    result_files: list[dict[str, Any]] | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The clerical officer numbers and issues the result: end of processing (status 9)."""
+    act = p._begin(dossier, actor, "issue_result", expected_version, now)
+    if not (result_number or "").strip():
+        raise InvalidDossierData(_("Vui lòng nhập số, ký hiệu văn bản kết quả."))
+    p._write(
+        act,
+        completed_at=act.now,
+        result_number=result_number.strip(),
+        result_summary=result_summary,
+        result_files=result_files or [],
+    )
+    step = _complete_step(act.dossier, Role.CLERK, actor, act.now)
+    p._record(act, payload={"result_number": result_number.strip()}, step=step)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_return_result(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    channel: str,
+    collected_by: str = "",
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Deliver the result (Decree 61/2018 Art. 20; R18): counter, post, online, warehouse."""
+    act = p._begin(dossier, actor, "return_result", expected_version, now)
+    if channel not in ReturnChannel.values:
+        raise InvalidDossierData(_("Hình thức trả kết quả không hợp lệ."))
+    if channel == ReturnChannel.COUNTER and not collected_by.strip():
+        raise InvalidDossierData(_("Vui lòng ghi tên người nhận kết quả tại quầy."))
+    p._write(act, returned_at=act.now, return_channel=channel, result_collected_by=collected_by)
+    step = _complete_step(act.dossier, Role.RECEPTIONIST, actor, act.now)
+    p._record(act, payload={"channel": channel, "collected_by": collected_by}, step=step)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_refuse_after_appraisal(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Refusal with written reasons (Decree 61/2018 Art. 19(8)); it must come within the
+    deadline — a late refusal is recorded with a warning."""
+    act = p._begin(dossier, actor, "refuse_after_appraisal", expected_version, now, reason)
+    d = act.dossier
+    if d.due_at is not None and act.now > d.due_at:
+        act.warnings.append(_("Từ chối giải quyết sau thời hạn giải quyết."))
+    p._write(act, completed_at=act.now, status_reason=reason)
+    p._record(act, reason=reason)
+    return d
+
+
+@transaction.atomic
+def dossier_withdraw(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Withdrawal at the applicant's request (national status 7); the clock stops."""
+    act = p._begin(dossier, actor, "withdraw", expected_version, now, reason)
+    p._write(act, completed_at=act.now, status_reason=reason)
+    act.dossier.pauses.filter(ended_at__isnull=True).update(ended_at=act.now)
+    p._record(act, reason=reason)
+    return act.dossier
+
+
+@transaction.atomic
+def dossier_extend_with_apology(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    new_due_at: dt.datetime,
+    reason: str,
+    reason_kind: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Form 04 (Decree 61/2018 Art. 19(9); R14): once only, at least 1 working day before
+    the deadline, with reason (subjective/objective) and new appointment. KPIs keep
+    `original_due_at`/`due_before_extension` for the "late" statistics."""
+    act = p._begin(dossier, actor, "extend_with_apology", expected_version, now, reason)
+    d = act.dossier
+    if reason_kind not in DelayReasonKind.values:
+        raise InvalidDossierData(_("Vui lòng chọn loại lý do chậm (chủ quan / khách quan)."))
+    if d.extended_at is not None:
+        raise ExtensionRefused(
+            _("Hồ sơ đã được hẹn lại ngày trả kết quả một lần; không thể gia hạn lần nữa.")
+        )
+    if d.due_at is None:
+        raise ExtensionRefused(_("Hồ sơ chưa có hạn giải quyết."))
+    try:
+        new_due = deadlines.check_extension(
+            d.receiving_unit,
+            original_due=d.due_at,
+            new_due=new_due_at,
+            requested_at=act.now,
+            already_extended=False,
+        )
+    except deadlines.ExtensionError as exc:
+        raise ExtensionRefused(str(exc)) from exc
+    previous = d.due_at
+    p._write(
+        act,
+        extended_at=act.now,
+        due_before_extension=previous,
+        due_at=new_due,
+        extension_reason=reason,
+        extension_reason_kind=reason_kind,
+    )
+    p._record(
+        act,
+        reason=reason,
+        payload={"previous_due_at": previous, "new_due_at": new_due, "reason_kind": reason_kind},
+    )
+    return d

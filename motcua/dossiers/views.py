@@ -1,0 +1,393 @@
+"""Back-office pages: worklists, dossier page with the allowed actions, counter
+reception and the printable forms. Thin adapters around selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.accounts.constants import AccountKind
+from motcua.accounts.decorators import officer_required
+from motcua.accounts.models import User
+from motcua.catalog.constants import VersionStatus
+from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.dossiers import deadlines, services
+from motcua.dossiers import forms as f
+from motcua.dossiers import selectors as sel
+from motcua.dossiers import workflow as wf
+from motcua.dossiers.constants import (
+    CITIZEN_STATUS_TEXT,
+    NATIONAL_STATUS,
+    NATIONAL_STATUS_LABELS,
+    STATUS_COLOUR,
+)
+from motcua.dossiers.errors import DossierError
+from motcua.dossiers.files import store_upload
+from motcua.dossiers.permissions import roles_in_units
+from motcua.org.constants import Role
+from motcua.org.models import OrgUnit
+
+
+def has_template(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def status_context(d: Any) -> dict[str, Any]:
+    code = NATIONAL_STATUS.get(d.status)
+    return {
+        "status_colour": STATUS_COLOUR.get(d.status, "grey"),
+        "national_code": code,
+        "national_label": NATIONAL_STATUS_LABELS.get(code or 0, ""),
+        "citizen_status_text": CITIZEN_STATUS_TEXT.get(d.status, ""),
+    }
+
+
+# --- worklists -----------------------------------------------------------------------
+
+
+@officer_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    tabs = sel.tabs_for(request.user)
+    keys = [t.key for t in tabs]
+    tab = request.GET.get("tab") or (keys[0] if keys else "all")
+    if tab not in keys:
+        tab = keys[0] if keys else "all"
+    procedures = Procedure.objects.filter(
+        pk__in=sel.worklist(request.user, tab).values("procedure_version__procedure_id")
+    ).order_by("name")
+    form = f.FilterForm(request.GET or None, procedures=procedures)
+    filters = sel.Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = sel.Filters(
+            status=data.get("status") or "",
+            procedure=data.get("procedure") or "",
+            overdue=bool(data.get("overdue")),
+            q=data.get("q") or "",
+            sort=data.get("sort") or "due",
+        )
+    qs = sel.apply_filters(sel.worklist(request.user, tab), filters)
+    page, rows = sel.paginate(qs, request.GET.get("page"))
+    counts = sel.tab_counts(request.user, tabs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dossiers/worklist.html",
+        {
+            "tabs": tabs,
+            "tab": tab,
+            "tab_rows": [(t, counts.get(t.key)) for t in tabs],
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "is_receptionist": any(
+                Role.RECEPTIONIST in r for r in roles_in_units(request.user).values()
+            ),
+        },
+    )
+
+
+# --- dossier page ----------------------------------------------------------------------
+
+
+def _action_forms(request: HttpRequest, d: Any, bound: Any = None) -> list[Any]:
+    result = []
+    specialists = None
+    for t in sel.available_actions(request.user, d):
+        if bound is not None and bound.transition.action == t.action:
+            result.append(bound)
+            continue
+        if t.action == "assign" and specialists is None:
+            specialists = sel.specialists_of(d.competent_unit_id)
+        result.append(f.action_form(t, d, specialists=specialists or ()))
+    return result
+
+
+def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "d": d,
+            **status_context(d),
+            "time": sel.time_state_of(d),
+            "steps": sel.steps_with_time(d),
+            "events": d.events.all(),
+            "components": d.components.all(),
+            "explanation": sel.due_explanation(d),
+            "has_wd_explanation": has_template("workdays/_explanation.html"),
+            "action_forms": _action_forms(request, d, bound),
+        },
+        status=status,
+    )
+
+
+@officer_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, sel.dossier_for_officer(request.user, pk))
+
+
+@officer_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    d = sel.dossier_for_officer(request.user, pk)
+    t = wf.BY_ACTION.get(action)
+    if t is None:
+        raise Http404
+    specialists = sel.specialists_of(d.competent_unit_id) if action == "assign" else ()
+    form = f.action_form(t, d, data=request.POST, specialists=specialists)
+    if not form.is_valid():
+        return _detail(request, d, bound=form, status=400)
+    service = services.SERVICES[action]
+    try:
+        result = service(
+            dossier=d,
+            actor=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            **form.service_kwargs(),
+        )
+    except DossierError as exc:
+        form.add_error(None, ValidationError(exc.messages))
+        d = sel.dossier_for_officer(request.user, pk)
+        return _detail(request, d, bound=form, status=409 if "concurrent" in exc.code else 400)
+    messages.success(request, _("Đã thực hiện: %(label)s.") % {"label": t.label})
+    for warning in getattr(result, "warnings", []):
+        messages.warning(request, warning)
+    if action == "receive":
+        return redirect("dossiers:form01", pk=pk)
+    try:
+        return redirect("dossiers:detail", pk=sel.dossier_for_officer(request.user, pk).pk)
+    except Http404:  # e.g. transferred out of the officer's units
+        return redirect("dossiers:worklist")
+
+
+# --- counter reception ------------------------------------------------------------------
+
+
+def _receptionist_units(user: Any) -> list[OrgUnit]:
+    held = roles_in_units(user)
+    ids = [u for u, roles in held.items() if Role.RECEPTIONIST in roles]
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("code"))
+
+
+def _versions_for(units: list[OrgUnit]) -> list[ProcedureVersion]:
+    today = timezone.localdate()
+    qs = (
+        ProcedureVersion.objects.filter(
+            status=VersionStatus.PUBLISHED,
+            procedure__competences__unit__in=units,
+            procedure__competences__is_reception_point=True,
+        )
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today))
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        .select_related("procedure")
+        .distinct()
+        .order_by("name", "-number")
+    )
+    seen: set[int] = set()
+    result = []
+    for v in qs:
+        if v.procedure_id not in seen:
+            seen.add(v.procedure_id)
+            result.append(v)
+    return result
+
+
+def _eform(version: ProcedureVersion, data: Any = None, user: Any = None) -> Any:
+    """The catalogue's e-form when the procedure has one, else None (JSON fallback)."""
+    if not version.form_schema or not (version.form_schema.get("properties")):
+        return None
+    try:
+        from motcua.catalog import eforms
+    except ImportError:  # pragma: no cover - catalog e-forms not installed
+        return None
+    return eforms.build_form(
+        version.form_schema, version.form_layout, data=data, user=user, prefix="eform"
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest) -> HttpResponse:
+    units = _receptionist_units(request.user)
+    if not units:
+        raise Http404
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    versions = _versions_for([unit])
+    lookup = f.CitizenLookupForm(request.GET if "personal_id" in request.GET else None)
+    citizen = None
+    if lookup.is_bound and lookup.is_valid():
+        citizen = User.objects.filter(
+            personal_id=lookup.cleaned_data["personal_id"],
+            kind__in=[AccountKind.CITIZEN, AccountKind.BUSINESS],
+        ).first()
+    register = f.CitizenRegisterForm(
+        request.POST if request.POST.get("step") == "register" else None,
+        initial={"personal_id": request.GET.get("personal_id", "")},
+    )
+    if request.POST.get("step") == "register" and register.is_valid():
+        from motcua.accounts.services import citizen_register
+
+        try:
+            citizen = citizen_register(
+                full_name=register.cleaned_data["full_name"],
+                personal_id=register.cleaned_data["personal_id"],
+                phone=register.cleaned_data["phone"],
+                password=_random_password(),
+            )
+        except ValidationError as exc:
+            register.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã tạo tài khoản cho công dân."))
+            target = reverse("dossiers:counter")
+            return redirect(f"{target}?unit={unit.pk}&personal_id={citizen.personal_id}")
+    version = next((v for v in versions if str(v.pk) == request.GET.get("version")), None)
+    counter_form = eform = None
+    if citizen is not None and version is not None:
+        components = list(version.components.order_by("order", "pk"))
+        posting = request.method == "POST" and request.POST.get("step") == "receive"
+        eform = _eform(version, request.POST if posting else None, user=citizen)
+        counter_form = f.CounterForm(
+            request.POST if posting else None,
+            request.FILES if posting else None,
+            components=components,
+            with_json=eform is None,
+        )
+        if posting:
+            valid = counter_form.is_valid() and (eform is None or eform.is_valid())
+            if valid:
+                response = _counter_receive(request, unit, citizen, version, counter_form, eform)
+                if response is not None:
+                    return response
+    return render(
+        request,
+        "dossiers/counter.html",
+        {
+            "units": units,
+            "unit": unit,
+            "versions": versions,
+            "version": version,
+            "lookup": lookup,
+            "citizen": citizen,
+            "register": register,
+            "counter_form": counter_form,
+            "eform": eform,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _random_password() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+def _counter_receive(
+    request: HttpRequest,
+    unit: OrgUnit,
+    citizen: Any,
+    version: ProcedureVersion,
+    form: Any,
+    eform: Any,
+) -> HttpResponse | None:
+    answers = eform.answers() if eform is not None else form.cleaned_data.get("answers_json", {})
+    components = []
+    for component, file_field, digitized_field in form.component_fields:
+        upload = form.cleaned_data.get(file_field)
+        files = [store_upload(upload)] if upload else []
+        components.append(
+            services.ComponentInput(
+                component=component,
+                files=files,
+                digitized=bool(form.cleaned_data.get(digitized_field)) and bool(files),
+            )
+        )
+    try:
+        d = services.dossier_create_at_counter(
+            actor=request.user,
+            applicant=citizen,
+            procedure_version=version,
+            receiving_unit=unit,
+            form_answers=answers,
+            components=components,
+            representative_name=form.cleaned_data["representative_name"],
+            representative_id=form.cleaned_data["representative_id"],
+            channel=form.cleaned_data["channel"],
+        )
+        d = services.dossier_receive(dossier=d, actor=request.user, expected_version=d.version)
+    except DossierError as exc:
+        form.add_error(None, ValidationError(exc.messages))
+        return None
+    messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": d.code})
+    return redirect("dossiers:form01", pk=d.pk)
+
+
+# --- printable forms --------------------------------------------------------------------
+
+
+def tracking_url(request: HttpRequest, code: str) -> str:
+    """Absolute public tracking URL (/tra-cuu/<code>/) for the QR code on Form 01."""
+    try:
+        path = reverse("tracking:detail", kwargs={"code": code})
+    except NoReverseMatch:  # public_urls not mounted: use the agreed path
+        path = f"/tra-cuu/{quote(code)}/"
+    return request.build_absolute_uri(path)
+
+
+def qr_svg(data: str) -> str:
+    import segno
+
+    return segno.make(data, error="m").svg_inline(scale=3, dark="#000")
+
+
+@officer_required
+def form01(request: HttpRequest, pk: int) -> HttpResponse:
+    """Form 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Circular 01/2018 Art. 9; QR
+    allowed by Art. 19(2)). HTML print view until PDF rendering lands."""
+    d = sel.dossier_for_officer(request.user, pk)
+    if not d.code:
+        raise Http404
+    url = tracking_url(request, d.code)
+    return render(
+        request,
+        "dossiers/form01.html",
+        {
+            "d": d,
+            "qr": qr_svg(url),
+            "tracking_url": url,
+            "span": deadlines.span_of(d.procedure_version, d.case),
+            "receiver": next((e.actor for e in d.events.all() if e.action == "receive"), None),
+            "explanation": sel.due_explanation(d),
+            "has_wd_explanation": has_template("workdays/_explanation.html"),
+        },
+    )
+
+
+@officer_required
+def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Form 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ, derived from the events."""
+    d = sel.dossier_for_officer(request.user, pk)
+    return render(
+        request,
+        "dossiers/form05.html",
+        {"d": d, "steps": sel.steps_with_time(d), "events": d.events.all()},
+    )

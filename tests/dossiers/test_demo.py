@@ -1,0 +1,38 @@
+"""`motcua dossiers_demo` builds dossiers in many states through the services, once."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.models import Dossier
+
+
+@pytest.mark.django_db
+def test_demo_requires_the_demo_organisation():
+    with pytest.raises(CommandError):
+        call_command("dossiers_demo")
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent_and_covers_the_states():
+    from motcua.catalog.demo import load_demo_catalogue
+    from motcua.org.demo import demo_load
+
+    demo_load()
+    load_demo_catalogue()
+    call_command("dossiers_demo")
+    count = Dossier.objects.count()
+    call_command("dossiers_demo")
+    assert Dossier.objects.count() == count == 10
+    states = set(Dossier.objects.values_list("status", flat=True))
+    assert {
+        DossierStatus.SUBMITTED,
+        DossierStatus.RECEIVED,
+        DossierStatus.IN_PROCESS,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.AWAITING_APPROVAL,
+        DossierStatus.RESOLVED,
+        DossierStatus.RESULT_RETURNED,
+        DossierStatus.REJECTED_AT_RECEPTION,
+    } <= states
+    assert Dossier.objects.filter(extended_at__isnull=False).count() == 1

@@ -1,0 +1,56 @@
+"""Small builders for monitoring tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from motcua.monitoring.indicators import DossierFacts, UnitCounts
+from motcua.monitoring.models import UnitDayStats
+
+TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def at(day: int, hour: int = 9, month: int = 3, year: int = 2026) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=TZ)
+
+
+def codes(n: int, prefix: str = "P") -> frozenset[str]:
+    return frozenset(f"{prefix}{i}" for i in range(n))
+
+
+def dossier(**kwargs) -> DossierFacts:
+    base: dict[str, Any] = {
+        "procedure_code": "1.000001",
+        "received_at": at(2),
+        "due_at": at(10, 17),
+    }
+    base.update(kwargs)
+    return DossierFacts(**base)
+
+
+def insert_rows(unit, code: str, day: dt.date, counts: UnitCounts) -> UnitDayStats:
+    return UnitDayStats.objects.create(
+        unit=unit,
+        procedure_code=code,
+        day=day,
+        **counts.counters(),
+        **counts.catalogue_flags(code),
+    )
+
+
+def insert_parts(unit, day: dt.date, parts: dict[str, UnitCounts]) -> None:
+    for code, counts in parts.items():
+        insert_rows(unit, code, day, counts)
+
+
+def insert_counters(unit, day: dt.date, code: str = "P1", **counters: int) -> UnitDayStats:
+    return UnitDayStats.objects.create(unit=unit, procedure_code=code, day=day, **counters)
+
+
+def all_days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
