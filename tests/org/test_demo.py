@@ -49,7 +49,7 @@ def test_demo_load_is_idempotent(db):
     assert first.changed
     before = counts()
     out = io.StringIO()
-    call_command("demo_load", stdout=out)
+    call_command("demo_load", "--org-only", stdout=out)
     assert counts() == before
     assert "không có gì thay đổi" in out.getvalue()
 

@@ -83,7 +83,7 @@ def test_error_in_successions_keeps_existing_db_untouched(db):
 
 
 def test_round_trip_export_import_export_is_identical(db, tmp_path):
-    call_command("demo_load", stdout=io.StringIO())
+    call_command("demo_load", "--org-only", stdout=io.StringIO())
     first = export_json()
     path = tmp_path / "org.json"
     path.write_text(first, encoding="utf-8")

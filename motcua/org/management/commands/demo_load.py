@@ -1,17 +1,35 @@
-"""`motcua demo_load`: load the Quảng Nam demo organisation, staff and citizens.
+"""`motcua demo_load`: load the Quảng Nam demo province — organisation, staff and citizens,
+then every app's demo data in dependency order (catalogue, demo PKI, dossiers, …).
 Idempotent: safe to run again on an existing database."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from motcua.org.demo import demo_load
 
+# Other apps' demo loaders, in the order their data depend on each other. A loader that
+# is not installed (app not present) is skipped.
+APP_DEMO_COMMANDS = (
+    "catalog_load_demo",
+    "documents_demo_pki",
+    "dossiers_demo",
+    "monitoring_demo",
+    "feedback_demo",
+    "payments_demo",
+)
+
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu trình diễn (tỉnh Quảng Nam, cán bộ mẫu, công dân mẫu)."
+    help = "Nạp dữ liệu trình diễn (tỉnh Quảng Nam, cán bộ mẫu, công dân mẫu, dữ liệu các phân hệ)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--org-only", action="store_true", help="chỉ nạp tổ chức, cán bộ và công dân mẫu"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_load()
@@ -24,3 +42,10 @@ class Command(BaseCommand):
         )
         if not result.changed:
             self.stdout.write("Dữ liệu trình diễn đã có sẵn; không có gì thay đổi.")
+        if options["org_only"]:
+            return
+        available = get_commands()
+        for name in APP_DEMO_COMMANDS:
+            if name in available:
+                self.stdout.write(f"→ {name}")
+                call_command(name, stdout=self.stdout, stderr=self.stderr)
