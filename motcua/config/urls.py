@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 urlpatterns = [
@@ -18,8 +19,17 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", include("motcua.feedback.portal_urls")),
     path("quan-tri/thanh-toan/", include("motcua.payments.urls")),
     path("thanh-toan/", include("motcua.payments.portal_urls")),
+    path("quan-tri/lien-thong/", include("motcua.integrations.urls")),
+    path("thong-bao/", include("motcua.notifications.urls")),
     path("api/", include("motcua.api.urls")),
     path("tra-cuu-ngay-hen/", include("motcua.workdays.public_urls")),
     path("tra-cuu/", include("motcua.dossiers.public_urls")),
     path("", include("motcua.portal.urls")),
 ]
+
+if settings.MOTCUA_SANDBOXES:
+    urlpatterns = [
+        path("sandbox/dvcqg/", include("motcua.sandbox_portal.urls")),
+        path("sandbox/vneid/", include("motcua.sandbox_idp.urls")),
+        *urlpatterns,
+    ]

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "motcua.monitoring",
     "motcua.feedback",
     "motcua.payments",
+    "motcua.notifications",
+    "motcua.integrations",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -210,6 +212,12 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# --- Sandboxes of external systems --------------------------------------------
+# Faithful local stand-ins for systems we cannot reach (national portal DVCQG, VNeID
+# identity provider). On in dev/test/demo; production refuses them.
+MOTCUA_SANDBOXES = env_bool("MOTCUA_SANDBOXES", False)
+SANDBOX_APPS = ["motcua.sandbox_portal", "motcua.sandbox_idp"]
 
 # --- Site -------------------------------------------------------------------
 MOTCUA_SITE_NAME = env_str("MOTCUA_SITE_NAME", "Motcua")

@@ -16,3 +16,6 @@ MAILERS = {
         "BACKEND": env_str("MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     }
 }
+
+MOTCUA_SANDBOXES = True
+INSTALLED_APPS = [*INSTALLED_APPS, *SANDBOX_APPS]  # noqa: F405

@@ -15,6 +15,8 @@ MOTCUA_STAFF_2FA_REQUIRED = True
 if env_bool("MOTCUA_DEMO", False):
     raise ImproperlyConfigured("MOTCUA_DEMO cannot be enabled in production")
 MOTCUA_DEMO = False
+if env_bool("MOTCUA_SANDBOXES", False):
+    raise ImproperlyConfigured("Sandbox stand-ins for national systems cannot run in production")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SandboxPortalConfig(AppConfig):
+    name = "motcua.sandbox_portal"
+    label = "sandbox_portal"
