@@ -52,10 +52,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication so the account's preferred language can apply.
+    "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
