@@ -262,3 +262,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 from motcua.dossiers.api import router as dossiers_router  # noqa: E402
 
 api.add_router("/dossiers/", dossiers_router)
+
+from motcua.feedback.api import router as feedback_router  # noqa: E402
+
+api.add_router("/feedback/", feedback_router)

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("quan-tri/", include("motcua.backoffice.urls")),
