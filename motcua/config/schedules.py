@@ -19,5 +19,8 @@ JOBS: list[tuple[str, str, str]] = [
     # Weekly report to leaders, Friday afternoon. No-op until reporting hooks in.
     # Expired failed-login counters (accounts lockout).
     ("purge-login-throttles", "daily at 03:00", "motcua.accounts.tasks.purge_login_throttles"),
+    # Payments: expire stale attempts; reconcile against the provider's settlement file.
+    ("payments-expire", "every 5 minutes", "motcua.payments.tasks.expire_stale"),
+    ("payments-reconcile", "daily at 03:00", "motcua.payments.tasks.reconcile_daily"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
 ]

@@ -214,6 +214,23 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Payments (docs/payments.md) ---------------------------------------------------
+MOTCUA_PAYMENT_PROVIDERS = env_list(
+    "MOTCUA_PAYMENT_PROVIDERS", ["sandbox_gateway", "vietqr", "cash"]
+)
+MOTCUA_PAYGATE_SECRET = env_str(
+    "MOTCUA_PAYGATE_SECRET", "motcua-demo-paygate-secret-not-for-production"
+)
+MOTCUA_PAYGATE_TMN_CODE = env_str("MOTCUA_PAYGATE_TMN_CODE", "MOTCUA01")
+MOTCUA_PAYGATE_URL = env_str("MOTCUA_PAYGATE_URL", "")
+MOTCUA_PAYGATE_TTL_MINUTES = env_int("MOTCUA_PAYGATE_TTL_MINUTES", 15)
+MOTCUA_VIETQR_BANK_BIN = env_str("MOTCUA_VIETQR_BANK_BIN", "970415")
+MOTCUA_VIETQR_ACCOUNT = env_str("MOTCUA_VIETQR_ACCOUNT", "113366668888")
+MOTCUA_VIETQR_ACCOUNT_NAME = env_str("MOTCUA_VIETQR_ACCOUNT_NAME", "KHO BAC NHA NUOC")
+MOTCUA_VIETQR_WEBHOOK_SECRET = env_str("MOTCUA_VIETQR_WEBHOOK_SECRET", "")
+MOTCUA_RECEIPT_TEMPLATE = env_str("MOTCUA_RECEIPT_TEMPLATE", "01BLP0-001")
+MOTCUA_RECEIPT_SYMBOL_SUFFIX = env_str("MOTCUA_RECEIPT_SYMBOL_SUFFIX", "AA")
+
 # --- Sandboxes of external systems --------------------------------------------
 # Faithful local stand-ins for systems we cannot reach (national portal DVCQG, VNeID
 # identity provider). On in dev/test/demo; production refuses them.
@@ -224,6 +241,8 @@ SANDBOX_APPS = ["motcua.sandbox_portal", "motcua.sandbox_idp"]
 MOTCUA_SITE_NAME = env_str("MOTCUA_SITE_NAME", "Motcua")
 MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Tỉnh Quảng Nam")
 MOTCUA_DEMO = env_bool("MOTCUA_DEMO", False)
+# The sandbox bank page is served only in demo mode (dev settings) unless forced.
+MOTCUA_PAYGATE_SANDBOX = env_bool("MOTCUA_PAYGATE_SANDBOX", MOTCUA_DEMO)
 
 LOGGING = {
     "version": 1,

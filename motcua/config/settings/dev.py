@@ -5,6 +5,7 @@ from motcua.config.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 MOTCUA_DEMO = env_bool("MOTCUA_DEMO", True)
+MOTCUA_PAYGATE_SANDBOX = env_bool("MOTCUA_PAYGATE_SANDBOX", MOTCUA_DEMO)
 # The printed demo logins must work without an authenticator app; production refuses this.
 MOTCUA_STAFF_2FA_REQUIRED = env_bool("MOTCUA_STAFF_2FA_REQUIRED", False)
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -1,0 +1,1 @@
+"""Payment provider plugins. See providers.base for the contract and the registry."""
