@@ -27,11 +27,48 @@ class MenuEntry:
 ALL_OFFICERS = frozenset(Role.values)
 
 MENU: list[MenuEntry] = [
+    # Daily work first, then supervision, then configuration.
+    MenuEntry(_("Hồ sơ"), "dossiers:worklist", ALL_OFFICERS),
+    MenuEntry(_("Tiếp nhận tại quầy"), "dossiers:counter", frozenset({Role.RECEPTIONIST})),
+    MenuEntry(_("Số hóa giấy tờ"), "documents:digitize", frozenset({Role.RECEPTIONIST})),
+    # Payments: finance officers (clerk, leader) of the collecting unit; receptionists
+    # record cash; supervisors/administrators read (motcua/payments/permissions.py).
+    MenuEntry(
+        _("Thanh toán"),
+        "payments:list",
+        frozenset(
+            {Role.CLERK, Role.LEADER, Role.RECEPTIONIST, Role.SUPERVISOR, Role.ADMINISTRATOR}
+        ),
+    ),
+    # Feedback (PAKN): the queue shows each officer only what feedback_visible_to allows.
+    MenuEntry(_("Phản ánh, kiến nghị"), "feedback:queue", ALL_OFFICERS - {Role.ADMINISTRATOR}),
+    MenuEntry(
+        _("Đánh giá hài lòng"), "feedback:ratings", frozenset({Role.SUPERVISOR, Role.LEADER})
+    ),
+    MenuEntry(
+        _("Giám sát, đánh giá"),
+        "monitoring:dashboard",
+        frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR}),
+    ),
+    MenuEntry(_("Thông báo"), "notifications:centre", ALL_OFFICERS),
+    # Catalogue: administrators edit; supervisors and every officer read.
+    MenuEntry(_("Danh mục thủ tục"), "catalog:list", ALL_OFFICERS),
     MenuEntry(_("Tổ chức"), "org:unit_list", ALL_OFFICERS),
     MenuEntry(
         _("Lịch làm việc"),
         "workdays:calendar",
         frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR, Role.LEADER, Role.RECEPTIONIST}),
+    ),
+    # National-portal sync (DVCQG): outbox, dead letters, reconciliation (KPI 1.4).
+    MenuEntry(
+        _("Liên thông DVCQG"),
+        "integrations:overview",
+        frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ),
+    MenuEntry(
+        _("Chứng thư tin cậy"),
+        "documents:trust_store",
+        frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
     ),
     MenuEntry(
         _("Nhật ký hệ thống"), "core:audit_list", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})

@@ -249,6 +249,9 @@ class FeeRule(models.Model):
     quantity_field = models.CharField(
         _("trường biểu mẫu chứa số bản/trang"), max_length=100, blank=True
     )
+    copies_field = models.CharField(
+        _("trường biểu mẫu chứa số bản (nhân sau mức tối đa)"), max_length=100, blank=True
+    )
     tiers = models.JSONField(
         _("bậc giá"), default=list, blank=True
     )  # [{"from": 3, "amount": 1000}]

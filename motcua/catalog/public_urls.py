@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.catalog import views
 
 app_name = "procedures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.procedure_list, name="list"),
+    path("<str:code>/", views.procedure_detail, name="detail"),
+]

@@ -22,5 +22,7 @@ JOBS: list[tuple[str, str, str]] = [
     # Payments: expire stale attempts; reconcile against the provider's settlement file.
     ("payments-expire", "every 5 minutes", "motcua.payments.tasks.expire_stale"),
     ("payments-reconcile", "daily at 03:00", "motcua.payments.tasks.reconcile_daily"),
+    # Catalogue: versions whose effective period ended are marked retired.
+    ("catalog-retire-expired", "daily at 00:10", "motcua.catalog.tasks.retire_expired_versions"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
 ]

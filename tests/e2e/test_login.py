@@ -16,7 +16,7 @@ def _login(page, identifier: str) -> None:
 def test_citizen_logs_in_with_personal_id_on_a_phone(mobile_page, transactional_db):
     personas = build_personas()
     _login(mobile_page, personas.citizen_a.personal_id)
-    mobile_page.wait_for_load_state()
+    mobile_page.wait_for_url(lambda url: "/dang-nhap/" not in url)
     assert "/quan-tri/" not in mobile_page.url
     assert personas.citizen_a.full_name in mobile_page.content()
 
@@ -27,7 +27,9 @@ def test_officer_logs_in_with_totp_and_reaches_back_office(page, transactional_d
     _login(page, officer.username)
     device = TOTPDevice.objects.get(user=officer)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    page.locator("input[name='otp_token'], input[name='token'], input[autocomplete='one-time-code']").first.fill(code)
+    page.locator(
+        "input[name='otp_token'], input[name='token'], input[autocomplete='one-time-code']"
+    ).first.fill(code)
     page.locator("form button[type='submit']").last.click()
     page.wait_for_url("**/quan-tri/**")
     assert "Tiếp nhận hồ sơ" in page.content()

@@ -10,7 +10,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.core.testing.personas import PASSWORD, build_personas, make_officer
 from motcua.feedback.models import Feedback
 from motcua.org.constants import Role
-from tests.e2e.conftest import browser, page  # noqa: F401
 from tests.feedback.factories import make_dossier
 
 pytestmark = pytest.mark.e2e
@@ -23,12 +22,12 @@ def _login(tab, identifier: str) -> None:
     tab.get_by_label("Tên đăng nhập", exact=False).first.fill(identifier)
     tab.get_by_label("Mật khẩu", exact=False).first.fill(PASSWORD)
     tab.get_by_role("button", name="Đăng nhập").last.click()
-    tab.wait_for_load_state()
+    tab.wait_for_url(lambda url: "/dang-nhap/" not in url)
 
 
 def _logout(tab) -> None:
     tab.get_by_role("button", name="Đăng xuất").click()
-    tab.wait_for_load_state()
+    tab.get_by_role("link", name="Đăng nhập").first.wait_for()
 
 
 def _second_factor(tab, officer) -> None:
@@ -41,7 +40,7 @@ def _second_factor(tab, officer) -> None:
     tab.wait_for_url("**/quan-tri/**")
 
 
-def test_harassment_report_is_handled_published_and_rated(page, transactional_db):  # noqa: F811
+def test_harassment_report_is_handled_published_and_rated(page, transactional_db):
     # The project has no favicon yet; Chromium's automatic request would log a 404 as a
     # console error (which the page fixture rightly treats as a failure).
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
@@ -81,18 +80,16 @@ def test_harassment_report_is_handled_published_and_rated(page, transactional_db
     page.get_by_role("button", name="Trình dự thảo trả lời").click()
     page.get_by_role("button", name="Duyệt trả lời").click()
     page.get_by_role("button", name="Công khai trả lời").click()
-    page.wait_for_load_state()
-    assert "Đã trả lời, công khai" in page.content()
+    page.get_by_text("Đã trả lời, công khai").first.wait_for()
     _logout(page)
 
     # 3. The citizen reads the answer and rates it.
     _login(page, personas.citizen_a.personal_id)
     page.goto("/phan-anh-kien-nghi/cua-toi/")
     page.get_by_role("link", name=fb.code).click()
-    assert ANSWER in page.content()
+    page.get_by_text(ANSWER).first.wait_for()  # wait for the navigation, not just the click
     page.get_by_role("radio", name="Hài lòng với trả lời", exact=True).check()
     page.get_by_role("button", name="Gửi đánh giá").click()
-    page.wait_for_load_state()
-    assert "Cảm ơn bạn đã đánh giá" in page.content()
+    page.get_by_text("Cảm ơn bạn đã đánh giá").first.wait_for()
     fb.refresh_from_db()
     assert fb.verdict == "satisfied"

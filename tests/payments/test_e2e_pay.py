@@ -8,7 +8,6 @@ import pytest
 from motcua.core.testing.personas import PASSWORD
 from motcua.payments.constants import RequestStatus
 from motcua.payments.models import Receipt
-from tests.e2e.conftest import browser, page  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -18,12 +17,12 @@ def _login(pg, identifier: str) -> None:
     pg.get_by_label("Tên đăng nhập", exact=False).first.fill(identifier)
     pg.get_by_label("Mật khẩu", exact=False).first.fill(PASSWORD)
     pg.get_by_role("button", name="Đăng nhập").last.click()
-    pg.wait_for_load_state()
+    pg.wait_for_url(lambda url: "/dang-nhap/" not in url)
 
 
 def test_citizen_pays_through_the_sandbox_gateway_and_downloads_the_receipt(
     transactional_db,
-    page,  # noqa: F811
+    page,
     personas,
     fee_request,
 ):

@@ -214,6 +214,26 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Documents and digital signatures (docs/documents.md) ----------------------------
+MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+MOTCUA_PKI_DIR = env_str("MOTCUA_PKI_DIR", str(VAR_DIR / "pki"))
+MOTCUA_PKI_PASSPHRASE = env_str("MOTCUA_PKI_PASSPHRASE", "motcua-demo")
+MOTCUA_PKI_CRL_URL = env_str(
+    "MOTCUA_PKI_CRL_URL", f"{MOTCUA_PUBLIC_BASE_URL}/xac-minh/pki/demo-root.crl"
+)
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
+MOTCUA_TSA_USER = env_str("MOTCUA_TSA_USER", "")
+MOTCUA_TSA_PASSWORD = env_str("MOTCUA_TSA_PASSWORD", "")
+MOTCUA_TRUST_STORE_DIR = env_str("MOTCUA_TRUST_STORE_DIR", "")
+MOTCUA_CRL_DIR = env_str("MOTCUA_CRL_DIR", "")
+MOTCUA_PKCS11_PIN = env_str("MOTCUA_PKCS11_PIN", "")
+MOTCUA_REMOTE_SIGNER_FACTORY = env_str("MOTCUA_REMOTE_SIGNER_FACTORY", "")
+MOTCUA_VIRUS_SCANNER = env_str("MOTCUA_VIRUS_SCANNER", "")  # "" | "clamav" | dotted path
+MOTCUA_CLAMAV_SOCKET = env_str("MOTCUA_CLAMAV_SOCKET", "/var/run/clamav/clamd.ctl")
+MOTCUA_CLAMAV_HOST = env_str("MOTCUA_CLAMAV_HOST", "")
+MOTCUA_CLAMAV_PORT = env_int("MOTCUA_CLAMAV_PORT", 3310)
+MOTCUA_OCR_ENABLED = env_bool("MOTCUA_OCR_ENABLED", True)
+
 # --- Payments (docs/payments.md) ---------------------------------------------------
 MOTCUA_PAYMENT_PROVIDERS = env_list(
     "MOTCUA_PAYMENT_PROVIDERS", ["sandbox_gateway", "vietqr", "cash"]

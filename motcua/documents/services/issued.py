@@ -1,0 +1,129 @@
+"""Issued papers (forms, results): render with a QR code, store, register a public
+verification code."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from motcua.core.audit import audit_record
+from motcua.documents.constants import FileKind
+from motcua.documents.models import IssuedDocument
+from motcua.documents.qr import qr_data_uri, qr_payload
+from motcua.documents.rendering import PageSize, render_pdf, render_pdf_from_source
+from motcua.documents.services.files import LinkTarget, stored_file_create
+
+# Crockford base32 without I, L, O, U: unambiguous when read from paper.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_result_code() -> str:
+    """`KQ<yymm>-<8 random chars>`: unguessable, so the public page cannot be used to
+    enumerate results."""
+    random_part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"KQ{timezone.localdate():%y%m}-{random_part}"
+
+
+def verify_url(code: str) -> str:
+    base = str(getattr(settings, "MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return base + reverse("verify:detail", args=[code])
+
+
+def issued_document_create(
+    *,
+    title: str,
+    issuer_name: str,
+    actor: Any,
+    unit: Any = None,
+    owner: Any = None,
+    dossier_code: str = "",
+    procedure_code: str = "",
+    component_code: str = "",
+    template_name: str = "",
+    template_source: str = "",
+    context: dict[str, Any] | None = None,
+    page_size: PageSize = "A4",
+    kind: str = FileKind.RESULT,
+    valid_until: Any = None,
+) -> IssuedDocument:
+    """Render an official paper (a template file, or a procedure's HTML result
+    template), put the QR code on it, store it and register its verification code.
+    Signatures are added afterwards with document_sign (leader, then agency)."""
+    code = new_result_code()
+    now = timezone.now()
+    payload = qr_payload(
+        verify_url=verify_url(code),
+        dossier_code=dossier_code,
+        procedure_code=procedure_code,
+        document_name=title,
+        issuer=issuer_name,
+        issued_at=timezone.localtime(now),
+    )
+    full_context = {
+        "title": title,
+        "issuer": issuer_name,
+        "result_code": code,
+        "verify_url": verify_url(code),
+        "qr_data_uri": qr_data_uri(payload),
+        "dossier_code": dossier_code,
+        "procedure_code": procedure_code,
+        "issued_at": timezone.localtime(now),
+        **(context or {}),
+    }
+    if template_source:
+        data = render_pdf_from_source(
+            template_source, full_context, title=title, page_size=page_size
+        )
+    else:
+        data = render_pdf(
+            template_name or "documents/pdf/result.html", full_context, page_size=page_size
+        )
+    with transaction.atomic():
+        stored = stored_file_create(
+            data=data,
+            original_name=f"{code}.pdf",
+            kind=kind,
+            actor=actor,
+            owner=owner,
+            unit=unit,
+            trusted=True,
+            link=LinkTarget(dossier_code=dossier_code, component_code=component_code)
+            if dossier_code
+            else None,
+        )
+        issued = IssuedDocument.objects.create(
+            code=code,
+            title=title,
+            dossier_code=dossier_code,
+            procedure_code=procedure_code,
+            issuer_name=issuer_name,
+            owner=owner,
+            file=stored,
+            sha256=stored.sha256,
+            issued_at=now,
+            valid_until=valid_until,
+        )
+        audit_record(
+            action="documents.issue",
+            actor=actor,
+            obj=issued,
+            after={"code": code, "file": str(stored.pk), "sha256": stored.sha256},
+            unit_code=getattr(unit, "code", ""),
+        )
+    return issued
+
+
+def issued_document_revoke(*, issued: IssuedDocument, actor: Any, reason: str) -> IssuedDocument:
+    """Revoked results stay verifiable, marked as revoked (Decree 45/2020; Decree 61
+    Art. 21 corrections keep history)."""
+    with transaction.atomic():
+        issued.revoked_at = timezone.now()
+        issued.revocation_reason = reason[:300]
+        issued.save(update_fields=["revoked_at", "revocation_reason"])
+        audit_record(action="documents.revoke", actor=actor, obj=issued, after={"reason": reason})
+    return issued

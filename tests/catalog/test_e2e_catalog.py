@@ -1,0 +1,30 @@
+"""Browser test: a citizen finds "khai sinh" and opens its procedure page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from motcua.catalog.demo import load_demo_catalogue
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizen_finds_birth_registration(page, demo_units):
+    load_demo_catalogue()
+    # The site has no favicon yet; Chromium's automatic request would log a 404.
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
+    page.goto("/thu-tuc/")
+    # Before searching the whole catalogue is listed.
+    expect(page.get_by_role("link", name="Đăng ký kết hôn", exact=True)).to_be_visible()
+    page.get_by_label("Tên hoặc mã thủ tục").fill("khai sinh")
+    # htmx narrows the results while typing (the button also works without JavaScript).
+    expect(page.get_by_role("link", name="Đăng ký kết hôn", exact=True)).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"q=khai(\+|%20)sinh"))
+    page.get_by_role("link", name="Đăng ký khai sinh", exact=True).click()
+    page.wait_for_url("**/thu-tuc/1.001193/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Đăng ký khai sinh"
+    assert page.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.get_attribute("href") == (
+        "/nop-ho-so/1.001193/"
+    )
