@@ -266,3 +266,7 @@ api.add_router("/dossiers/", dossiers_router)
 from motcua.feedback.api import router as feedback_router  # noqa: E402
 
 api.add_router("/feedback/", feedback_router)
+
+from motcua.integrations.api import router as integrations_router  # noqa: E402
+
+api.add_router("/sync/", integrations_router)

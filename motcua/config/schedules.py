@@ -24,5 +24,18 @@ JOBS: list[tuple[str, str, str]] = [
     ("payments-reconcile", "daily at 03:00", "motcua.payments.tasks.reconcile_daily"),
     # Catalogue: versions whose effective period ended are marked retired.
     ("catalog-retire-expired", "daily at 00:10", "motcua.catalog.tasks.retire_expired_versions"),
+    # National portal (DVCQG) sync outbox and notifications.
+    ("national-portal-sync", "every 1 minutes", "motcua.integrations.tasks.sync_national_portal"),
+    (
+        "notifications-deliver",
+        "every 1 minutes",
+        "motcua.notifications.tasks.deliver_notifications",
+    ),
+    (
+        "step-deadline-reminders",
+        "every 15 minutes",
+        "motcua.notifications.tasks.remind_step_deadlines",
+    ),
+    ("leader-daily-digest", "daily at 07:00", "motcua.notifications.tasks.leader_daily_digest"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
 ]

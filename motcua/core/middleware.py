@@ -46,9 +46,14 @@ class VietnameseFirstLocaleMiddleware:
             user = getattr(request, "user", None)
             preferred = getattr(user, "preferred_language", None) if user else None
             language = preferred if preferred in supported else settings.LANGUAGE_CODE
+        previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Do not leak the request's language into whatever runs next on this thread.
+            translation.activate(previous) if previous else translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         patch_vary = response.headers.get("Vary", "")
         if "Cookie" not in patch_vary:

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.integrations import views
 
 app_name = "integrations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("loi/", views.dead_letter_list, name="dead_letters"),
+    path("thong-diep/<int:pk>/", views.message_detail, name="message"),
+    path("thong-diep/<int:pk>/gui-lai/", views.replay, name="replay"),
+    path("doi-soat/", views.reconciliation, name="reconciliation"),
+    path("danh-muc/lay-ve/", views.catalogue_pull, name="catalogue_pull"),
+]

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.notifications import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.centre, name="centre"),
+    path("<int:pk>/mo/", views.open_notification, name="open"),
+    path("da-doc/", views.mark_all_read, name="mark_all_read"),
+    path("tuy-chon/", views.preferences, name="preferences"),
+]

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.sandbox_portal import views
 
 app_name = "sandbox_portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("api/", views.api, name="api"),
+    path("", views.console, name="console"),
+    path("cong-tac/", views.set_switch, name="switch"),
+]

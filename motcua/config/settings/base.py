@@ -254,6 +254,26 @@ MOTCUA_VIETQR_WEBHOOK_SECRET = env_str("MOTCUA_VIETQR_WEBHOOK_SECRET", "")
 MOTCUA_RECEIPT_TEMPLATE = env_str("MOTCUA_RECEIPT_TEMPLATE", "01BLP0-001")
 MOTCUA_RECEIPT_SYMBOL_SUFFIX = env_str("MOTCUA_RECEIPT_SYMBOL_SUFFIX", "AA")
 
+# --- National systems and notifications (docs/integrations.md, docs/notifications.md) --
+MOTCUA_SITE_URL = env_str("MOTCUA_SITE_URL", "http://127.0.0.1:8000")
+MOTCUA_DVCQG_URL = env_str("MOTCUA_DVCQG_URL", "")  # empty + sandboxes: in-process sandbox
+MOTCUA_DVCQG_TOKEN = env_str("MOTCUA_DVCQG_TOKEN", "sandbox-token")
+MOTCUA_DVCQG_TIMEOUT = env_int("MOTCUA_DVCQG_TIMEOUT", 15)
+MOTCUA_DVCQG_MAX_ATTEMPTS = env_int("MOTCUA_DVCQG_MAX_ATTEMPTS", 10)
+MOTCUA_DVCQG_BACKOFF_BASE_SECONDS = env_int("MOTCUA_DVCQG_BACKOFF_BASE_SECONDS", 30)
+MOTCUA_DVCQG_BACKOFF_MAX_SECONDS = env_int("MOTCUA_DVCQG_BACKOFF_MAX_SECONDS", 3600)
+MOTCUA_DVCQG_RELAY_GRACE_SECONDS = env_int("MOTCUA_DVCQG_RELAY_GRACE_SECONDS", 300)
+MOTCUA_DVCQG_AUTO_SYNC = env_bool("MOTCUA_DVCQG_AUTO_SYNC", False)
+MOTCUA_VNEID_ISSUER = env_str("MOTCUA_VNEID_ISSUER", "")  # empty + sandboxes: local provider
+MOTCUA_VNEID_CLIENT_ID = env_str("MOTCUA_VNEID_CLIENT_ID", "motcua")
+MOTCUA_VNEID_CLIENT_SECRET = env_str("MOTCUA_VNEID_CLIENT_SECRET", "motcua-sandbox-secret")
+MOTCUA_SMS_GATEWAY = env_str("MOTCUA_SMS_GATEWAY", "")  # empty: sandbox if sandboxes, else HTTP
+MOTCUA_SMS_URL = env_str("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = env_str("MOTCUA_SMS_TOKEN", "")
+MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 5)
+MOTCUA_REMIND_BEFORE_HOURS = env_int("MOTCUA_REMIND_BEFORE_HOURS", 24)
+MOTCUA_WEBHOOK_MAX_ATTEMPTS = env_int("MOTCUA_WEBHOOK_MAX_ATTEMPTS", 8)
+
 # --- Sandboxes of external systems --------------------------------------------
 # Faithful local stand-ins for systems we cannot reach (national portal DVCQG, VNeID
 # identity provider). On in dev/test/demo; production refuses them.

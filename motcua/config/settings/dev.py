@@ -1,6 +1,6 @@
 """Local development and `make demo`: SQLite under var/, console e-mail, demo data."""
 
-from motcua.config.env import env_bool, env_str
+from motcua.config.env import env_bool, env_list, env_str
 from motcua.config.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -20,3 +20,8 @@ MAILERS = {
 
 MOTCUA_SANDBOXES = True
 INSTALLED_APPS = [*INSTALLED_APPS, *SANDBOX_APPS]  # noqa: F405
+# "Đăng nhập bằng VNeID" against the local OIDC provider (motcua.sandbox_idp).
+MOTCUA_IDENTITY_PROVIDERS = env_list(
+    "MOTCUA_IDENTITY_PROVIDERS", ["motcua.integrations.vneid.VneidProvider"]
+)
+MOTCUA_DVCQG_AUTO_SYNC = env_bool("MOTCUA_DVCQG_AUTO_SYNC", True)

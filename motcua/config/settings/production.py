@@ -15,6 +15,13 @@ MOTCUA_STAFF_2FA_REQUIRED = True
 if env_bool("MOTCUA_DEMO", False):
     raise ImproperlyConfigured("MOTCUA_DEMO cannot be enabled in production")
 MOTCUA_DEMO = False
+for _name, _demo_value in (
+    ("MOTCUA_VNEID_CLIENT_SECRET", "motcua-sandbox-secret"),
+    ("MOTCUA_DVCQG_TOKEN", "sandbox-token"),
+    ("MOTCUA_PAYGATE_SECRET", "motcua-demo-paygate-secret-not-for-production"),
+):
+    if globals()[_name] == _demo_value:
+        raise ImproperlyConfigured(f"{_name} still has its sandbox value; set a real one")
 if env_bool("MOTCUA_SANDBOXES", False):
     raise ImproperlyConfigured("Sandbox stand-ins for national systems cannot run in production")
 

@@ -1,0 +1,85 @@
+"""Notify the applicant (and the officer assigned) after each dossier transition."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.dispatch import receiver
+from django.urls import reverse
+
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.signals import dossier_transitioned
+from motcua.notifications.messages import ascii_fold
+from motcua.notifications.services import notify
+
+logger = logging.getLogger(__name__)
+
+# workflow action → event told to the applicant
+APPLICANT_EVENTS: dict[str, str] = {
+    "submit_online": "dossier_submitted",
+    "create_at_counter": "dossier_submitted",
+    "resubmit": "dossier_submitted",
+    "receive": "dossier_received",
+    "return_for_completion": "dossier_returned_for_completion",
+    "refuse_reception": "dossier_refused_reception",
+    "request_supplement": "dossier_supplement_requested",
+    "request_payment": "dossier_payment_requested",
+    "issue_result": "dossier_resolved",
+    "return_result": "dossier_result_returned",
+    "refuse_after_appraisal": "dossier_refused",
+    "extend_with_apology": "dossier_extended",
+    "withdraw": "dossier_withdrawn",
+}
+OFFICER_EVENTS = {"assign": "dossier_assigned"}
+
+
+def dossier_context(d: Dossier, reason: str = "") -> dict[str, Any]:
+    procedure = d.procedure_version.name
+    return {
+        "code": d.code or "",
+        "procedure": procedure,
+        "procedure_ascii": ascii_fold(procedure)[:60],
+        "unit": d.receiving_unit.name,
+        "due_at": d.due_at,
+        "reason": reason or d.status_reason,
+    }
+
+
+@receiver(dossier_transitioned, dispatch_uid="notifications.on_transition")
+def on_transition(
+    sender: Any, *, dossier_id: int, action: str, event_id: int | None = None, **kwargs: Any
+) -> None:
+    try:
+        _notify(dossier_id, action, event_id)
+    except Exception:  # sent after commit: a notification problem must not fail the request
+        logger.exception("notifications for dossier %s (%s) failed", dossier_id, action)
+
+
+def _notify(dossier_id: int, action: str, event_id: int | None) -> None:
+    if action not in APPLICANT_EVENTS and action not in OFFICER_EVENTS:
+        return
+    d = Dossier.objects.select_related(
+        "applicant", "assignee", "procedure_version", "receiving_unit"
+    ).get(pk=dossier_id)
+    event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
+    ctx = dossier_context(d, event.reason if event else "")
+    key = f"ev:{event_id}" if event_id else None
+    if action in APPLICANT_EVENTS:
+        notify(
+            recipient=d.applicant,
+            event=APPLICANT_EVENTS[action],
+            context=ctx,
+            dossier=d,
+            url=reverse("my_dossiers:detail", args=[d.pk]),
+            dedup_key=f"{key}:applicant" if key else None,
+        )
+    if action in OFFICER_EVENTS and d.assignee_id:
+        notify(
+            recipient=d.assignee,
+            event=OFFICER_EVENTS[action],
+            context=ctx,
+            dossier=d,
+            url=reverse("dossiers:detail", args=[d.pk]),
+            dedup_key=f"{key}:assignee:{d.assignee_id}" if key else None,
+        )

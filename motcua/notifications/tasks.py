@@ -1,0 +1,26 @@
+"""Background tasks: delivery (kicked after each notification, and periodically for
+retries), officer reminders and the leaders' daily digest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.tasks import task
+
+from motcua.notifications import delivery, reminders
+
+
+@task()
+def deliver_notifications(slot: str = "") -> dict[str, Any]:
+    r = delivery.deliver_due()
+    return {"sent": r.sent, "retry": r.retry, "failed": r.failed}
+
+
+@task()
+def remind_step_deadlines(slot: str = "") -> dict[str, Any]:
+    return {"reminders": reminders.remind_step_deadlines()}
+
+
+@task()
+def leader_daily_digest(slot: str = "") -> dict[str, Any]:
+    return {"digests": reminders.leader_daily_digest()}

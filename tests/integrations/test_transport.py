@@ -1,0 +1,48 @@
+"""The same delivery over real HTTP (urllib → live server → sandbox portal), and the
+management command."""
+
+import pytest
+from django.core.management import call_command
+
+from motcua.integrations.models import OutboxMessage, OutboxStatus
+from motcua.sandbox_portal.models import ReceivedMessage
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delivery_over_real_http_to_the_sandbox_portal(
+    live_server, settings, make_dossier, receive_and_assign
+):
+    settings.MOTCUA_DVCQG_URL = f"{live_server.url}/sandbox/dvcqg/api/"
+    d = receive_and_assign(make_dossier())
+    call_command("sync_national_portal", "--once")
+    d.refresh_from_db()
+    assert list(ReceivedMessage.objects.filter(ma_ho_so=d.code).values_list("seq", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    assert not OutboxMessage.objects.exclude(status=OutboxStatus.DELIVERED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unreachable_portal_is_a_retry_not_a_loss(settings, make_dossier, receive_and_assign):
+    settings.MOTCUA_DVCQG_URL = "http://127.0.0.1:9/api/"  # discard port: refused
+    receive_and_assign(make_dossier())
+    call_command("sync_national_portal", "--once")
+    head = OutboxMessage.objects.order_by("seq").first()
+    assert head.status == OutboxStatus.PENDING and head.attempts == 1
+    assert head.last_error
+
+
+@pytest.mark.django_db
+def test_auto_sync_sends_right_after_the_transition(
+    settings, make_dossier, receive_and_assign, django_capture_on_commit_callbacks
+):
+    settings.MOTCUA_DVCQG_AUTO_SYNC = True  # the task runs at once in tests (ImmediateBackend)
+    d = make_dossier()
+    with django_capture_on_commit_callbacks(execute=True):
+        d = receive_and_assign(d)
+    assert ReceivedMessage.objects.filter(ma_ho_so=d.code).count() == 6
