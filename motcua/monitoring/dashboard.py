@@ -88,10 +88,33 @@ class Entry:
     level: Level
     rank: int | None = None
     children: list[Entry] = field(default_factory=list)
+    previous: float | None = None  # same metric, previous period of the same length
+    snapshot_total: float | None = None  # total frozen when the period closed (R24)
 
     @property
     def has_data(self) -> bool:
         return self.scores.has_data
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_abs(self) -> float | None:
+        delta = self.change
+        return None if delta is None else abs(delta)
+
+    @property
+    def trend(self) -> str:
+        """ "up", "down", "flat" (within 0.5 % of the maximum) or "" without data."""
+        delta = self.change
+        if delta is None:
+            return ""
+        if abs(delta) < 0.005 * (self.maximum or 100):
+            return "flat"
+        return "up" if delta > 0 else "down"
 
 
 @dataclass(frozen=True)
@@ -116,12 +139,25 @@ def build(
     visible_ids = set(units.values_list("pk", flat=True))
     nodes = [(n, d) for n, d in flat_nodes if n.unit.pk in visible_ids]
     scores = scores_for_units([n.unit for n, _d in nodes], query.period.start, query.period.end)
+    from motcua.monitoring.models import PeriodSnapshot
+
+    snapshots = dict(
+        PeriodSnapshot.objects.filter(
+            kind=query.period.kind, start=query.period.start, end=query.period.end
+        ).values_list("unit_id", "data")
+    )
+    before = previous_period(query.period)
+    previous = scores_for_units([n.unit for n, _d in nodes], before.start, before.end)
     by_id: dict[int, Entry] = {}
     flat: list[Entry] = []
     for node, depth in nodes:
         s = scores[node.unit.pk]
         value, maximum, level = s.metric(query.metric)
         entry = Entry(node.unit, depth, s, value, maximum, level)
+        entry.previous = previous[node.unit.pk].metric(query.metric)[0]
+        frozen = snapshots.get(node.unit.pk)
+        if frozen is not None and frozen.get("total") is not None:
+            entry.snapshot_total = float(frozen["total"])
         by_id[node.unit.pk] = entry
         flat.append(entry)
     # hierarchy: children of visible parents, in tree order
@@ -136,6 +172,24 @@ def build(
         if entry.children:
             sections.append(Section(entry, entry.children))
     return flat, sections
+
+
+def previous_period(period: Period) -> Period:
+    """The period just before `period`: the previous week/month/quarter/half/year, or
+    for custom ranges the same number of days just before."""
+    if period.kind in ("week", "month", "quarter", "half", "year", "nine_months"):
+        kind = period.kind if period.kind != "nine_months" else "year"
+        anchor = period.start - dt.timedelta(days=1)
+        if kind == "year" and period.kind == "nine_months":
+            return Period(
+                period.start.replace(year=period.start.year - 1),
+                period.end.replace(year=period.end.year - 1),
+                "nine_months",
+            )
+        return period_for(kind, anchor)
+    length = period.end - period.start
+    end = period.start - dt.timedelta(days=1)
+    return Period(end - length, end, "custom")
 
 
 def _rank(entries: list[Entry]) -> None:

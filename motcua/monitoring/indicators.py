@@ -63,6 +63,9 @@ class DossierFacts:
     received_at: dt.datetime
     channel: str = CHANNEL_IN_PERSON
     due_at: dt.datetime | None = None
+    # Decree 61 Art. 19(4): the due date recounted from zero after a supplement (used by
+    # the "recount_d61" reading of 2.1; None = same as due_at)
+    due_at_recounted: dt.datetime | None = None
     legal_duration: dt.timedelta | None = None  # used when due_at is missing
     finished_at: dt.datetime | None = None
     returned_at: dt.datetime | None = None
@@ -495,6 +498,8 @@ def on_time_d61(facts: DossierFacts, as_of: dt.datetime) -> bool:
     """On time when the due date is recounted from zero after a supplement (Decree 61
     Art. 19(4)): the stored due date already includes the pause; no subtraction."""
     end, _ended = end_of_processing(facts, as_of)
+    if facts.due_at_recounted is not None:
+        return end <= facts.due_at_recounted
     return _within(facts, end)
 
 

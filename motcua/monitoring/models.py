@@ -136,3 +136,131 @@ class UnitDayStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_code} {self.day}"
+
+
+class DossierContribution(models.Model):
+    """What one dossier last added to UnitDayStats (its counters and the row key), so
+    that the event→aggregate updater applies an exact, idempotent delta (new − old),
+    and the drill-down lists exactly the dossiers behind a number."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        related_name="monitoring_contribution",
+        verbose_name=_("hồ sơ"),
+    )
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=64, blank=True, default="")
+    day = models.DateField(_("ngày tiếp nhận"))
+    counters = models.JSONField(_("bộ đếm"), default=dict)
+    on_time_766 = models.BooleanField(default=True)
+    on_time_d61 = models.BooleanField(default=True)
+    # Open dossiers are judged at `judged_at`; their judgement changes at `flips_at`
+    # (the deadline, shifted by completed supplement time): the sweep re-judges them.
+    judged_at = models.DateTimeField(_("đánh giá lúc"))
+    flips_at = models.DateTimeField(_("đổi trạng thái lúc"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("đóng góp của hồ sơ vào số liệu")
+        verbose_name_plural = _("đóng góp của hồ sơ vào số liệu")
+        indexes = [models.Index(fields=["unit", "day"], name="dossiercontrib_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.unit_id} {self.procedure_code} {self.day}"
+
+
+class PeriodSnapshot(models.Model):
+    """Scores of a closed period as they were at close (R24): later rebuilds or
+    reorganisations do not silently change what was reported."""
+
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    kind = models.CharField(_("loại kỳ"), max_length=16)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    data = models.JSONField(_("điểm số"), default=dict)
+    taken_at = models.DateTimeField(_("chốt lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("số liệu chốt kỳ")
+        verbose_name_plural = _("số liệu chốt kỳ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "start", "end"], name="periodsnapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.start}–{self.end}"
+
+
+class WeeklyReport(models.Model):
+    """The Friday weekly report (Directive 04, domain.md §13.3) of one ISO week, archived
+    with its files (XLSX and PDF) and their SHA-256 digests."""
+
+    week = models.CharField(_("tuần"), max_length=8, unique=True)  # "2026-W48"
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    generated_at = models.DateTimeField(_("lập lúc"))
+    xlsx = models.BinaryField(_("tệp XLSX"))
+    pdf = models.BinaryField(_("tệp PDF"))
+    xlsx_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64)
+    signature = models.TextField(_("chữ ký"), blank=True)
+    signed_by = models.CharField(_("ký bởi"), max_length=255, blank=True)
+    emailed_to = models.JSONField(_("đã gửi thư tới"), default=list, blank=True)
+    summary = models.JSONField(_("tóm tắt"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("báo cáo tuần")
+        verbose_name_plural = _("báo cáo tuần")
+
+    def __str__(self) -> str:
+        return self.week
+
+
+class RollForward(TimeStampedModel):
+    """An administrator's decision that a unit's history counts under its successor
+    (domain.md §10.3: reorganisations). Live rows and rebuilds attribute the dossiers of
+    `source` to `target`; closed-period snapshots are not changed."""
+
+    source = models.OneToOneField(
+        "org.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="monitoring_roll_forward",
+        verbose_name=_("đơn vị cũ"),
+    )
+    target = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị kế thừa")
+    )
+    note = models.TextField(_("căn cứ"), blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển lịch sử sang đơn vị kế thừa")
+        verbose_name_plural = _("chuyển lịch sử sang đơn vị kế thừa")
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+
+class MapLayer(TimeStampedModel):
+    """A GeoJSON FeatureCollection of the province's units (feature property `code` =
+    OrgUnit.code) loaded by an administrator; the dashboard draws the latest one."""
+
+    name = models.CharField(_("tên lớp bản đồ"), max_length=200)
+    geojson = models.JSONField(_("GeoJSON"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lớp bản đồ đơn vị")
+        verbose_name_plural = _("lớp bản đồ đơn vị")
+
+    def __str__(self) -> str:
+        return self.name

@@ -99,7 +99,7 @@ def scoring_policy_config_create(
 
 
 def day_stats_apply(
-    *, unit: OrgUnit, procedure_code: str, day: dt.date, delta: Mapping[str, int]
+    *, unit: OrgUnit | int, procedure_code: str, day: dt.date, delta: Mapping[str, int]
 ) -> None:
     """Add `delta` (counter name → increment, may be negative) to one row, creating it
     when missing; `cat_*` flags are set to the given value. For the event→aggregate
@@ -108,11 +108,120 @@ def day_stats_apply(
     unknown = set(delta) - set(INT_FIELDS) - set(CATALOGUE_SETS)
     if unknown:
         raise ValueError(f"unknown counters: {sorted(unknown)}")
+    unit_id = unit if isinstance(unit, int) else unit.pk
     row, _created = UnitDayStats.objects.get_or_create(
-        unit=unit, procedure_code=procedure_code, day=day
+        unit_id=unit_id, procedure_code=procedure_code, day=day
     )
     updates: dict[str, Any] = {}
     for name, value in delta.items():
         updates[name] = int(value) if name in CATALOGUE_SETS else F(name) + int(value)
     if updates:
         UnitDayStats.objects.filter(pk=row.pk).update(**updates)
+
+
+# --- closed periods and reorganisations (R24, domain.md §10.3) -----------------------
+
+SNAPSHOT_KINDS = ("week", "month", "quarter", "year")
+
+
+def period_snapshot_take(*, kind: str, start: dt.date, end: dt.date, replace: bool = False) -> int:
+    """Freeze the scores of every unit with data for a closed period. An existing
+    snapshot is kept unless `replace` is asked for explicitly (an audited decision)."""
+    from motcua.monitoring.indicators import scorecard_as_dict
+    from motcua.monitoring.models import PeriodSnapshot
+    from motcua.monitoring.selectors import scores_for_units
+
+    units = list(OrgUnit.objects.all())
+    scores = scores_for_units(units, start, end)
+    taken = 0
+    with transaction.atomic():
+        if replace:
+            PeriodSnapshot.objects.filter(kind=kind, start=start, end=end).delete()
+        existing = set(
+            PeriodSnapshot.objects.filter(kind=kind, start=start, end=end).values_list(
+                "unit_id", flat=True
+            )
+        )
+        new = []
+        for unit in units:
+            s = scores[unit.pk]
+            if not s.has_data or unit.pk in existing:
+                continue
+            data = scorecard_as_dict(s.card)
+            data.update(
+                band=s.band.key, colour=s.colour.key, counters=s.counts.counters(), unit=unit.code
+            )
+            new.append(PeriodSnapshot(unit=unit, kind=kind, start=start, end=end, data=data))
+        PeriodSnapshot.objects.bulk_create(new)
+        taken = len(new)
+        if replace:
+            _audit(
+                action="monitoring.period_snapshot_replace",
+                after={"kind": kind, "start": start.isoformat(), "end": end.isoformat()},
+            )
+    return taken
+
+
+def snapshots_close(slot: dt.datetime | None = None) -> int:
+    """Scheduler hook: snapshot the periods that closed (previous week, month, quarter,
+    year) if not done yet. Idempotent."""
+    from django.utils import timezone
+
+    from motcua.monitoring.models import PeriodSnapshot
+    from motcua.monitoring.periods import period_for
+
+    today = timezone.localdate()
+    taken = 0
+    for kind in SNAPSHOT_KINDS:
+        current = period_for(kind, today)
+        closed = period_for(kind, current.start - dt.timedelta(days=1))
+        if not PeriodSnapshot.objects.filter(kind=kind, start=closed.start).exists():
+            taken += period_snapshot_take(kind=kind, start=closed.start, end=closed.end)
+    return taken
+
+
+def roll_forward_create(*, actor: Any, source: OrgUnit, target: OrgUnit, note: str = "") -> Any:
+    """Count the history of `source` under its successor `target` from now on (live
+    rows are rebuilt; closed-period snapshots stay as they were). Administrators."""
+    from motcua.monitoring.models import RollForward
+    from motcua.monitoring.updater import rebuild
+
+    _check(actor)
+    if source.pk == target.pk:
+        raise ValidationError(_("Đơn vị kế thừa phải khác đơn vị cũ."))
+    with transaction.atomic():
+        record, _created = RollForward.objects.update_or_create(
+            source=source, defaults={"target": target, "note": note}
+        )
+        _audit(
+            action="monitoring.roll_forward_create",
+            actor=actor,
+            obj=record,
+            after={"source": source.code, "target": target.code, "note": note},
+        )
+    rebuild()
+    return record
+
+
+def map_layer_create(*, actor: Any, name: str, data: Any) -> tuple[Any, list[str]]:
+    """Store a GeoJSON of the units (administrators, audited). Returns the layer and the
+    codes that match no unit (drawn grey, reported to the administrator)."""
+    from motcua.monitoring import geomap
+    from motcua.monitoring.models import MapLayer
+
+    _check(actor)
+    try:
+        areas = geomap.parse(data)
+    except geomap.GeoJSONError as exc:
+        raise ValidationError(str(exc)) from exc
+    codes = {a.code for a in areas}
+    known = set(OrgUnit.objects.filter(code__in=codes).values_list("code", flat=True))
+    with transaction.atomic():
+        layer = MapLayer.objects.create(name=name or "GeoJSON", geojson=data, uploaded_by=actor)
+        _audit(
+            action="monitoring.map_layer_create",
+            actor=actor,
+            obj=layer,
+            after={"name": layer.name, "areas": len(areas), "unknown": sorted(codes - known)},
+        )
+    return layer, sorted(codes - known)

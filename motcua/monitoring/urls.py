@@ -6,7 +6,14 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("don-vi/<int:unit_id>/", views.unit_view, name="unit"),
+    path("don-vi/<int:unit_id>/ho-so/", views.unit_dossiers_view, name="unit_dossiers"),
+    path("don-vi/<int:unit_id>/bieu-06a.<str:fmt>", views.form06a_view, name="form06a"),
+    path("canh-bao/", views.warnings_view, name="warnings"),
+    path("bao-cao-tuan/", views.weekly_reports_view, name="weekly_reports"),
+    path("bao-cao-tuan/<str:week>.<str:fmt>", views.weekly_report_file, name="weekly_report_file"),
     path("cau-hinh/", views.config_view, name="config"),
+    path("cau-hinh/ban-do/", views.map_layer_view, name="map_layer"),
     path("cau-hinh/muc-danh-gia/", views.level_config_add, name="level_config_add"),
     path("cau-hinh/cach-tinh-diem/", views.scoring_config_add, name="scoring_config_add"),
 ]

@@ -8,16 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.decorators import officer_required
-from motcua.monitoring import dashboard, selectors, services
+from motcua.monitoring import dashboard, drilldown, selectors, services
 from motcua.monitoring.forms import LevelConfigForm, ScoringPolicyForm
-from motcua.monitoring.indicators import GROUPS, ScoringPolicy
+from motcua.monitoring.indicators import GROUP_BY_KEY, GROUPS, INDICATOR_BY_ID, ScoringPolicy
 from motcua.org.constants import Role, UnitKind
 from motcua.org.selectors import units_visible_to, user_roles
 
@@ -54,8 +55,205 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "kind_labels": dict(UnitKind.choices),
         "export_query": export.urlencode(),
         "can_configure": services.can_configure(request.user),
+        "period_query": _period_query(request),
+        "warnings": drilldown.warning_counts(units_visible_to(request.user))[:10],
+        "map": _map(entries, request),
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _map(entries: list[dashboard.Entry], request: HttpRequest) -> dict[str, Any] | None:
+    """The administrator's GeoJSON drawn with the tiles' colours (None without one)."""
+    from motcua.monitoring import geomap
+    from motcua.monitoring.models import MapLayer
+
+    layer = MapLayer.objects.first()
+    if layer is None:
+        return None
+    try:
+        paths, width, height = geomap.svg_paths(geomap.parse(layer.geojson))
+    except geomap.GeoJSONError:
+        return None
+    by_code = {e.unit.code: e for e in entries}
+    areas = [(by_code.get(code), code, d) for code, d in paths]
+    return {"layer": layer, "areas": areas, "width": round(width), "height": round(height)}
+
+
+@officer_required
+def map_layer_view(request: HttpRequest) -> HttpResponse:
+    """Administrators load a GeoJSON of the province's units (property `code`)."""
+    _check_admin(request)
+    import json
+
+    from motcua.monitoring.models import MapLayer
+
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors.append(_("Vui lòng chọn tệp GeoJSON."))
+        elif (upload.size or 0) > 20 * 1024 * 1024:
+            errors.append(_("Tệp quá lớn (tối đa 20 MB)."))
+        else:
+            try:
+                data = json.loads(upload.read().decode("utf-8-sig"))
+                _layer, unknown = services.map_layer_create(
+                    actor=request.user, name=request.POST.get("name", ""), data=data
+                )
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                errors.append(_("Tệp không phải JSON hợp lệ."))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                if unknown:
+                    messages.warning(
+                        request,
+                        _("Các mã không khớp đơn vị nào (tô màu xám): %(codes)s")
+                        % {"codes": ", ".join(unknown)},
+                    )
+                messages.success(request, _("Đã nạp bản đồ."))
+                return redirect("monitoring:dashboard")
+    return render(
+        request,
+        "monitoring/map_layer.html",
+        {"layers": MapLayer.objects.defer("geojson")[:10], "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+def _period_query(request: HttpRequest) -> str:
+    """The period parameters of the current page, to keep them across drill-downs."""
+    q = request.GET.copy()
+    for key in list(q):
+        if key not in ("period", "date", "from", "to", "metric"):
+            del q[key]
+    return q.urlencode()
+
+
+def _visible_unit(request: HttpRequest, unit_id: int) -> Any:
+    unit = units_visible_to(request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@officer_required
+def unit_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Unit page: scorecard with colours, procedures, officers, trend, early warning."""
+    _check_dashboard(request)
+    unit = _visible_unit(request, unit_id)
+    today = timezone.localdate()
+    query = dashboard.parse_query(request.GET, today)
+    period = query.period
+    scores = selectors.scores_for(unit, period.start, period.end)
+    colours = scores.colours()
+    indicator_rows = []
+    for ind in scores.card.indicators.values():
+        late = int(ind.denominator - ind.numerator) if ind.id == "2.1" else 0
+        label = INDICATOR_BY_ID[ind.id].label
+        indicator_rows.append((ind, colours[ind.id], label, late))
+    group_rows = [
+        (g, colours[f"group:{g.key}"], GROUP_BY_KEY[g.key].label)
+        for g in scores.card.groups.values()
+    ]
+    procedure = request.GET.get("procedure", "")
+    trend = drilldown.monthly_trend(unit, period.end)
+    children = units_visible_to(request.user).filter(parent=unit).order_by("code")
+    child_scores = selectors.scores_for_units(children, period.start, period.end)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "query": query,
+        "scores": scores,
+        "total_colour": colours["total"],
+        "indicator_rows": indicator_rows,
+        "group_rows": group_rows,
+        "procedures": drilldown.procedure_rows(unit, period),
+        "officers": drilldown.officer_rows(unit, period, procedure),
+        "procedure": procedure,
+        "trend": trend,
+        "trend_points": drilldown.trend_svg_points(trend),
+        "children": [child_scores[c.pk] for c in children],
+        "warnings": drilldown.warning_counts(
+            units_visible_to(request.user).filter(path__startswith=unit.path)
+        ),
+        "period_query": _period_query(request),
+        "kinds": drilldown.KINDS,
+    }
+    if request.GET.get("format") == "csv":
+        return _trend_csv(unit, trend)
+    return render(request, "monitoring/unit.html", context)
+
+
+def _trend_csv(unit: Any, trend: list[drilldown.TrendPoint]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="xu-huong_{unit.code}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Tháng"), _("Tổng điểm"), _("Xếp loại"), *[str(g.label) for g in GROUPS]])
+    for p in trend:
+        has = p.scores.has_data
+        writer.writerow(
+            [
+                p.label,
+                _fmt(p.scores.card.total if has else None),
+                str(p.scores.band.label),
+                *[_fmt(p.scores.card.groups[g.key].score if has else None) for g in GROUPS],
+            ]
+        )
+    return response
+
+
+@officer_required
+def unit_dossiers_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The dossiers behind a number of the unit page (e.g. the late ones, with the
+    responsible step and officer and the late reason kind)."""
+    _check_dashboard(request)
+    unit = _visible_unit(request, unit_id)
+    today = timezone.localdate()
+    query = dashboard.parse_query(request.GET, today)
+    kind = request.GET.get("kind", "late")
+    if kind not in drilldown.KIND_BY_KEY:
+        kind = "late"
+    procedure = request.GET.get("procedure", "")
+    officer_raw = request.GET.get("officer", "")
+    officer = int(officer_raw) if officer_raw.isdigit() else None
+    qs = drilldown.contributions(
+        unit, query.period, kind, procedure_code=procedure, officer_id=officer
+    )
+    page = Paginator(drilldown.prefetch_for_rows(qs), 50).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit,
+        "query": query,
+        "kind": drilldown.KIND_BY_KEY[kind],
+        "kinds": drilldown.KINDS,
+        "page": page,
+        "rows": drilldown.late_rows(page.object_list),
+        "total": page.paginator.count,
+        "procedure": procedure,
+        "officer": officer_raw,
+        "period_query": _period_query(request),
+    }
+    return render(request, "monitoring/unit_dossiers.html", context)
+
+
+@officer_required
+def warnings_view(request: HttpRequest) -> HttpResponse:
+    """Early warning: dossiers overdue or due within 1 working day, per unit."""
+    _check_dashboard(request)
+    units = units_visible_to(request.user)
+    unit_raw = request.GET.get("unit", "")
+    if unit_raw.isdigit():
+        units = units.filter(path__startswith=_visible_unit(request, int(unit_raw)).path)
+    now = timezone.now()
+    from motcua.dossiers.selectors import with_time
+
+    dossiers = list(drilldown.warning_dossiers(units, now)[:300])
+    context = {
+        "counts": drilldown.warning_counts(units, now),
+        "rows": with_time(dossiers, now),
+        "now": now,
+    }
+    return render(request, "monitoring/warnings.html", context)
 
 
 def _csv(entries: list[dashboard.Entry], query: dashboard.Query) -> HttpResponse:
@@ -192,3 +390,76 @@ def scoring_config_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã lưu cấu hình cách tính điểm."))
             return redirect("monitoring:config")
     return _config_page(request, policy_form=form, status=400)
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+@officer_required
+def weekly_reports_view(request: HttpRequest) -> HttpResponse:
+    """Archive of the Friday weekly reports (back office)."""
+    _check_dashboard(request)
+    from motcua.monitoring.models import WeeklyReport
+
+    if request.method == "POST":
+        if not services.can_configure(request.user):
+            raise PermissionDenied
+        from motcua.monitoring.periods import PeriodError
+        from motcua.monitoring.reports import iso_week, week_of, weekly_report_generate
+
+        week = request.POST.get("week") or week_of(timezone.localdate())
+        try:
+            iso_week(week)
+        except PeriodError:
+            messages.error(request, _("Tuần không hợp lệ (ví dụ: 2026-W48)."))
+        else:
+            weekly_report_generate(week=week, actor=request.user, send=False)
+            messages.success(request, _("Đã lập báo cáo tuần %(week)s.") % {"week": week})
+        return redirect("monitoring:weekly_reports")
+    reports = WeeklyReport.objects.defer("xlsx", "pdf").order_by("-start")
+    return render(
+        request,
+        "monitoring/weekly_reports.html",
+        {"reports": reports, "can_generate": services.can_configure(request.user)},
+    )
+
+
+@officer_required
+def weekly_report_file(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
+    _check_dashboard(request)
+    from motcua.monitoring.models import WeeklyReport
+
+    report = WeeklyReport.objects.filter(week=week).first()
+    if report is None or fmt not in ("pdf", "xlsx"):
+        raise Http404
+    content_type = (
+        "application/pdf"
+        if fmt == "pdf"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(bytes(getattr(report, fmt)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-tuan-{week}.{fmt}"'
+    return response
+
+
+@officer_required
+def form06a_view(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
+    """Form II.06a of a unit (with its subtree) for the chosen period, XLSX or PDF."""
+    _check_dashboard(request)
+    unit = _visible_unit(request, unit_id)
+    query = dashboard.parse_query(request.GET, timezone.localdate())
+    from motcua.monitoring import reports
+
+    rows, total = reports.form06a_for(unit, query.period)
+    if fmt == "xlsx":
+        data = reports.render_06a_xlsx(unit, query.period, rows, total)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        data = reports.render_06a_pdf(unit, query.period, rows, total)
+        content_type = "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=content_type)
+    name = f"bieu-06a_{unit.code}_{query.period.start:%Y%m%d}_{query.period.end:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

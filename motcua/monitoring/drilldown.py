@@ -1,0 +1,352 @@
+"""Drill-down reads: unit → procedure → officer → the dossiers behind a number, the
+monthly trend of a unit and the early-warning panel (issue 9 point 4).
+
+Numbers come from UnitDayStats (per procedure) and from DossierContribution (per
+officer and the dossier lists), so a list always holds exactly the dossiers counted in
+the number it was opened from. No page scans all dossiers: every query is restricted to
+a unit subtree and a reception-day range (indexed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from motcua.monitoring.indicators import UnitCounts, score
+from motcua.monitoring.models import DossierContribution, UnitDayStats
+from motcua.monitoring.periods import Period, period_for
+from motcua.monitoring.selectors import COLUMNS, UnitScores, scores_for, scoring_policy_on
+from motcua.org.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str | Promise
+    indicator: str
+
+
+# Lists behind a number. Counters are stored only when non-zero, so "has key" is the
+# counter being 1 for that dossier.
+KINDS: tuple[Kind, ...] = (
+    Kind("received", _("Hồ sơ tiếp nhận trong kỳ"), "2.1"),
+    Kind("late", _("Hồ sơ trễ hạn (chỉ tiêu 2.1)"), "2.1"),
+    Kind("on_time", _("Hồ sơ trước hạn, đúng hạn"), "2.1"),
+    Kind("online", _("Hồ sơ nộp trực tuyến (chỉ tiêu 3.3)"), "3.3"),
+    Kind("not_digitised", _("Hồ sơ chưa số hóa đầy đủ (chỉ tiêu 4.2)"), "4.2"),
+    Kind("no_e_result", _("Hồ sơ chưa có kết quả điện tử (chỉ tiêu 4.1)"), "4.1"),
+    Kind("unsatisfied", _("Hồ sơ trễ hạn hoặc không hài lòng (chỉ tiêu 5.4)"), "5.4"),
+)
+KIND_BY_KEY = {k.key: k for k in KINDS}
+
+
+def _on_time_field(period: Period) -> str:
+    policy = scoring_policy_on(period.end)
+    return "on_time_766" if policy.supplement_rule == "subtract_766" else "on_time_d61"
+
+
+def contributions(
+    unit: OrgUnit,
+    period: Period,
+    kind: str = "received",
+    *,
+    procedure_code: str = "",
+    officer_id: int | None = None,
+) -> QuerySet[DossierContribution]:
+    """Contributions of the unit's subtree received in `period`, filtered to `kind`."""
+    qs = DossierContribution.objects.filter(
+        unit__path__startswith=unit.path, day__gte=period.start, day__lte=period.end
+    )
+    on_time = _on_time_field(period)
+    if kind == "late":
+        qs = qs.filter(**{on_time: False})
+    elif kind == "on_time":
+        qs = qs.filter(**{on_time: True})
+    elif kind == "online":
+        qs = qs.filter(counters__has_key="channel_online")
+    elif kind == "not_digitised":
+        qs = qs.exclude(counters__has_key="digitised")
+    elif kind == "no_e_result":
+        qs = qs.filter(counters__has_key="paper_result").exclude(counters__has_key="e_result")
+    elif kind == "unsatisfied":
+        suffix = "766" if on_time == "on_time_766" else "d61"
+        qs = qs.filter(counters__has_key=f"late_or_unsatisfied_{suffix}")
+    if procedure_code:
+        qs = qs.filter(procedure_code=procedure_code)
+    if officer_id is not None:
+        qs = qs.filter(dossier__assignee_id=officer_id or None)
+    return qs.select_related(
+        "unit",
+        "dossier__procedure_version__procedure",
+        "dossier__assignee",
+        "dossier__competent_unit",
+        "dossier__receiving_unit",
+    ).order_by("day", "dossier_id")
+
+
+@dataclass(frozen=True)
+class LateRow:
+    contribution: DossierContribution
+    dossier: Any
+    step_name: str
+    step_unit: str
+    officer: str
+    reason_kind: str
+    reason_label: str
+    reason: str
+    days_late: float | None
+
+
+def _responsible_step(d: Any, now: dt.datetime) -> Any:
+    """The first step that finished after its deadline, else the active overdue step."""
+    steps = list(d.steps.all())
+    for s in steps:
+        if s.due_at and s.completed_at and s.completed_at > s.due_at:
+            return s
+    for s in steps:
+        if s.status == "active" and s.due_at and s.due_at < now:
+            return s
+    return None
+
+
+def late_rows(
+    items: Iterable[DossierContribution], now: dt.datetime | None = None
+) -> list[LateRow]:
+    """Late dossiers with the responsible step and officer and the reason kind
+    (subjective / objective, from the apology letter, Directive 04 — R16)."""
+    from motcua.dossiers import deadlines
+    from motcua.dossiers.constants import DelayReasonKind
+
+    now = now or timezone.now()
+    labels = dict(DelayReasonKind.choices)
+    rows = []
+    for c in items:
+        d = c.dossier
+        step = _responsible_step(d, now)
+        officer = (step.assignee if step and step.assignee_id else None) or d.assignee
+        due = d.original_due_at or d.due_at
+        end = d.completed_at or now
+        days = None
+        if due is not None and end > due:
+            try:
+                days = round(deadlines.working_days_between(d.competent_unit, due, end), 1)
+            except Exception:  # calendar outside its years: show no figure
+                days = None
+        kind = d.extension_reason_kind or ""
+        rows.append(
+            LateRow(
+                contribution=c,
+                dossier=d,
+                step_name=step.name if step else "",
+                step_unit=step.unit.name if step else "",
+                officer=getattr(officer, "full_name", "") or getattr(officer, "username", ""),
+                reason_kind=kind,
+                reason_label=str(labels.get(kind, _("Chưa ghi nhận lý do"))),
+                reason=d.extension_reason or d.status_reason or "",
+                days_late=days,
+            )
+        )
+    return rows
+
+
+def prefetch_for_rows(qs: QuerySet[DossierContribution]) -> QuerySet[DossierContribution]:
+    return qs.prefetch_related("dossier__steps__unit", "dossier__steps__assignee")
+
+
+# --- per procedure and per officer ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    code: str
+    name: str
+    received: int
+    on_time: int
+    late: int
+    online: int
+    ratio_21: float | None
+    score_total: float
+
+
+def procedure_rows(unit: OrgUnit, period: Period) -> list[ProcedureRow]:
+    from motcua.catalog.models import Procedure
+
+    policy = scoring_policy_on(period.end)
+    grouped = (
+        UnitDayStats.objects.filter(
+            unit__path__startswith=unit.path, day__gte=period.start, day__lte=period.end
+        )
+        .exclude(procedure_code="")
+        .values("procedure_code")
+        .order_by("procedure_code")
+        .annotate(**{name: Sum(name) for name in COLUMNS})
+    )
+    names = dict(Procedure.objects.values_list("code", "name"))
+    out = []
+    for row in grouped:
+        code = row["procedure_code"]
+        values: dict[str, Any] = dict(row)
+        counts = UnitCounts.for_procedure(code, values, values)
+        card = score(counts, policy)
+        on_time = (
+            counts.on_time_766 if policy.supplement_rule == "subtract_766" else counts.on_time_d61
+        )
+        out.append(
+            ProcedureRow(
+                code=code,
+                name=names.get(code, code),
+                received=counts.received,
+                on_time=on_time,
+                late=counts.received - on_time,
+                online=counts.channel_online,
+                ratio_21=card.indicators["2.1"].ratio,
+                score_total=card.total,
+            )
+        )
+    out.sort(key=lambda r: (-r.late, r.code))
+    return out
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    officer_id: int
+    name: str
+    received: int
+    late: int
+
+    @property
+    def on_time_ratio(self) -> float | None:
+        return (self.received - self.late) / self.received if self.received else None
+
+
+def officer_rows(unit: OrgUnit, period: Period, procedure_code: str = "") -> list[OfficerRow]:
+    on_time = _on_time_field(period)
+    qs = DossierContribution.objects.filter(
+        unit__path__startswith=unit.path, day__gte=period.start, day__lte=period.end
+    )
+    if procedure_code:
+        qs = qs.filter(procedure_code=procedure_code)
+    grouped = (
+        qs.values("dossier__assignee_id", "dossier__assignee__full_name")
+        .order_by("dossier__assignee__full_name")
+        .annotate(received=Count("pk"), late=Count("pk", filter=Q(**{on_time: False})))
+    )
+    rows = [
+        OfficerRow(
+            officer_id=g["dossier__assignee_id"] or 0,
+            name=g["dossier__assignee__full_name"] or str(_("(chưa phân công)")),
+            received=g["received"],
+            late=g["late"],
+        )
+        for g in grouped
+    ]
+    rows.sort(key=lambda r: (-r.late, r.name))
+    return rows
+
+
+# --- trend -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    scores: UnitScores
+
+    @property
+    def label(self) -> str:
+        return f"{self.period.start:%m/%Y}"
+
+
+def monthly_trend(unit: OrgUnit, end: dt.date, months: int = 12) -> list[TrendPoint]:
+    """Total score of the unit's subtree for each of the last `months` months."""
+    points = []
+    anchor = end.replace(day=1)
+    firsts = []
+    for _i in range(months):
+        firsts.append(anchor)
+        anchor = (anchor - dt.timedelta(days=1)).replace(day=1)
+    for first in reversed(firsts):
+        p = period_for("month", first)
+        points.append(TrendPoint(p, scores_for(unit, p.start, p.end)))
+    return points
+
+
+def trend_svg_points(points: list[TrendPoint], width: int = 600, height: int = 160) -> str:
+    """Polyline coordinates of the trend (server-drawn SVG: no script, strict CSP)."""
+    if not points:
+        return ""
+    step = width / max(1, len(points) - 1)
+    coords = []
+    for i, p in enumerate(points):
+        if not p.scores.has_data:
+            continue
+        y = height - (p.scores.card.total / 100.0) * height
+        coords.append(f"{i * step:.1f},{y:.1f}")
+    return " ".join(coords)
+
+
+# --- early warning -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningCount:
+    unit: OrgUnit
+    due_soon: int
+    overdue: int
+
+
+def _horizon(now: dt.datetime, unit: OrgUnit | None) -> dt.datetime:
+    """One working day after `now` (the "due within 1 working day" window)."""
+    from motcua.dossiers import deadlines
+
+    try:
+        cal = deadlines.calendar_for(unit)
+        return cal.moment(cal.position(now) + cal.day_seconds)
+    except Exception:  # no calendar data: one calendar day
+        return now + dt.timedelta(days=1)
+
+
+def warning_dossiers(units: QuerySet[OrgUnit], now: dt.datetime | None = None) -> QuerySet[Any]:
+    """Open dossiers with a running clock, overdue or due within 1 working day, whose
+    competent unit is in `units` (dossiers.selectors.RUNNING)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.selectors import RUNNING
+
+    now = now or timezone.now()
+    horizon = _horizon(now, units.order_by("depth").first())
+    return (
+        Dossier.objects.filter(
+            status__in=RUNNING, due_at__isnull=False, due_at__lte=horizon, competent_unit__in=units
+        )
+        .select_related(
+            "procedure_version__procedure", "competent_unit", "receiving_unit", "assignee"
+        )
+        .order_by("due_at", "pk")
+    )
+
+
+def warning_counts(units: QuerySet[OrgUnit], now: dt.datetime | None = None) -> list[WarningCount]:
+    now = now or timezone.now()
+    grouped = (
+        warning_dossiers(units, now)
+        .values("competent_unit_id")
+        .order_by("competent_unit_id")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            due_soon=Count("pk", filter=Q(due_at__gte=now)),
+        )
+    )
+    by_id = {u.pk: u for u in units}
+    out = [
+        WarningCount(by_id[g["competent_unit_id"]], g["due_soon"], g["overdue"])
+        for g in grouped
+        if g["competent_unit_id"] in by_id
+    ]
+    out.sort(key=lambda w: (-w.overdue, -w.due_soon, w.unit.name))
+    return out

@@ -1,0 +1,538 @@
+"""Event → aggregate updater and the full rebuild (issue 9, point 3; design.md §3).
+
+Every dossier contributes the counters of `indicators.dossier_counters` to ONE
+UnitDayStats row: (competent unit, procedure code, local reception day). Its last
+contribution is kept in `DossierContribution`, so that on every transition the updater
+applies the exact delta (new − old) — idempotent: refreshing twice changes nothing.
+
+Attribution: the **competent unit** (cơ quan giải quyết), because Decision 766 rates
+the body that settles the procedure and the province ranks departments and communes,
+not the reception counter (a PAS centre receives for many departments).
+
+Judgement instant: a dossier without a terminal status is judged at the refresh time;
+its judgement changes only when that time passes its deadline (`flips_at`), which the
+deadline sweep (`contributions_sweep`, every 15 min) re-judges. `rebuild()` judges every
+dossier at one instant, so after a sweep live rows == rebuilt rows (tested).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from motcua.monitoring.indicators import (
+    CATALOGUE_SETS,
+    CHANNEL_IN_PERSON,
+    CHANNEL_ONLINE,
+    CHANNEL_POSTAL,
+    EARLY,
+    INT_FIELDS,
+    LATE,
+    ON_TIME,
+    DossierFacts,
+    dossier_counters,
+    on_time_766,
+    on_time_d61,
+)
+from motcua.monitoring.models import DossierContribution, UnitDayStats
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = {"1": CHANNEL_IN_PERSON, "2": CHANNEL_ONLINE, "3": CHANNEL_POSTAL}
+# Statuses (dossiers.constants.DossierStatus values) in which processing has ended.
+FINISHED = frozenset({"resolved", "result_returned"})  # "Đã xử lý xong" / "Đã trả kết quả"
+CLOSED = frozenset({"refused", "withdrawn"})  # dừng xử lý / từ chối / rút
+# Keys of Dossier.form_answers["_sync"]: national-sync facts that no native app records
+# yet (the integrations app will); filled by `dossier_import` for legacy dossiers
+# (DongBoHoSoMC, DuocThanhToanTrucTuyen, ...) and by the demo history.
+SYNC_KEYS = ("synced", "fee_data_synced", "paid_online", "population_data")
+
+Key = tuple[int, str, dt.date]
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _timing(done: dt.datetime, due: dt.datetime) -> str:
+    """Circular 01/2018 Art. 13(2): compare by calendar day (local time)."""
+    a, b = _local_day(done), _local_day(due)
+    return EARLY if a < b else (ON_TIME if a == b else LATE)
+
+
+@dataclass
+class DossierRow:
+    """The dossier fields monitoring reads, with its pauses, components and steps as
+    plain tuples (the rebuild loads them with `values()`, without model instances)."""
+
+    pk: int
+    status: str
+    channel: str
+    competent_unit_id: int
+    procedure_code: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    original_due_at: dt.datetime | None
+    extended_at: dt.datetime | None
+    due_before_extension: dt.datetime | None
+    completed_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    supplement_count: int
+    return_channel: str
+    form_answers: Any
+    result_files: Any
+    fee_bearing: bool = False
+    # (kind, started_at, ended_at)
+    pauses: list[tuple[str, dt.datetime, dt.datetime | None]] = field(default_factory=list)
+    # (digitized, reused, from_warehouse)
+    components: list[tuple[bool, bool, bool]] = field(default_factory=list)
+    # (due_at, completed_at)
+    steps: list[tuple[dt.datetime | None, dt.datetime | None]] = field(default_factory=list)
+
+
+ROW_FIELDS = (
+    "pk",
+    "status",
+    "channel",
+    "competent_unit_id",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "extended_at",
+    "due_before_extension",
+    "completed_at",
+    "returned_at",
+    "supplement_count",
+    "return_channel",
+    "form_answers",
+    "result_files",
+)
+
+
+def load_rows(dossier_ids: list[int], fee_bearing: set[str]) -> list[DossierRow]:
+    """DossierRows of the given dossiers in four queries."""
+    from motcua.dossiers.models import Dossier, DossierComponent, DossierPause, DossierStep
+
+    rows = {
+        v["pk"]: DossierRow(
+            procedure_code=v.pop("procedure_version__procedure__code"),
+            **v,
+        )
+        for v in Dossier.objects.filter(pk__in=dossier_ids).values(
+            *ROW_FIELDS, "procedure_version__procedure__code"
+        )
+    }
+    for row in rows.values():
+        row.fee_bearing = row.procedure_code in fee_bearing
+    for p in (
+        DossierPause.objects.filter(dossier_id__in=dossier_ids)
+        .order_by("started_at", "pk")
+        .values_list("dossier_id", "kind", "started_at", "ended_at")
+    ):
+        rows[p[0]].pauses.append((p[1], p[2], p[3]))
+    for c in (
+        DossierComponent.objects.filter(dossier_id__in=dossier_ids)
+        .order_by("pk")
+        .values_list("dossier_id", "digitized", "reused", "from_warehouse")
+    ):
+        rows[c[0]].components.append((c[1], c[2], c[3]))
+    for st in (
+        DossierStep.objects.filter(dossier_id__in=dossier_ids)
+        .order_by("order", "pk")
+        .values_list("dossier_id", "due_at", "completed_at")
+    ):
+        rows[st[0]].steps.append((st[1], st[2]))
+    return [rows[pk] for pk in dossier_ids if pk in rows]
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def facts_of(d: DossierRow) -> DossierFacts | None:
+    """Monitoring facts of a dossier; None for dossiers that were never received
+    (they are not counted, as in 2.1)."""
+    if d.received_at is None:
+        return None
+    status = d.status
+    finished_at = d.completed_at if status in FINISHED else None
+    closed_at = d.completed_at if status in CLOSED else None
+    returned_at = d.returned_at if status == "result_returned" else None
+    pending = None
+    paused = 0
+    for kind, started, ended in d.pauses:
+        if kind != "supplement":
+            continue
+        if ended is None:
+            pending = started
+        else:
+            paused += max(0, int((ended - started).total_seconds()))
+    if status != "supplement_requested":
+        pending = None
+    sync = d.form_answers.get("_sync", {}) if isinstance(d.form_answers, dict) else {}
+    sync = sync if isinstance(sync, dict) else {}
+    has_result_file = bool(d.result_files)
+    done = finished_at or returned_at
+    timings = tuple(_timing(c, due) for due, c in d.steps if due is not None and c is not None)
+    # 766 compares with the first appointment (not recounted, not extended: the
+    # extension with apology still counts as late, Decree 61 Art. 19(9)); Decree 61
+    # Art. 19(4) recounts after the supplement, so its due date is the current one
+    # before any extension.
+    due_766 = _local(d.original_due_at or d.due_at)
+    due_d61 = _local(d.due_before_extension if d.extended_at is not None else d.due_at)
+    # Local time throughout: the pure rules compare calendar days (reception day,
+    # Circular 01 Art. 13(1) early/on time/late by day).
+    return DossierFacts(
+        procedure_code=d.procedure_code,
+        received_at=timezone.localtime(d.received_at),
+        channel=CHANNELS.get(d.channel, CHANNEL_IN_PERSON),
+        due_at=due_766,
+        due_at_recounted=due_d61,
+        finished_at=_local(finished_at),
+        returned_at=_local(returned_at),
+        closed_at=_local(closed_at),
+        supplement_count=d.supplement_count,
+        supplement_pending_since=_local(pending),
+        supplement_paused_seconds=paused,
+        synced=bool(sync.get("synced")),
+        paper_result=True,
+        e_result=has_result_file,
+        fee_bearing=d.fee_bearing,
+        fee_data_synced=bool(sync.get("fee_data_synced")),
+        paid_online=bool(sync.get("paid_online")),
+        digitised_components=bool(d.components) and all(c[0] for c in d.components),
+        digitised_result=has_result_file,
+        reused_data=any(c[1] for c in d.components),
+        warehouse_linked=any(c[2] for c in d.components) or d.return_channel == "warehouse",
+        population_data=bool(sync.get("population_data")),
+        bodies_timing=timings or None,
+        contacts_to_complete=d.supplement_count if done is not None else None,
+    )
+
+
+def flips_at(facts: DossierFacts, as_of: dt.datetime) -> dt.datetime | None:
+    """The next instant after `as_of` at which the judgement of an open dossier
+    changes (it passes its deadline), or None if it cannot change without an event."""
+    if facts.finished_at or facts.returned_at or facts.closed_at:
+        return None
+    if facts.supplement_pending_since is not None:
+        return None
+    candidates = []
+    if facts.due_at is not None and facts.supplement_count <= 1:
+        candidates.append(facts.due_at + dt.timedelta(seconds=facts.supplement_paused_seconds))
+    recounted = facts.due_at_recounted or facts.due_at
+    if recounted is not None:
+        candidates.append(recounted)
+    future = [c for c in candidates if c >= as_of]
+    return min(future) + dt.timedelta(microseconds=1) if future else None
+
+
+def roll_forward_map() -> dict[int, int]:
+    """source unit id → target unit id, following chains (A → B → C gives A → C)."""
+    from motcua.monitoring.models import RollForward
+
+    direct = dict(RollForward.objects.values_list("source_id", "target_id"))
+    out = {}
+    for source in direct:
+        target, seen = direct[source], {source}
+        while target in direct and target not in seen:
+            seen.add(target)
+            target = direct[target]
+        out[source] = target
+    return out
+
+
+@dataclass(frozen=True)
+class Contribution:
+    unit_id: int
+    procedure_code: str
+    day: dt.date
+    counters: dict[str, int]
+    on_time_766: bool
+    on_time_d61: bool
+    flips_at: dt.datetime | None
+
+    @property
+    def key(self) -> Key:
+        return (self.unit_id, self.procedure_code, self.day)
+
+
+def contribution_of(
+    d: DossierRow, as_of: dt.datetime, units: Mapping[int, int] | None = None
+) -> Contribution | None:
+    """The dossier's row key and counters; `units` maps rolled-forward units."""
+    facts = facts_of(d)
+    if facts is None:
+        return None
+    counters = {k: v for k, v in dossier_counters(facts, as_of).items() if v}
+    return Contribution(
+        unit_id=(units or {}).get(d.competent_unit_id, d.competent_unit_id),
+        procedure_code=facts.procedure_code,
+        day=_local_day(facts.received_at),
+        counters=counters,
+        on_time_766=on_time_766(facts, as_of),
+        on_time_d61=on_time_d61(facts, as_of),
+        flips_at=flips_at(facts, as_of),
+    )
+
+
+# --- catalogue flags ---------------------------------------------------------------
+
+
+def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Catalogue state (`cat_*` values) of procedures, from their latest published
+    version: competence, online service level, fees, subjects, publication."""
+    from motcua.catalog.constants import OnlineMode, VersionStatus
+    from motcua.catalog.models import ProcedureVersion
+
+    codes = sorted({c for c in codes if c})
+    if not codes:
+        return {}
+    versions = (
+        ProcedureVersion.objects.filter(procedure__code__in=codes, status=VersionStatus.PUBLISHED)
+        .annotate(fees=Count("fee_rules", filter=Q(fee_rules__amount__gt=0)))
+        .values(
+            "procedure__code",
+            "number",
+            "online_mode",
+            "full_process_eligible",
+            "subjects",
+            "fees",
+            "result_name",
+            "processing_time_value",
+        )
+        .order_by("procedure__code", "number")
+    )
+    out: dict[str, dict[str, int]] = {}
+    for v in versions:  # the latest number wins
+        mode = v["online_mode"]
+        subjects = v["subjects"] or []
+        out[v["procedure__code"]] = {
+            "cat_in_competence": 1,
+            "cat_online_partial": int(mode == OnlineMode.PARTIAL),
+            "cat_online_full": int(mode == OnlineMode.FULL),
+            "cat_full_eligible": int(bool(v["full_process_eligible"])),
+            "cat_online_service": int(mode != OnlineMode.NONE),
+            "cat_fee_bearing": int(v["fees"] > 0),
+            "cat_citizen_facing": int("citizen" in subjects),
+            "cat_published": 1,
+            "cat_content_complete": int(
+                bool(v["result_name"]) and (v["processing_time_value"] or 0) > 0
+            ),
+        }
+    return out
+
+
+def _fee_bearing(codes: Iterable[str]) -> set[str]:
+    return {c for c, f in catalogue_flags(codes).items() if f.get("cat_fee_bearing")}
+
+
+# --- live updater ------------------------------------------------------------------
+
+
+def _apply(key: Key, delta: Mapping[str, int], flags: Mapping[str, int] | None) -> None:
+    unit_id, code, day = key
+    changes = {k: v for k, v in delta.items() if v}
+    if not changes and not flags:
+        return
+    from motcua.monitoring.services import day_stats_apply
+
+    day_stats_apply(
+        unit=unit_id, procedure_code=code, day=day, delta={**changes, **dict(flags or {})}
+    )
+    if any(v < 0 for v in changes.values()):
+        row = UnitDayStats.objects.filter(unit_id=unit_id, procedure_code=code, day=day)
+        if not row.filter(_any_counter()).exists():
+            row.delete()  # nothing left: the rebuild would not create this row either
+
+
+def _any_counter() -> Q:
+    q = Q()
+    for name in INT_FIELDS:
+        q |= Q(**{f"{name}__gt": 0})
+    return q
+
+
+@transaction.atomic
+def dossier_contribution_refresh(*, dossier_id: int, as_of: dt.datetime | None = None) -> bool:
+    """Recompute one dossier's contribution and apply the delta to its row(s), in one
+    transaction with the dossier row locked (concurrent refreshes of the same dossier
+    serialise). Returns True if anything changed."""
+    from motcua.dossiers.models import Dossier
+
+    now = as_of or timezone.now()
+    list(Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk"))
+    old = DossierContribution.objects.select_for_update().filter(dossier_id=dossier_id).first()
+    code = (
+        Dossier.objects.filter(pk=dossier_id)
+        .values_list("procedure_version__procedure__code", flat=True)
+        .first()
+    )
+    new = None
+    if code is not None:
+        rows = load_rows([dossier_id], _fee_bearing([code]))
+        new = contribution_of(rows[0], now, roll_forward_map()) if rows else None
+    if old is None and new is None:
+        return False
+    deltas: dict[Key, dict[str, int]] = defaultdict(dict)
+    if old is not None:
+        old_key = (old.unit_id, old.procedure_code, old.day)
+        for name, value in old.counters.items():
+            deltas[old_key][name] = deltas[old_key].get(name, 0) - int(value)
+    if new is not None:
+        for name, value in new.counters.items():
+            deltas[new.key][name] = deltas[new.key].get(name, 0) + value
+    changed = False
+    for key, delta in deltas.items():
+        flags = None
+        if new is not None and key == new.key:
+            flags = catalogue_flags([new.procedure_code]).get(new.procedure_code)
+        if any(delta.values()) or (old is None and flags):
+            changed = True
+            _apply(key, delta, flags)
+    if new is None:
+        DossierContribution.objects.filter(dossier_id=dossier_id).delete()
+        return True
+    DossierContribution.objects.update_or_create(
+        dossier_id=dossier_id,
+        defaults={
+            "unit_id": new.unit_id,
+            "procedure_code": new.procedure_code,
+            "day": new.day,
+            "counters": new.counters,
+            "on_time_766": new.on_time_766,
+            "on_time_d61": new.on_time_d61,
+            "judged_at": now,
+            "flips_at": new.flips_at,
+        },
+    )
+    return changed
+
+
+def on_dossier_transitioned(sender: Any, dossier_id: int, **kwargs: Any) -> None:
+    """Receiver of dossiers.signals.dossier_transitioned (sent after commit). A failure
+    here must not break the dossier flow: it is logged, and the sweep or
+    `motcua monitoring_rebuild` repairs the aggregates."""
+    try:
+        dossier_contribution_refresh(dossier_id=dossier_id)
+    except Exception:  # pragma: no cover - defensive
+        logger.exception("monitoring: could not refresh dossier %s", dossier_id)
+
+
+def contributions_sweep(slot: dt.datetime | None = None) -> int:
+    """Re-judge open dossiers whose deadline has passed since they were last judged
+    (hooked on the 15-minute deadline sweep). Idempotent."""
+    now = timezone.now()
+    due = list(
+        DossierContribution.objects.filter(flips_at__lte=now).values_list("dossier_id", flat=True)
+    )
+    for pk in due:
+        dossier_contribution_refresh(dossier_id=pk, as_of=now)
+    return len(due)
+
+
+# --- rebuild ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    dossiers: int
+    rows: int
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def compute_all(
+    as_of: dt.datetime, batch: int = 2000
+) -> tuple[dict[Key, dict[str, int]], list[tuple[int, Contribution]]]:
+    """Rows and contributions of every received dossier, judged at `as_of` (pure reads)."""
+    from motcua.dossiers.models import Dossier
+
+    ids = list(
+        Dossier.objects.filter(received_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    codes = set(
+        Dossier.objects.filter(received_at__isnull=False)
+        .values_list("procedure_version__procedure__code", flat=True)
+        .distinct()
+    )
+    fee_bearing = _fee_bearing(codes)
+    units = roll_forward_map()
+    rows: dict[Key, dict[str, int]] = {}
+    contributions: list[tuple[int, Contribution]] = []
+    for chunk in _chunks(ids, batch):
+        for d in load_rows(chunk, fee_bearing):
+            c = contribution_of(d, as_of, units)
+            if c is None:
+                continue
+            contributions.append((d.pk, c))
+            row = rows.setdefault(c.key, {})
+            for name, value in c.counters.items():
+                row[name] = row.get(name, 0) + value
+    return rows, contributions
+
+
+@transaction.atomic
+def rebuild(*, as_of: dt.datetime | None = None, batch: int = 2000) -> RebuildResult:
+    """Recompute every UnitDayStats row and contribution from the dossiers, their
+    events and pauses, in bulk. Gives the same rows as the live updater."""
+    now = as_of or timezone.now()
+    rows, contributions = compute_all(now, batch)
+    flags = catalogue_flags({key[1] for key in rows})
+    UnitDayStats.objects.all().delete()
+    DossierContribution.objects.all().delete()
+    UnitDayStats.objects.bulk_create(
+        (
+            UnitDayStats(
+                unit_id=unit_id,
+                procedure_code=code,
+                day=day,
+                **counters,
+                **flags.get(code, {}),
+            )
+            for (unit_id, code, day), counters in rows.items()
+        ),
+        batch_size=1000,
+    )
+    DossierContribution.objects.bulk_create(
+        (
+            DossierContribution(
+                dossier_id=pk,
+                unit_id=c.unit_id,
+                procedure_code=c.procedure_code,
+                day=c.day,
+                counters=c.counters,
+                on_time_766=c.on_time_766,
+                on_time_d61=c.on_time_d61,
+                judged_at=now,
+                flips_at=c.flips_at,
+            )
+            for pk, c in contributions
+        ),
+        batch_size=1000,
+    )
+    return RebuildResult(dossiers=len(contributions), rows=len(rows))
+
+
+def rows_snapshot() -> dict[Key, dict[str, int]]:
+    """All UnitDayStats rows as {key: {column: value}} (non-zero values), for checks."""
+    columns = INT_FIELDS + CATALOGUE_SETS
+    out: dict[Key, dict[str, int]] = {}
+    for row in UnitDayStats.objects.values("unit_id", "procedure_code", "day", *columns):
+        values = {c: row[c] for c in columns if row[c]}
+        if any(row[c] for c in INT_FIELDS):
+            out[(row["unit_id"], row["procedure_code"], row["day"])] = values
+    return out
