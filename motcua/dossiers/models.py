@@ -297,11 +297,91 @@ class DossierCodeCounter(models.Model):
         return f"{self.unit_id} {self.date}: {self.last_number}"
 
 
+class DossierDraft(TimeStampedModel):
+    """An online application in progress (portal wizard). Saved on the server so that
+    the applicant can resume on any device; becomes a Dossier on submission."""
+
+    applicant = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="dossier_drafts", verbose_name=_("người nộp")
+    )
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("phiên bản thủ tục"),
+    )
+    case = models.ForeignKey(
+        "catalog.ProcedureCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("trường hợp"),
+    )
+    # The e-form as typed (unvalidated POST values) so a half-filled form comes back as
+    # it was left; `answers` holds the last validated answers.
+    raw_form = models.JSONField(_("tờ khai đang nhập"), default=dict, blank=True)
+    answers = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    form_valid = models.BooleanField(_("tờ khai hợp lệ"), default=False)
+    # {component_code: {"file": uuid, "name", "size", "pages", "warehouse_item": id|None}}
+    attachments = models.JSONField(_("giấy tờ đã đính kèm"), default=dict, blank=True)
+    receiving_unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("nơi tiếp nhận"),
+    )
+    on_behalf = models.BooleanField(_("nộp thay người khác"), default=False)
+    principal_name = models.CharField(_("người được nộp thay"), max_length=200, blank=True)
+    principal_id = models.CharField(
+        _("số định danh người được nộp thay"), max_length=32, blank=True
+    )
+    step = models.CharField(_("bước"), max_length=16, blank=True)
+    dossier = models.OneToOneField(
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="draft",
+        verbose_name=_("hồ sơ đã nộp"),
+    )
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("hồ sơ nháp")
+        verbose_name_plural = _("hồ sơ nháp")
+        indexes = [models.Index(fields=["applicant", "-updated_at"], name="draft_applicant")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_version_id} #{self.pk}"
+
+
+class TrackingThrottle(models.Model):
+    """Failed public-tracking look-ups per client in a fixed window (DB-backed so it
+    holds across processes)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    window_started_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("giới hạn tra cứu")
+        verbose_name_plural = _("giới hạn tra cứu")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"
+
+
 __all__ = [
     "Dossier",
     "DossierCodeCounter",
     "DossierComponent",
+    "DossierDraft",
     "DossierEvent",
     "DossierPause",
     "DossierStep",
+    "TrackingThrottle",
 ]

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,8 +27,19 @@ from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import APPLICANT, DossierStatus
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.files import store_upload
+from motcua.dossiers.models import DossierDraft
+from motcua.dossiers.services import drafts
 from motcua.dossiers.views import _eform, has_template, status_context
 from motcua.org.selectors import valid_on
+
+
+def _url(name: str, *args: Any) -> str:
+    """URL of a page another app provides, or "" while it is not installed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
 
 CITIZEN_ACTIONS = {"withdraw", "supplement_provided", "resubmit", "payment_fulfilled"}
 
@@ -35,10 +47,18 @@ CITIZEN_ACTIONS = {"withdraw", "supplement_provided", "resubmit", "payment_fulfi
 @citizen_required
 def my_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.my_dossiers(request.user), sel.PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = DossierDraft.objects.filter(
+        applicant_id=request.user.pk, dossier__isnull=True
+    ).select_related("procedure_version")
     return render(
         request,
         "dossiers/portal/list.html",
-        {"page": page, "rows": sel.with_time(page.object_list)},
+        {
+            "page": page,
+            "rows": sel.with_time(page.object_list),
+            "drafts": drafts,
+            "catalogue_url": _url("procedures:list"),
+        },
     )
 
 
@@ -50,9 +70,86 @@ def _citizen_actions(request: HttpRequest, d: Any) -> list[Any]:
     ]
 
 
+RESULT_STATES = {DossierStatus.RESOLVED, DossierStatus.RESULT_RETURNED}
+NEEDS_DOCUMENTS = {DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.RETURNED_FOR_COMPLETION}
+REQUEST_ACTIONS = {"request_supplement", "return_for_completion"}
+RATABLE = {DossierStatus.RESOLVED, DossierStatus.RESULT_RETURNED, DossierStatus.REFUSED}
+
+
+def _results(d: Any) -> list[dict[str, Any]]:
+    """Issued results of the dossier with their signature status and whether they are
+    kept in the applicant's e-data warehouse (Decree 61/2018 Art. 20(5))."""
+    if not d.code or d.status not in RESULT_STATES:
+        return []
+    from motcua.documents.constants import FileKind
+    from motcua.documents.models import IssuedDocument, WarehouseItem
+    from motcua.documents.selectors import signature_report
+
+    rows = []
+    issued = (
+        IssuedDocument.objects.filter(dossier_code=d.code, owner_id=d.applicant_id)
+        .exclude(file__kind=FileKind.FORM)
+        .select_related("file")
+    )
+    for doc in issued:
+        if doc.file is None:
+            continue
+        try:
+            report = signature_report(doc.file)
+        except Exception:  # a broken file must not break the page
+            report = None
+        rows.append(
+            {
+                "doc": doc,
+                "report": report,
+                "in_warehouse": WarehouseItem.objects.filter(
+                    owner_id=d.applicant_id, result_code=doc.code, is_active=True
+                ).exists(),
+            }
+        )
+    return rows
+
+
+def _needed_now(d: Any, actions: list[Any]) -> list[dict[str, Any]]:
+    """What the applicant has to do now, in plain words."""
+    items: list[dict[str, Any]] = []
+    names = {t.action for t in actions}
+    if d.status in NEEDS_DOCUMENTS and names & {"supplement_provided", "resubmit"}:
+        items.append({"kind": "supplement", "text": _("Bổ sung giấy tờ theo yêu cầu bên dưới.")})
+    if d.status == DossierStatus.PAYMENT_REQUESTED:
+        items.append(
+            {
+                "kind": "payment",
+                "text": _("Nộp thuế, phí, lệ phí theo thông báo của cơ quan."),
+                "url": _url("pay:dossier", d.pk),
+            }
+        )
+    if d.status == DossierStatus.RESOLVED:
+        items.append(
+            {
+                "kind": "collection",
+                "text": _(
+                    "Kết quả đã sẵn sàng. Tải kết quả điện tử bên dưới, "
+                    "hoặc nhận bản giấy tại %(unit)s."
+                )
+                % {"unit": d.receiving_unit.name},
+            }
+        )
+    return items
+
+
+def _officer_request(d: Any, events: list[Any]) -> Any:
+    """The latest supplement request (what was asked and why) while it is open."""
+    if d.status not in NEEDS_DOCUMENTS:
+        return None
+    return next((e for e in reversed(events) if e.action in REQUEST_ACTIONS), None)
+
+
 def _render_detail(
     request: HttpRequest, d: Any, error: str = "", status: int = 200
 ) -> HttpResponse:
+    events = list(d.events.select_related("unit").all())
+    actions = _citizen_actions(request, d)
     return render(
         request,
         "dossiers/portal/detail.html",
@@ -60,15 +157,38 @@ def _render_detail(
             "d": d,
             **status_context(d),
             "time": sel.time_state_of(d),
-            "events": [e for e in d.events.all()],
+            "events": events,
+            "messages_from_officer": [e for e in events if e.reason and e.actor_role != APPLICANT],
             "components": d.components.all(),
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),
-            "actions": _citizen_actions(request, d),
+            "actions": [t for t in actions if t.action != "withdraw"],
+            "can_withdraw": any(t.action == "withdraw" for t in actions),
+            "needed_now": _needed_now(d, actions),
+            "officer_request": _officer_request(d, events),
+            "results": _results(d),
+            "rate_url": _url("feedback_public:rate", d.pk, "result") if d.status in RATABLE else "",
+            "report_url": _url("feedback_public:submit"),
+            "pay_url": _url("pay:dossier", d.pk),
+            "warehouse_url": _url("documents:warehouse"),
+            "papers": _papers(d, events),
             "error": error,
         },
         status=status,
     )
+
+
+def _papers(d: Any, events: list[Any]) -> list[tuple[str, str]]:
+    """Downloadable forms: receipt (Form 01), supplement request (Form 02), apology and
+    new appointment (Form 04)."""
+    papers = []
+    if d.code:
+        papers.append(("01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")))
+    if any(e.action in REQUEST_ACTIONS for e in events):
+        papers.append(("02", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")))
+    if d.extended_at:
+        papers.append(("04", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
+    return papers
 
 
 @citizen_required
@@ -82,6 +202,9 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     d = sel.dossier_for_applicant(request.user, pk)
     if action not in CITIZEN_ACTIONS:
         raise Http404
+    if action == "withdraw" and request.POST.get("confirm") != "1":
+        # Withdrawal always goes through the confirmation page.
+        return redirect("my_dossiers:withdraw", pk=pk)
     try:
         version = int(request.POST.get("expected_version", ""))
     except ValueError:
@@ -90,18 +213,111 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "withdraw":
         kwargs["reason"] = request.POST.get("reason", "")
     if action in {"supplement_provided", "resubmit"}:
+        from motcua.documents.inspection import UploadPolicy, UploadRejected
+
         uploads = request.FILES.getlist("files")
-        note = request.POST.get("note", "").strip()
+        note = request.POST.get("note", "").strip()[:300]
+        if not uploads:
+            return _render_detail(
+                request, d, error=_("Vui lòng chọn tệp hoặc chụp ảnh giấy tờ bổ sung."), status=400
+            )
+        try:
+            stored = drafts.store_citizen_files(
+                actor=request.user,
+                uploads=uploads,
+                policy=UploadPolicy(),
+                name=note or _("Giấy tờ bổ sung"),
+                unit=d.receiving_unit,
+            )
+        except UploadRejected as exc:
+            return _render_detail(request, d, error=exc.message, status=400)
         kwargs["components"] = [
-            services.ComponentInput(name=note or upload.name or "", files=[store_upload(upload)])
-            for upload in uploads
+            services.ComponentInput(
+                name=note or _("Giấy tờ bổ sung"),
+                files=[
+                    {
+                        "name": stored.original_name,
+                        "size": stored.size,
+                        "content_type": stored.mime_type,
+                        "ref": f"documents:{stored.pk}",
+                        "file_id": str(stored.pk),
+                        "pages": stored.page_count,
+                    }
+                ],
+            )
         ]
     try:
         services.SERVICES[action](**kwargs)
     except DossierError as exc:
         d = sel.dossier_for_applicant(request.user, pk)
         return _render_detail(request, d, error=" ".join(exc.messages), status=400)
+    if action in {"supplement_provided", "resubmit"}:
+        from motcua.documents.services import LinkTarget, file_link_create
+
+        d.refresh_from_db()
+        file_link_create(
+            file=stored,
+            target=LinkTarget(dossier_code=d.code or "", component_code="BO_SUNG"),
+            actor=request.user,
+        )
     messages.success(request, _("Đã gửi: %(label)s.") % {"label": wf.BY_ACTION[action].label})
+    return redirect("my_dossiers:detail", pk=pk)
+
+
+@citizen_required
+def withdraw_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirmation before withdrawing (only where the workflow allows it: the law
+    lets the applicant withdraw before the result is issued)."""
+    d = sel.dossier_for_applicant(request.user, pk)
+    if not any(t.action == "withdraw" for t in _citizen_actions(request, d)):
+        messages.error(request, _("Hồ sơ ở trạng thái này không rút được nữa."))
+        return redirect("my_dossiers:detail", pk=pk)
+    return render(request, "dossiers/portal/withdraw.html", {"d": d})
+
+
+@citizen_required
+def paper(request: HttpRequest, pk: int, form: str) -> HttpResponse:
+    """Printable forms for the applicant: 01 receipt, 02 supplement request, 04 apology."""
+    d = sel.dossier_for_applicant(request.user, pk)
+    events = list(d.events.select_related("unit", "actor").all())
+    papers = dict(_papers(d, events))
+    if form not in papers:
+        raise Http404
+    context: dict[str, Any] = {"d": d, "form": form, "title": papers[form]}
+    if form == "01":
+        from motcua.dossiers.views import qr_svg, tracking_url
+
+        url = tracking_url(request, d.code or "")
+        context.update(
+            {
+                "qr": qr_svg(url),
+                "tracking_url": url,
+                "components": d.components.all(),
+                "receive": next((e for e in events if e.action == "receive"), None),
+            }
+        )
+    elif form == "02":
+        context["request_event"] = next(
+            (e for e in reversed(events) if e.action in REQUEST_ACTIONS), None
+        )
+    return render(request, "dossiers/portal/paper.html", context)
+
+
+@citizen_required
+@require_POST
+def keep_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Keep an issued result in my e-data warehouse (if not pushed already)."""
+    from motcua.documents.models import IssuedDocument
+    from motcua.documents.services import warehouse_push_result
+
+    d = sel.dossier_for_applicant(request.user, pk)
+    issued = IssuedDocument.objects.filter(
+        code=code, dossier_code=d.code or "-", owner_id=request.user.pk, revoked_at__isnull=True
+    ).first()
+    if issued is None or d.status not in RESULT_STATES:
+        raise Http404
+    warehouse_push_result(issued=issued, actor=request.user)
+    messages.success(request, _("Đã lưu kết quả vào kho dữ liệu của bạn."))
     return redirect("my_dossiers:detail", pk=pk)
 
 
@@ -174,21 +390,46 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def tracking_search(request: HttpRequest) -> HttpResponse:
-    code = (request.GET.get("ma") or "").strip()
+    code = (request.GET.get("ma") or "").strip()[:64]
     if code:
         return redirect("tracking:detail", code=code)
     return render(request, "dossiers/public/tracking.html", {"d": None, "searched": False})
 
 
+@require_http_methods(["GET", "POST"])
 def tracking_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """Status by dossier code (Decree 61/2018 Art. 17(3)): no names or answers shown."""
-    d = sel.by_code(code)
-    context: dict[str, Any] = {"d": d, "code": code, "searched": True}
-    if d is not None:
-        context.update(status_context(d))
-        context["time"] = sel.time_state_of(d)
-        context["is_paused"] = d.status in (
-            DossierStatus.SUPPLEMENT_REQUESTED,
-            DossierStatus.PAYMENT_REQUESTED,
-        )
-    return render(request, "dossiers/public/tracking.html", context, status=200 if d else 404)
+    """Status by dossier code plus a second factor (last 4 digits of the applicant's ID
+    number, phone or tax code): the QR on Form 01 leads here (Decree 61/2018 Art.
+    17(3)). Without the factor nothing is revealed, not even whether the code exists;
+    no names or answers are ever shown. Failed look-ups are rate-limited per client."""
+    from motcua.core.middleware import client_ip
+
+    code = code.strip()[:64]
+    context: dict[str, Any] = {"d": None, "code": code, "searched": False}
+    status = 200
+    if request.method == "POST":
+        context["searched"] = True
+        try:
+            d = drafts.tracking_lookup(
+                code=code,
+                factor=request.POST.get("factor", ""),
+                client=client_ip(request) or "",
+            )
+        except drafts.TrackingThrottled:
+            context["throttled"] = True
+            status = 429
+        else:
+            if d is None:
+                status = 404
+            else:
+                context["d"] = d
+                context.update(status_context(d))
+                context["time"] = sel.time_state_of(d)
+                context["is_paused"] = d.status in (
+                    DossierStatus.SUPPLEMENT_REQUESTED,
+                    DossierStatus.PAYMENT_REQUESTED,
+                )
+    response = render(request, "dossiers/public/tracking.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -241,7 +241,8 @@ def test_citizen_provides_supplement_from_the_portal(
         {
             "expected_version": d.version,
             "note": "Giấy chứng sinh",
-            "files": SimpleUploadedFile("gcs.pdf", b"%PDF-1.4"),
+            # The documents app checks uploads: a real (tiny) PDF is needed.
+            "files": SimpleUploadedFile("gcs.pdf", _tiny_pdf()),
         },
     )
     assert response.status_code == 302
@@ -265,11 +266,15 @@ def test_officers_cannot_use_citizen_pages(personas, client_for):
 
 
 def test_public_tracking_shows_status_without_personal_data(personas, received, client):
-    page = client.get(reverse("tracking:detail", args=[received.code]))
+    # Issue 5: the status needs a second factor (last 4 digits of the applicant's ID).
+    url = reverse("tracking:detail", args=[received.code])
+    assert "Đã tiếp nhận" not in client.get(url).content.decode()
+    page = client.post(url, {"factor": personas.citizen_a.personal_id[-4:]})
     body = page.content.decode()
     assert page.status_code == 200
     assert "Đã tiếp nhận" in body and "Nguyễn Văn A" not in body
-    assert client.get(reverse("tracking:detail", args=["KHONG-CO"])).status_code == 404
+    unknown = reverse("tracking:detail", args=["KHONG-CO"])
+    assert client.post(unknown, {"factor": "1234"}).status_code == 404
     search = client.get(reverse("tracking:search") + f"?ma={received.code}")
     assert search.status_code == 302
 
@@ -319,3 +324,15 @@ def test_anonymous_is_sent_to_login(client, received):
     assert response.status_code == 302 and "dang-nhap" in response["Location"]
     response = client.get(reverse("my_dossiers:detail", args=[received.pk]))
     assert response.status_code == 302
+
+
+def _tiny_pdf() -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.Pdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
