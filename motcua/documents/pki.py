@@ -211,6 +211,17 @@ def write_crl(revoked_serials: tuple[int, ...] = ()) -> None:
     p.crl.write_bytes(crl.public_bytes(serialization.Encoding.DER))
 
 
+def fit_name(value: str, limit: int = 64) -> str:
+    """X.509 upper bounds (RFC 5280: ub-organization-name etc. = 64) are checked by
+    `cryptography` in UTF-8 bytes; Vietnamese letters take 2–3 bytes, so trim by bytes
+    without cutting a character."""
+    value = unicodedata.normalize("NFC", value).strip()
+    encoded = value.encode("utf-8")
+    if len(encoded) <= limit:
+        return value
+    return encoded[:limit].decode("utf-8", errors="ignore").rstrip()
+
+
 def _issue(
     public_key: ec.EllipticCurvePublicKey | rsa.RSAPublicKey,
     *,
@@ -223,11 +234,11 @@ def _issue(
     ca_key, ca_cert = _load_key(p.ca_key), load_cert(p.ca_cert)
     attrs = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, fit_name(organization)),
     ]
     if unit_name:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit_name[:64]))
-    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, fit_name(unit_name)))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, fit_name(common_name)))
     now = _now()
     builder = (
         x509.CertificateBuilder()
