@@ -31,6 +31,11 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("Hồ sơ"), "dossiers:worklist", ALL_OFFICERS),
     MenuEntry(_("Tiếp nhận tại quầy"), "dossiers:counter", frozenset({Role.RECEPTIONIST})),
     MenuEntry(_("Số hóa giấy tờ"), "documents:digitize", frozenset({Role.RECEPTIONIST})),
+    MenuEntry(
+        _("Sổ theo dõi (Mẫu 06)"),
+        "dossiers:register",
+        frozenset({Role.RECEPTIONIST, Role.LEADER, Role.SUPERVISOR}),
+    ),
     # Payments: finance officers (clerk, leader) of the collecting unit; receptionists
     # record cash; supervisors/administrators read (motcua/payments/permissions.py).
     MenuEntry(

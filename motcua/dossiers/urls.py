@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/thao-tac/<slug:action>/", views.act, name="act"),
     path("<int:pk>/mau-01/", views.form01, name="form01"),
     path("<int:pk>/mau-05/", views.control_sheet, name="form05"),
+    path("<int:pk>/mau/<str:number>.pdf", views.form_pdf, name="form_pdf"),
+    path("so-theo-doi/", views.register, name="register"),
 ]

@@ -3,6 +3,7 @@ reception and the printable forms. Thin adapters around selectors and services."
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -19,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.constants import AccountKind
-from motcua.accounts.decorators import officer_required
+from motcua.accounts.decorators import account_required, officer_required
 from motcua.accounts.models import User
 from motcua.catalog.constants import VersionStatus
 from motcua.catalog.models import Procedure, ProcedureVersion
-from motcua.dossiers import deadlines, services
+from motcua.dossiers import deadlines, forms_pdf, services
 from motcua.dossiers import forms as f
 from motcua.dossiers import selectors as sel
 from motcua.dossiers import workflow as wf
@@ -32,12 +33,15 @@ from motcua.dossiers.constants import (
     NATIONAL_STATUS,
     NATIONAL_STATUS_LABELS,
     STATUS_COLOUR,
+    FormCode,
 )
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.files import store_upload
 from motcua.dossiers.permissions import roles_in_units
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
+
+logger = logging.getLogger(__name__)
 
 
 def has_template(name: str) -> bool:
@@ -122,6 +126,12 @@ def _action_forms(request: HttpRequest, d: Any, bound: Any = None) -> list[Any]:
 
 
 def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) -> HttpResponse:
+    action_forms = _action_forms(request, d, bound)
+    # An action that is no longer offered (e.g. a second apology, Form 04) still
+    # tells the officer why it was refused.
+    refused = None
+    if bound is not None and not any(form is bound for form in action_forms):
+        refused = bound
     return render(
         request,
         "dossiers/detail.html",
@@ -134,7 +144,9 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "components": d.components.all(),
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),
-            "action_forms": _action_forms(request, d, bound),
+            "action_forms": action_forms,
+            "refused_form": refused,
+            "pdf_forms": [(n, FormCode(n).label) for n in forms_pdf.available_forms(d)],
         },
         status=status,
     )
@@ -171,6 +183,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     messages.success(request, _("Đã thực hiện: %(label)s.") % {"label": t.label})
     for warning in getattr(result, "warnings", []):
         messages.warning(request, warning)
+    _store_form(request, d, action)
     if action == "receive":
         return redirect("dossiers:form01", pk=pk)
     try:
@@ -338,6 +351,7 @@ def _counter_receive(
         form.add_error(None, ValidationError(exc.messages))
         return None
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": d.code})
+    _store_form(request, d, "receive")
     return redirect("dossiers:form01", pk=d.pk)
 
 
@@ -390,4 +404,60 @@ def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "dossiers/form05.html",
         {"d": d, "steps": sel.steps_with_time(d), "events": d.events.all()},
+    )
+
+
+# --- PDF forms (Circular 01/2018 Art. 9) ---------------------------------------------------
+
+
+def _store_form(request: HttpRequest, d: Any, action: str) -> None:
+    """Keep the issued Form 01–04 with the dossier. The transition is already
+    committed: a rendering or storage failure is logged and reported, never undone
+    (the form can still be downloaded on demand from the dossier page)."""
+    try:
+        forms_pdf.store_issued_form(
+            d, action, actor=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except Exception:
+        logger.exception("storing the issued form of dossier %s failed", d.pk)
+        messages.warning(
+            request, _("Chưa lưu được bản PDF của biểu mẫu; vẫn có thể tải từ trang hồ sơ.")
+        )
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@account_required
+def form_pdf(request: HttpRequest, pk: int, number: str) -> HttpResponse:
+    """Forms 01–05 as PDF. Officers: the dossier page's check; the applicant: forms
+    01–04 of their own dossier (the portal links here). Anyone else: 404."""
+    d = forms_pdf.dossier_for_form(request.user, pk, number)
+    data = forms_pdf.form_pdf(d, number, base_url=request.build_absolute_uri("/"))
+    return pdf_response(data, forms_pdf.safe_filename(d, number))
+
+
+@officer_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Form 06 — Sổ theo dõi hồ sơ of one unit for a date range (A4 landscape PDF)."""
+    from motcua.org.selectors import units_visible_to
+
+    units = units_visible_to(request.user).order_by("code")
+    form = forms_pdf.RegisterForm(request.GET or None, units=units)
+    if form.is_bound and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        data = forms_pdf.register_pdf(unit, start, end)
+        return pdf_response(data, forms_pdf.register_filename(unit, start, end))
+    return render(
+        request,
+        "dossiers/pdf/register_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
     )

@@ -1,0 +1,491 @@
+"""The standard one-stop forms as PDF (Circular 01/2018/TT-VPCP Art. 9, domain.md
+§1.12): 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and
+new appointment, 05 process control sheet (A5) and 06 dossier register (A4 landscape).
+
+Forms are rendered on demand from the dossier, its steps and its append-only events,
+so a form printed twice shows the same content (nothing is stored: the events are the
+record). Who may download: the officers who may open the dossier page, and the
+applicant for the forms addressed to them (01–04).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import quote
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from motcua.catalog.constants import TimeUnit
+from motcua.dossiers import deadlines
+from motcua.dossiers import selectors as sel
+from motcua.dossiers.constants import FormCode, StepStatus
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.org.models import OrgUnit
+
+FORM_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05")
+APPLICANT_FORMS = frozenset({"01", "02", "03", "04"})
+SUPPLEMENT_ACTIONS = ("request_supplement", "return_for_completion")
+MAX_REGISTER_DAYS = 366
+REFUSAL_ACTIONS = ("refuse_reception", "refuse_after_appraisal")
+
+TEMPLATES = {n: f"dossiers/pdf/form{n}.html" for n in (*FORM_NUMBERS, "06")}
+TITLES = {
+    "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+    "02": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+    "03": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+    "04": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+    "05": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+    "06": "SỔ THEO DÕI HỒ SƠ",
+}
+
+
+# --- access ---------------------------------------------------------------------------
+
+
+def dossier_for_form(user: Any, pk: int, number: str) -> Dossier:
+    """The dossier if `user` may download form `number` of it, else Http404 (a citizen
+    never learns whether someone else's dossier exists). Officers: exactly the dossier
+    page's check (officers of the receiving/competent units, or the assignee). The
+    applicant: forms 01–04, which are addressed to them."""
+    if number not in FORM_NUMBERS:
+        raise Http404
+    if getattr(user, "is_officer", False):
+        return sel.dossier_for_officer(user, pk)
+    if number not in APPLICANT_FORMS:
+        raise Http404
+    return sel.dossier_for_applicant(user, pk)
+
+
+def last_event(d: Dossier, actions: tuple[str, ...]) -> DossierEvent | None:
+    found = None
+    for e in d.events.all():
+        if e.action in actions:
+            found = e
+    return found
+
+
+def available_forms(d: Dossier) -> list[str]:
+    """Forms that have content for this dossier now (the page lists only these)."""
+    result = []
+    if d.code and d.received_at:
+        result.append("01")
+    if last_event(d, SUPPLEMENT_ACTIONS):
+        result.append("02")
+    if last_event(d, REFUSAL_ACTIONS):
+        result.append("03")
+    if d.extended_at:
+        result.append("04")
+    result.append("05")
+    return result
+
+
+def safe_filename(d: Dossier, number: str) -> str:
+    """ASCII file name from the dossier code (dots, dashes, digits, letters only)."""
+    code = re.sub(r"[^A-Za-z0-9.-]+", "-", d.code or f"ho-so-{d.pk}").strip("-.")
+    return f"mau-{number}-{code}.pdf"
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+def moment_text(value: dt.datetime | None) -> str:
+    """ "08 giờ 30 phút, ngày 02/03/2026" as on the official forms."""
+    v = local(value)
+    if v is None:
+        return "……"
+    return _("%(h)s giờ %(m)s phút, ngày %(d)s") % {
+        "h": f"{v:%H}",
+        "m": f"{v:%M}",
+        "d": f"{v:%d/%m/%Y}",
+    }
+
+
+def place_date(unit: OrgUnit, at: dt.datetime | None) -> str:
+    v = local(at) or timezone.localtime()
+    place = unit.short_name or unit.name
+    return _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s") % {
+        "place": place,
+        "d": f"{v:%d}",
+        "m": f"{v:%m}",
+        "y": f"{v:%Y}",
+    }
+
+
+def reason_lines(text: str) -> list[str]:
+    """A reason typed as one item per line becomes the numbered list of the form."""
+    lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip() for line in text.splitlines()]
+    return [line for line in lines if line]
+
+
+def tracking_url(code: str, base_url: str = "") -> str:
+    try:
+        path = reverse("tracking:detail", kwargs={"code": code})
+    except NoReverseMatch:  # public_urls not mounted: use the agreed path
+        path = f"/tra-cuu/{quote(code)}/"
+    return base_url.rstrip("/") + path
+
+
+# --- contexts ---------------------------------------------------------------------------
+
+
+def _base(d: Dossier, number: str, unit: OrgUnit, at: dt.datetime | None) -> dict[str, Any]:
+    parent = unit.parent if unit.parent_id else None  # type: ignore[attr-defined]
+    return {
+        "d": d,
+        "form_number": number,
+        "title": TITLES[number],
+        "issuer": unit.name,
+        "parent_issuer": parent.name if parent else "",
+        "place_date": place_date(unit, at),
+        "applicant": d.applicant,
+    }
+
+
+def _receiver(d: Dossier) -> Any:
+    e = last_event(d, ("receive",))
+    return e.actor if e else None
+
+
+def form01_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
+    from motcua.documents.qr import qr_data_uri, qr_payload
+
+    if not d.code or not d.received_at:
+        raise Http404
+    url = tracking_url(d.code, base_url)
+    span = deadlines.span_of(d.procedure_version, d.case)
+    payload = qr_payload(
+        verify_url=url,
+        dossier_code=d.code,
+        procedure_code=d.procedure_version.procedure.code,
+        document_name=TITLES["01"],
+        issuer=d.receiving_unit.name,
+        issued_at=local(d.received_at),
+    )
+    due_at = d.due_before_extension or d.due_at  # Form 01 shows the first appointment
+    return {
+        **_base(d, "01", d.receiving_unit, d.received_at),
+        "form_qr": qr_data_uri(payload, scale=2),
+        "tracking_url": url,
+        "components": list(d.components.all()),
+        "span_text": f"{_number(span.value)} {TimeUnit(span.unit).label}",
+        "received_text": moment_text(d.received_at),
+        "due_text": moment_text(due_at),
+        "receiver": _receiver(d),
+        "return_place": d.receiving_unit.name,
+    }
+
+
+def _number(value: Any) -> str:
+    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def form02_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
+    e = last_event(d, SUPPLEMENT_ACTIONS)
+    if e is None:
+        raise Http404
+    unit = d.receiving_unit if e.action == "return_for_completion" else d.competent_unit
+    return {
+        **_base(d, "02", unit, e.at),
+        "event": e,
+        "items": reason_lines(e.reason),
+        "received_text": moment_text(d.received_at) if d.received_at else "",
+        "officer": e.actor,
+        "at_reception": e.action == "return_for_completion",
+    }
+
+
+def form03_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
+    e = last_event(d, REFUSAL_ACTIONS)
+    if e is None:
+        raise Http404
+    unit = d.receiving_unit if e.action == "refuse_reception" else d.competent_unit
+    return {
+        **_base(d, "03", unit, e.at),
+        "event": e,
+        "items": reason_lines(e.reason),
+        "officer": e.actor,
+        "at_reception": e.action == "refuse_reception",
+    }
+
+
+def form04_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
+    e = last_event(d, ("extend_with_apology",))
+    if e is None or d.extended_at is None:
+        raise Http404
+    return {
+        **_base(d, "04", d.competent_unit, e.at),
+        "event": e,
+        "received_text": moment_text(d.received_at),
+        "received_date": f"{local(d.received_at):%d/%m/%Y}" if d.received_at else "……",
+        "old_due_text": moment_text(d.due_before_extension),
+        "new_due_text": moment_text(d.due_at),
+        "reason": e.reason,
+        "reason_kind": d.get_extension_reason_kind_display(),
+        "signer": e.actor,
+    }
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    """One hand-over on the control sheet: who gave it, who took it, when, the step
+    deadline and whether the step finished before / on time / late."""
+
+    order: int
+    unit: str
+    task: str
+    giver: str
+    receiver: str
+    handed_at: str
+    done_at: str
+    due_at: str
+    result: str
+    late: bool
+    note: str
+
+
+def _step_result(step: DossierStep) -> tuple[str, bool]:
+    if step.status != StepStatus.DONE or step.completed_at is None:
+        return (str(_("Đang xử lý")) if step.status == StepStatus.ACTIVE else "", False)
+    if step.due_at is None:
+        return str(_("Đúng hạn")), False
+    if step.completed_at > step.due_at:
+        return str(_("Trễ hạn")), True
+    if local(step.completed_at).date() < local(step.due_at).date():  # type: ignore[union-attr]
+        return str(_("Trước hạn")), False
+    return str(_("Đúng hạn")), False
+
+
+def control_rows(d: Dossier) -> list[ControlRow]:
+    events = list(d.events.all())
+    by_step: dict[int, list[DossierEvent]] = {}
+    for e in events:
+        if e.step_id:
+            by_step.setdefault(e.step_id, []).append(e)
+    rows: list[ControlRow] = []
+    previous_actor = ""
+    for step in d.steps.all():
+        own = by_step.get(step.pk, [])
+        actor = next((e.actor for e in reversed(own) if e.actor), None) or step.assignee
+        receiver = actor.full_name if actor else ""
+        result, late = _step_result(step)
+        notes = [e.reason for e in own if e.reason]
+        rows.append(
+            ControlRow(
+                order=step.order,
+                unit=step.unit.name,
+                task=step.name,
+                giver=previous_actor,
+                receiver=receiver,
+                handed_at=moment_text(step.started_at) if step.started_at else "",
+                done_at=moment_text(step.completed_at) if step.completed_at else "",
+                due_at=moment_text(step.due_at) if step.due_at else "",
+                result=result,
+                late=late,
+                note="; ".join(notes),
+            )
+        )
+        if step.status == StepStatus.DONE and receiver:
+            previous_actor = receiver
+    return rows
+
+
+def form05_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
+    coordinating = sorted(
+        {s.unit.name for s in d.steps.all() if s.unit_id not in (d.competent_unit_id,)}
+        - {d.receiving_unit.name}
+    )
+    return {
+        **_base(d, "05", d.receiving_unit, timezone.now()),
+        "rows": control_rows(d),
+        "events": [e for e in d.events.all() if not e.step_id],
+        "coordinating": coordinating,
+        "received_text": moment_text(d.received_at) if d.received_at else "",
+        "due_text": moment_text(d.due_at) if d.due_at else "",
+    }
+
+
+BUILDERS = {
+    "01": form01_context,
+    "02": form02_context,
+    "03": form03_context,
+    "04": form04_context,
+    "05": form05_context,
+}
+
+
+def form_pdf(d: Dossier, number: str, *, base_url: str = "") -> bytes:
+    """PDF bytes of form `number` (01–05, A5) for dossier `d`; Http404 when the form
+    has no content yet (e.g. Form 04 of a dossier never extended)."""
+    from motcua.documents.rendering import render_pdf
+
+    context = BUILDERS[number](d, base_url)
+    return render_pdf(TEMPLATES[number], context, page_size="A5")
+
+
+# --- issued copies ------------------------------------------------------------------------
+
+ISSUED_BY_ACTION = {
+    "receive": "01",
+    "return_for_completion": "02",
+    "request_supplement": "02",
+    "refuse_reception": "03",
+    "refuse_after_appraisal": "03",
+    "extend_with_apology": "04",
+}
+
+
+def _issuing_unit(d: Dossier, number: str, action: str) -> OrgUnit:
+    if number == "01" or action in ("return_for_completion", "refuse_reception"):
+        return d.receiving_unit
+    return d.competent_unit
+
+
+def store_issued_form(d: Dossier, action: str, *, actor: Any, base_url: str = "") -> Any:
+    """Keep the copy of Form 01–04 handed to the applicant when `action` issues one
+    (Circular 01/2018 Art. 10: forms are recorded in the one-stop system): a
+    `StoredFile` of kind "form", owned by the applicant (who may open it), held by the
+    issuing unit and linked to the dossier (code and generic relation). Returns None
+    for actions that issue no form."""
+    number = ISSUED_BY_ACTION.get(action)
+    if number is None:
+        return None
+    from motcua.documents.constants import FileKind
+    from motcua.documents.services.files import LinkTarget, stored_file_create
+
+    d = Dossier.objects.select_related(
+        "procedure_version__procedure", "case", "applicant", "receiving_unit", "competent_unit"
+    ).get(pk=d.pk)
+    data = form_pdf(d, number, base_url=base_url)
+    return stored_file_create(
+        data=data,
+        original_name=safe_filename(d, number),
+        kind=FileKind.FORM,
+        actor=actor,
+        owner=d.applicant,
+        unit=_issuing_unit(d, number, action),
+        link=LinkTarget(dossier_code=d.code or "", obj=d),
+        trusted=True,
+    )
+
+
+# --- Form 06: register -------------------------------------------------------------------
+
+
+def register_dossiers(unit: OrgUnit, date_from: dt.date, date_to: dt.date) -> QuerySet[Dossier]:
+    """Dossiers received by (or settled by) `unit` with a reception date in the range,
+    in reception order (the register's sequence numbers)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return (
+        Dossier.objects.filter(Q(receiving_unit=unit) | Q(competent_unit=unit))
+        .filter(received_at__gte=start, received_at__lt=end)
+        .select_related("procedure_version", "applicant", "competent_unit", "receiving_unit")
+        .prefetch_related("steps")
+        .order_by("received_at", "pk")
+    )
+
+
+def _transferred_at(d: Dossier) -> dt.datetime | None:
+    for step in d.steps.all():
+        if step.unit_id == d.competent_unit_id and step.started_at:
+            return step.started_at
+    return None
+
+
+def register_pdf(unit: OrgUnit, date_from: dt.date, date_to: dt.date) -> bytes:
+    """Form 06 — Sổ theo dõi hồ sơ (A4 landscape)."""
+    from motcua.documents.rendering import render_pdf
+
+    rows = []
+    for i, d in enumerate(register_dossiers(unit, date_from, date_to), start=1):
+        applicant = d.applicant
+        rows.append(
+            {
+                "no": i,
+                "d": d,
+                "contact": ", ".join(
+                    x for x in (getattr(applicant, "address", ""), applicant.phone or "") if x
+                ),
+                "received": local(d.received_at),
+                "due": local(d.due_at),
+                "transferred": local(_transferred_at(d)),
+                "resolved": local(d.completed_at),
+                "returned": local(d.returned_at),
+            }
+        )
+    parent = unit.parent if unit.parent_id else None  # type: ignore[attr-defined]
+    context = {
+        "title": TITLES["06"],
+        "issuer": unit.name,
+        "parent_issuer": parent.name if parent else "",
+        "place_date": place_date(unit, None),
+        "unit": unit,
+        "rows": rows,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    return render_pdf(TEMPLATES["06"], context, page_size="A4")
+
+
+class RegisterForm(forms.Form):
+    """Unit and reception-date range of the register (Form 06)."""
+
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_l("Đơn vị"), queryset=OrgUnit.objects.none()
+    )
+    date_from = forms.DateField(
+        label=_l("Từ ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    date_to = forms.DateField(
+        label=_l("Đến ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field = cast(forms.ModelChoiceField[Any], self.fields["unit"])
+        field.queryset = units if units is not None else OrgUnit.objects.none()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."))
+            if (end - start).days > MAX_REGISTER_DAYS:
+                raise forms.ValidationError(_l("Mỗi lần in sổ tối đa một năm."))
+        return data
+
+
+def register_filename(unit: OrgUnit, date_from: dt.date, date_to: dt.date) -> str:
+    code = re.sub(r"[^A-Za-z0-9.-]+", "-", unit.code).strip("-.")
+    return f"mau-06-{code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf"
+
+
+__all__ = [
+    "FORM_NUMBERS",
+    "FormCode",
+    "available_forms",
+    "dossier_for_form",
+    "form_pdf",
+    "register_pdf",
+    "safe_filename",
+]
