@@ -37,5 +37,7 @@ JOBS: list[tuple[str, str, str]] = [
         "motcua.notifications.tasks.remind_step_deadlines",
     ),
     ("leader-daily-digest", "daily at 07:00", "motcua.notifications.tasks.leader_daily_digest"),
+    # Jobs stuck RUNNING after a worker crash go back to the queue (jobs are idempotent).
+    ("requeue-stale-tasks", "every 10 minutes", "motcua.core.tasks.requeue_stale_tasks"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
 ]

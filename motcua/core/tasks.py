@@ -114,3 +114,13 @@ def deadline_sweep(slot: str = "") -> dict[str, Any]:
 def weekly_friday_report(slot: str = "") -> dict[str, Any]:
     """Friday 16:00: weekly report to leaders (hooked in by the reporting app)."""
     return _run_hooks("weekly-report", slot)
+
+
+@task()
+def requeue_stale_tasks(slot: str = "") -> dict[str, Any]:
+    """Jobs left RUNNING by a worker that died (django-tasks-db never retries them) go
+    back to the queue after an hour; every job must therefore be idempotent
+    (docs/operations/faults.md)."""
+    from motcua.core.task_recovery import requeue_stale
+
+    return {"slot": slot, "requeued": requeue_stale(older_than=dt.timedelta(hours=1))}

@@ -5,6 +5,7 @@ under a random prefix and are never served by a public media URL (see views)."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import IO
 
@@ -27,7 +28,17 @@ def new_storage_name(sha256: str, extension: str) -> str:
 
 
 def save_bytes(name: str, data: bytes) -> str:
-    return document_storage().save(name, ContentFile(data))
+    """Store `data`; if the write fails half way (disk full, quota, read-only), remove
+    what was written so no truncated file is left behind, and re-raise."""
+    storage = document_storage()
+    existed = storage.exists(name)
+    try:
+        return storage.save(name, ContentFile(data))
+    except OSError:
+        if not existed:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        raise
 
 
 def open_file(name: str) -> IO[bytes]:

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.core.middleware.RequestContextMiddleware",
+    # Database/storage outages: a clear "not done, try again" page (503), never a 500.
+    "motcua.core.faults.InfrastructureFaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -104,7 +104,15 @@ def stored_file_create(
         mime, pages = inspection.mime_type, inspection.page_count
         _virus_check(data)
     digest = hashlib.sha256(data).hexdigest()
-    name = storage.save_bytes(storage.new_storage_name(digest, extension_for(mime)), data)
+    try:
+        name = storage.save_bytes(storage.new_storage_name(digest, extension_for(mime)), data)
+    except OSError as exc:
+        from motcua.core.faults import is_storage_full, storage_message
+
+        if is_storage_full(exc):
+            # Disk full / quota / read-only: say so on the form; nothing was stored.
+            raise UploadRejected(storage_message(), "storage_unavailable") from exc
+        raise
     try:
         with transaction.atomic():
             fields: dict[str, Any] = {
