@@ -185,6 +185,10 @@ def test_production_settings_refuse_the_2fa_waiver(monkeypatch):
 
 def test_production_settings_require_2fa(monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "p" * 50)
+    # Production also refuses the sandbox secrets of the national systems and the gateway.
+    monkeypatch.setenv("MOTCUA_VNEID_CLIENT_SECRET", "real-" + "v" * 30)
+    monkeypatch.setenv("MOTCUA_DVCQG_TOKEN", "real-" + "t" * 30)
+    monkeypatch.setenv("MOTCUA_PAYGATE_SECRET", "real-" + "g" * 30)
     monkeypatch.delenv("MOTCUA_STAFF_2FA_REQUIRED", raising=False)
     monkeypatch.delenv("MOTCUA_DEMO", raising=False)
     assert _import_fresh("motcua.config.settings.production").MOTCUA_STAFF_2FA_REQUIRED is True
@@ -195,3 +199,10 @@ def test_only_dev_settings_waive_2fa_by_default(monkeypatch):
     assert _import_fresh("motcua.config.settings.dev").MOTCUA_STAFF_2FA_REQUIRED is False
     assert _import_fresh("motcua.config.settings.test").MOTCUA_STAFF_2FA_REQUIRED is True
     assert _import_fresh("motcua.config.settings.base").MOTCUA_STAFF_2FA_REQUIRED is True
+
+
+def test_production_settings_refuse_sandbox_secrets(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "p" * 50)
+    monkeypatch.delenv("MOTCUA_VNEID_CLIENT_SECRET", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="MOTCUA_VNEID_CLIENT_SECRET"):
+        _import_fresh("motcua.config.settings.production")

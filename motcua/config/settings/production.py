@@ -20,7 +20,7 @@ for _name, _demo_value in (
     ("MOTCUA_DVCQG_TOKEN", "sandbox-token"),
     ("MOTCUA_PAYGATE_SECRET", "motcua-demo-paygate-secret-not-for-production"),
 ):
-    if globals()[_name] == _demo_value:
+    if env_str(_name, _demo_value) == _demo_value:
         raise ImproperlyConfigured(f"{_name} still has its sandbox value; set a real one")
 if env_bool("MOTCUA_SANDBOXES", False):
     raise ImproperlyConfigured("Sandbox stand-ins for national systems cannot run in production")
