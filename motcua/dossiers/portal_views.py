@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.decorators import citizen_required
 from motcua.catalog.constants import OnlineMode, VersionStatus
 from motcua.catalog.models import Competence, ProcedureVersion
+from motcua.documents.inspection import UploadRejected
 from motcua.dossiers import forms as f
 from motcua.dossiers import selectors as sel
 from motcua.dossiers import services
@@ -366,10 +367,26 @@ def submit(request: HttpRequest) -> HttpResponse:
             )
             answers = eform.answers() if eform is not None else form.cleaned_data["answers_json"]
             components = []
-            for component, file_field, _d in form.component_fields:
-                upload = form.cleaned_data.get(file_field)
-                files = [store_upload(upload)] if upload else []
-                components.append(services.ComponentInput(component=component, files=files))
+            try:
+                for component, file_field, _d in form.component_fields:
+                    upload = form.cleaned_data.get(file_field)
+                    files = (
+                        [
+                            store_upload(
+                                upload,
+                                actor=request.user,
+                                owner=request.user,
+                                unit=unit,
+                                component=component,
+                            )
+                        ]
+                        if upload
+                        else []
+                    )
+                    components.append(services.ComponentInput(component=component, files=files))
+            except UploadRejected as exc:
+                form.add_error(None, exc.message)
+                return render(request, "dossiers/portal/submit.html", context, status=400)
             try:
                 d = services.dossier_submit_online(
                     applicant=request.user,

@@ -24,6 +24,7 @@ from motcua.accounts.decorators import account_required, officer_required
 from motcua.accounts.models import User
 from motcua.catalog.constants import VersionStatus
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.documents.inspection import UploadRejected
 from motcua.dossiers import deadlines, forms_pdf, services
 from motcua.dossiers import forms as f
 from motcua.dossiers import selectors as sel
@@ -326,12 +327,28 @@ def _counter_receive(
     components = []
     for component, file_field, digitized_field in form.component_fields:
         upload = form.cleaned_data.get(file_field)
-        files = [store_upload(upload)] if upload else []
+        digitized = bool(form.cleaned_data.get(digitized_field))
+        try:
+            files = (
+                [
+                    store_upload(
+                        upload,
+                        actor=request.user,
+                        owner=citizen,
+                        unit=unit,
+                        component=component,
+                        digitized=digitized,
+                    )
+                ]
+                if upload
+                else []
+            )
+        except UploadRejected as exc:
+            form.add_error(file_field, exc.message)
+            return None
         components.append(
             services.ComponentInput(
-                component=component,
-                files=files,
-                digitized=bool(form.cleaned_data.get(digitized_field)) and bool(files),
+                component=component, files=files, digitized=digitized and bool(files)
             )
         )
     try:

@@ -167,7 +167,7 @@ def test_counter_reception_of_existing_citizen(personas, version, client_for, se
         "step": "receive",
         "channel": "1",
         "answers_json": '{"ho_ten_tre": "Bé"}',
-        f"file_{components[0].pk}": SimpleUploadedFile("tokhai.pdf", b"%PDF-1.4 test"),
+        f"file_{components[0].pk}": SimpleUploadedFile("tokhai.pdf", _tiny_pdf()),
         f"digitized_{components[0].pk}": "on",
     }
     response = client.post(url + query, data)
@@ -178,6 +178,33 @@ def test_counter_reception_of_existing_citizen(personas, version, client_for, se
     assert d.form_answers == {"ho_ten_tre": "Bé"}
     first = d.components.get(component=components[0])
     assert first.digitized and first.files[0]["name"] == "tokhai.pdf"
+    # The scan went through the documents app: a digitized copy owned by the citizen.
+    from motcua.documents.models import StoredFile
+
+    stored = StoredFile.objects.get(pk=first.files[0]["stored_file"])
+    assert stored.owner == personas.citizen_a
+    assert stored.mime_type == "application/pdf"
+
+
+def test_counter_refuses_a_disguised_file_and_writes_nothing(
+    personas, version, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(personas.receptionist_x)
+    url = reverse("dossiers:counter")
+    query = f"?personal_id={personas.citizen_a.personal_id}&version={version.pk}"
+    components = list(version.components.all())
+    response = client.post(
+        url + query,
+        {
+            "step": "receive",
+            "channel": "1",
+            "answers_json": "{}",
+            f"file_{components[0].pk}": SimpleUploadedFile("tokhai.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert response.status_code == 400
+    assert not Dossier.objects.filter(applicant=personas.citizen_a).exists()
 
 
 def test_counter_registers_a_new_citizen(personas, version, client_for, settings, tmp_path):
