@@ -8,13 +8,29 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Giám sát, đánh giá")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save, pre_save
+
         from motcua.core.tasks import register_periodic_hook
         from motcua.dossiers.signals import dossier_transitioned
-        from motcua.monitoring import reports, services, updater
+        from motcua.feedback.models import Feedback, SatisfactionRating
+        from motcua.monitoring import feedback_feed, reports, services, updater
 
         dossier_transitioned.connect(
             updater.on_dossier_transitioned, dispatch_uid="monitoring.dossier_transitioned"
         )
+        # Decision 766 group 5: feedback and ratings (monitoring/feedback_feed.py)
+        uid = "monitoring.feedback_feed"
+        pre_save.connect(feedback_feed.on_feedback_pre_save, Feedback, dispatch_uid=f"{uid}.pre")
+        post_save.connect(feedback_feed.on_feedback_saved, Feedback, dispatch_uid=f"{uid}.save")
+        post_delete.connect(
+            feedback_feed.on_feedback_deleted, Feedback, dispatch_uid=f"{uid}.delete"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                feedback_feed.on_rating_changed,
+                SatisfactionRating,
+                dispatch_uid=f"{uid}.rating.{id(signal)}",
+            )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
         register_periodic_hook("deadline-sweep", services.snapshots_close)
         register_periodic_hook("weekly-report", reports.weekly_report_hook)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from motcua.monitoring.indicators import CATALOGUE_SETS, INT_FIELDS, ScoringPolicy
@@ -225,3 +225,34 @@ def map_layer_create(*, actor: Any, name: str, data: Any) -> tuple[Any, list[str
             after={"name": layer.name, "areas": len(areas), "unknown": sorted(codes - known)},
         )
     return layer, sorted(codes - known)
+
+
+def day_stats_set(
+    *, unit: OrgUnit | int, procedure_code: str, day: dt.date, values: Mapping[str, int]
+) -> None:
+    """Set counters of one row to absolute values (recomputed from their source, e.g.
+    the feedback counters of a unit-day): creates the row when a value is non-zero,
+    deletes it when no counter is left. Inside the caller's transaction; derived data,
+    not audited."""
+    unknown = set(values) - set(INT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown counters: {sorted(unknown)}")
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    rows = UnitDayStats.objects.filter(unit_id=unit_id, procedure_code=procedure_code, day=day)
+    clean = {name: int(value) for name, value in values.items()}
+    if not rows.update(**clean) and any(clean.values()):
+        UnitDayStats.objects.create(
+            unit_id=unit_id, procedure_code=procedure_code, day=day, **clean
+        )
+        return
+    if not any(clean.values()):
+        others = [name for name in INT_FIELDS if name not in clean]
+        if not rows.filter(_any_positive(others)).exists():
+            rows.delete()
+
+
+def _any_positive(names: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for name in names:
+        q |= Q(**{f"{name}__gt": 0})
+    return q

@@ -17,6 +17,7 @@ dossier at one instant, so after a sweep live rows == rebuilt rows (tested).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -28,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from motcua.monitoring.feedback_feed import dossier_dissatisfaction, feedback_rows_rebuild
 from motcua.monitoring.indicators import (
     CATALOGUE_SETS,
     CHANNEL_IN_PERSON,
@@ -266,12 +268,20 @@ class Contribution:
 
 
 def contribution_of(
-    d: DossierRow, as_of: dt.datetime, units: Mapping[int, int] | None = None
+    d: DossierRow,
+    as_of: dt.datetime,
+    units: Mapping[int, int] | None = None,
+    dissatisfied: Mapping[int, tuple[bool, bool]] | None = None,
 ) -> Contribution | None:
-    """The dossier's row key and counters; `units` maps rolled-forward units."""
+    """The dossier's row key and counters; `units` maps rolled-forward units;
+    `dissatisfied` (feedback_feed.dossier_dissatisfaction) the dossiers rated
+    "Chưa hài lòng" or with feedback about them (5.4, domain.md §8.5)."""
     facts = facts_of(d)
     if facts is None:
         return None
+    if dissatisfied and d.pk in dissatisfied:
+        rated, complaint = dissatisfied[d.pk]
+        facts = dataclasses.replace(facts, rated_unsatisfied=rated, complaint=complaint)
     counters = {k: v for k, v in dossier_counters(facts, as_of).items() if v}
     return Contribution(
         unit_id=(units or {}).get(d.competent_unit_id, d.competent_unit_id),
@@ -379,7 +389,11 @@ def dossier_contribution_refresh(*, dossier_id: int, as_of: dt.datetime | None =
     new = None
     if code is not None:
         rows = load_rows([dossier_id], _fee_bearing([code]))
-        new = contribution_of(rows[0], now, roll_forward_map()) if rows else None
+        new = (
+            contribution_of(rows[0], now, roll_forward_map(), dossier_dissatisfaction([dossier_id]))
+            if rows
+            else None
+        )
     if old is None and new is None:
         return False
     deltas: dict[Key, dict[str, int]] = defaultdict(dict)
@@ -446,6 +460,7 @@ def contributions_sweep(slot: dt.datetime | None = None) -> int:
 class RebuildResult:
     dossiers: int
     rows: int
+    feedback_days: int = 0
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -474,8 +489,9 @@ def compute_all(
     rows: dict[Key, dict[str, int]] = {}
     contributions: list[tuple[int, Contribution]] = []
     for chunk in _chunks(ids, batch):
+        dissatisfied = dossier_dissatisfaction(chunk)
         for d in load_rows(chunk, fee_bearing):
-            c = contribution_of(d, as_of, units)
+            c = contribution_of(d, as_of, units, dissatisfied)
             if c is None:
                 continue
             contributions.append((d.pk, c))
@@ -524,7 +540,8 @@ def rebuild(*, as_of: dt.datetime | None = None, batch: int = 2000) -> RebuildRe
         ),
         batch_size=1000,
     )
-    return RebuildResult(dossiers=len(contributions), rows=len(rows))
+    feedback_days = feedback_rows_rebuild()  # 5.1–5.3 counters on the "" rows
+    return RebuildResult(dossiers=len(contributions), rows=len(rows), feedback_days=feedback_days)
 
 
 def rows_snapshot() -> dict[Key, dict[str, int]]:

@@ -1,5 +1,6 @@
 """`motcua monitoring_rebuild`: recompute every per-unit, per-procedure, per-day
-aggregate row from the dossiers and their events (gives the same rows as the live
+aggregate row from the dossiers and their events, and the feedback (PAKN) and
+rating counters of Decision 766 group 5 (gives the same rows as the live
 updater)."""
 
 from __future__ import annotations
@@ -20,6 +21,6 @@ class Command(BaseCommand):
         result = rebuild()
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            f"Đã tính lại: {result.dossiers} hồ sơ, {result.rows} dòng số liệu ngày "
-            f"({elapsed:.1f} giây)."
+            f"Đã tính lại: {result.dossiers} hồ sơ, {result.rows} dòng số liệu ngày, "
+            f"{result.feedback_days} ngày có phản ánh, kiến nghị ({elapsed:.1f} giây)."
         )
