@@ -220,6 +220,25 @@ SECURE_CSP = {
 }
 
 # --- Documents and digital signatures (docs/documents.md) ----------------------------
+# Where document bytes live: "local" (MEDIA_ROOT/documents) or "s3" (any S3-compatible
+# object storage through django-storages: `pip install 'motcua[s3]'`). Files are never
+# served from a public URL either way; downloads go through permission-checked views.
+MOTCUA_DOCUMENTS_STORAGE = env_str("MOTCUA_DOCUMENTS_STORAGE", "local")
+if MOTCUA_DOCUMENTS_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MOTCUA_S3_BUCKET"),
+            "endpoint_url": env_str("MOTCUA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MOTCUA_S3_REGION", "") or None,
+            "access_key": env_str("MOTCUA_S3_ACCESS_KEY", ""),
+            "secret_key": env_str("MOTCUA_S3_SECRET_KEY", ""),
+            "location": env_str("MOTCUA_S3_PREFIX", "documents"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 MOTCUA_PKI_DIR = env_str("MOTCUA_PKI_DIR", str(VAR_DIR / "pki"))
 MOTCUA_PKI_PASSPHRASE = env_str("MOTCUA_PKI_PASSPHRASE", "motcua-demo")
