@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench messages clean
+.PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench scale-demo messages clean
 
 # Idempotent: creates .venv, installs dependencies (only when pyproject.toml changed),
 # migrates the database and loads the demo province.
@@ -53,6 +53,10 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# Several web processes + Redis task workers against one PostgreSQL (docs/operations/scale-out.md).
+scale-demo: $(VENV)/.installed
+	scripts/scale_demo.sh
 
 messages: $(VENV)/.installed
 	cd motcua && ../$(MOTCUA) makemessages -l en --no-obsolete && ../$(MOTCUA) compilemessages

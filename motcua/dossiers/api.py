@@ -96,6 +96,11 @@ def _resolve(params: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/mine", response=list[DossierOut], summary="Hồ sơ của tôi (công dân)")
 def mine(request: HttpRequest) -> list[DossierOut]:
+    # An API client (token) is not a citizen: it has no dossiers of its own.
+    from motcua.accounts.models import User
+
+    if not isinstance(request.user, User):
+        raise HttpError(403, "Chỉ công dân, tổ chức có danh sách hồ sơ của mình.")
     return [_out(request, d) for d in sel.my_dossiers(request.user)[:100]]
 
 

@@ -130,6 +130,9 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["receiving_unit", "status"], name="dossier_receiving_status"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_status"),
+            # Worklists sort by due moment within the officer's units.
+            models.Index(fields=["competent_unit", "due_at"], name="dossier_competent_due"),
+            models.Index(fields=["receiving_unit", "due_at"], name="dossier_receiving_due"),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +251,7 @@ class DossierEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["dossier", "at"], name="dossierevent_dossier_at")]
         verbose_name = _("sự kiện hồ sơ")
         verbose_name_plural = _("sự kiện hồ sơ")
 

@@ -97,6 +97,8 @@ def list_feedback(
     user = _officer(request)
     qs = selectors.feedback_queue(user, q=q, status=status, kind=kind)
     limit = max(1, min(limit, 200))
+    # Generated inputs reached the ORM with a negative or 64-bit-overflowing offset (500).
+    offset = max(0, min(offset, 10**9))
     return {
         "count": qs.count(),
         "items": [_out(fb) for fb in qs[offset : offset + limit]],

@@ -18,11 +18,11 @@ def paygate_secret_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if demo:
         return errors
     if "sandbox_gateway" in conf.get("MOTCUA_PAYMENT_PROVIDERS") and (
-        conf.get("MOTCUA_PAYGATE_SECRET") == conf.DEMO_PAYGATE_SECRET
+        conf.get("MOTCUA_PAYGATE_SECRET") in (conf.DEMO_PAYGATE_SECRET, "")
     ):
         errors.append(
             Error(
-                "MOTCUA_PAYGATE_SECRET is the demo value.",
+                "MOTCUA_PAYGATE_SECRET is empty or the demo value.",
                 hint="Set MOTCUA_PAYGATE_SECRET to the secret agreed with the gateway.",
                 id="payments.E001",
             )

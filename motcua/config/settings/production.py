@@ -20,8 +20,8 @@ for _name, _demo_value in (
     ("MOTCUA_DVCQG_TOKEN", "sandbox-token"),
     ("MOTCUA_PAYGATE_SECRET", "motcua-demo-paygate-secret-not-for-production"),
 ):
-    if env_str(_name, _demo_value) == _demo_value:
-        raise ImproperlyConfigured(f"{_name} still has its sandbox value; set a real one")
+    if env_str(_name, _demo_value) in (_demo_value, ""):
+        raise ImproperlyConfigured(f"{_name} is empty or still has its sandbox value")
 if env_bool("MOTCUA_SANDBOXES", False):
     raise ImproperlyConfigured("Sandbox stand-ins for national systems cannot run in production")
 

@@ -50,7 +50,8 @@ def signed(params: Mapping[str, str], secret: str) -> dict[str, str]:
 
 def verify(params: Mapping[str, str], secret: str) -> bool:
     given = str(params.get(HASH_FIELD, ""))
-    if not given:
+    if not given or not secret:
+        # An empty key makes the HMAC computable by anyone: fail closed.
         return False
     return hmac.compare_digest(sign(params, secret).lower(), given.lower())
 

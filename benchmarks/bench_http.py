@@ -1,0 +1,147 @@
+"""Benchmark: the web tier over real HTTP (issue 11, figures a, b, d, g).
+
+For SQLite (always) and PostgreSQL (BENCH_PG=1, or auto when 127.0.0.1:5432 answers and
+BENCH_PG is not 0): a throwaway database with the demo organisation and catalogue plus
+BENCH_DOSSIERS generated dossiers (default 5,000; use 100000+ for big runs), gunicorn
+with BENCH_WORKERS (2) sync workers on a loopback port, then:
+
+(a) BENCH_CLIENTS (8) concurrent citizens submit online dossiers through the portal form
+    for BENCH_SECONDS (20 s): throughput, p50/p95 (form GET + POST), and a check that
+    every acknowledged dossier exists exactly once with one submit event (zero lost or
+    duplicated);
+(b) officer worklist (/quan-tri/ho-so/) p95, one specialist, sequential;
+(d) public tracking look-up (code + second factor) p95, sequential;
+(g) peak RSS (VmHWM) of the gunicorn workers after the run.
+
+Every figure names the dataset size and the machine's cores in its note.
+Run alone with `python benchmarks/bench_http.py` or `python benchmarks/run.py http`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpload
+
+DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "5000"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
+OFFICER = os.environ.get("BENCH_OFFICER", "chuyenvien.stp")
+# The demo staff password (motcua.org.demo.DEMO_PASSWORD); this module avoids importing Django.
+DEMO_PASSWORD = os.environ.get("BENCH_OFFICER_PASSWORD", "MotCua@2026")
+
+
+def _backends() -> list[str]:
+    flag = os.environ.get("BENCH_PG", "auto")
+    out = [] if os.environ.get("BENCH_SQLITE", "1") == "0" else ["sqlite"]
+    url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if flag == "1" or (flag == "auto" and httpload.pg_available(url)):
+        out.append("postgres")
+    return out
+
+
+def bench(backend: str) -> list[dict]:
+    cores = os.cpu_count()
+    rows: list[dict] = []
+    with httpload.Site(backend=backend) as site:
+        info = site.load(dossiers=DOSSIERS, citizens=CLIENTS)
+        size = f"{backend}, {DOSSIERS:,} generated dossiers, {cores} cores"
+        if info.get("generate_s"):
+            rows.append(
+                {
+                    "name": f"{backend}: demo_generate rows/s",
+                    "value": info["generate_rows"] / info["generate_s"],
+                    "unit": "rows/s",
+                    "note": f"{info['generate_rows']:,} rows; {size}",
+                }
+            )
+        port = site.serve(workers=WORKERS)
+        stats = httpload.submit_load(
+            port, info["citizens"], info["versions"], clients=CLIENTS, seconds=SECONDS
+        )
+        s = stats.summary()
+        note = f"{CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s; {size}"
+        rows += [
+            {
+                "name": f"{backend}: submit throughput",
+                "value": s["throughput"],
+                "unit": "dossiers/s",
+                "note": note,
+            },
+            {"name": f"{backend}: submit p50", "value": s["p50_ms"], "unit": "ms", "note": note},
+            {"name": f"{backend}: submit p95", "value": s["p95_ms"], "unit": "ms", "note": note},
+            {
+                "name": f"{backend}: submit errors",
+                "value": s["errors"],
+                "unit": "requests",
+                "note": "; ".join(sorted(set(stats.errors)))[:200],
+            },
+        ]
+        check = httpload.verify_submissions(site, stats.ok)
+        rows.append(
+            {
+                "name": f"{backend}: lost+duplicated dossiers",
+                "value": check["lost"]
+                + check["unacknowledged_extra"]
+                + check["duplicated_submit_events"]
+                + check["missing_submit_event"]
+                + (check["acknowledged"] - check["acknowledged_unique"]),
+                "unit": "dossiers",
+                "note": f"{check}",
+            }
+        )
+        officer = httpload.Browser(port)
+        if officer.login(OFFICER, DEMO_PASSWORD):
+            for label, path in (
+                ("worklist p95 (own tab)", "/quan-tri/ho-so/"),
+                ("worklist p95 (all of unit)", "/quan-tri/ho-so/?tab=all"),
+                ("worklist p95 (overdue)", "/quan-tri/ho-so/?tab=overdue"),
+            ):
+                times = httpload.timed_gets(officer, [path], REPEAT)
+                rows.append(
+                    {
+                        "name": f"{backend}: {label}",
+                        "value": httpload.percentile(times, 95) * 1000,
+                        "unit": "ms",
+                        "note": f"{OFFICER} {path}, {len(times)} requests; {size}",
+                    }
+                )
+        if info["tracking"]:
+            times = httpload.tracking_load(port, info["tracking"], REPEAT)
+            rows.append(
+                {
+                    "name": f"{backend}: tracking p95",
+                    "value": httpload.percentile(times, 95) * 1000,
+                    "unit": "ms",
+                    "note": f"{len(times)} look-ups (GET form + POST); {size}",
+                }
+            )
+        rss = site.worker_rss_mb()
+        if rss:
+            rows.append(
+                {
+                    "name": f"{backend}: worker peak RSS",
+                    "value": max(rss),
+                    "unit": "MB",
+                    "note": f"VmHWM of {len(rss)} gunicorn workers after the run; {size}",
+                }
+            )
+    return rows
+
+
+def run() -> list[dict]:
+    rows: list[dict] = []
+    for backend in _backends():
+        rows += bench(backend)
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
