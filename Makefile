@@ -59,7 +59,7 @@ scale-demo: $(VENV)/.installed
 	scripts/scale_demo.sh
 
 messages: $(VENV)/.installed
-	cd motcua && ../$(MOTCUA) makemessages -l en --no-obsolete && ../$(MOTCUA) compilemessages
+	cd motcua && ../$(MOTCUA) makemessages -l en --no-obsolete --ignore 'static/*' --ignore '*/static/*' && ../$(MOTCUA) compilemessages
 
 clean:
 	rm -rf $(VENV) var/motcua.sqlite3* var/media var/static .pytest_cache .mypy_cache .ruff_cache

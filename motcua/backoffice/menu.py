@@ -28,7 +28,7 @@ ALL_OFFICERS = frozenset(Role.values)
 
 MENU: list[MenuEntry] = [
     # Daily work first, then supervision, then configuration.
-    MenuEntry(_("Hồ sơ"), "dossiers:worklist", ALL_OFFICERS),
+    MenuEntry(_("Danh sách hồ sơ"), "dossiers:worklist", ALL_OFFICERS),
     MenuEntry(_("Tiếp nhận tại quầy"), "dossiers:counter", frozenset({Role.RECEPTIONIST})),
     MenuEntry(_("Số hóa giấy tờ"), "documents:digitize", frozenset({Role.RECEPTIONIST})),
     MenuEntry(
