@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench scale-demo messages clean
+.PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench scale-demo openapi messages clean
 
 # Idempotent: creates .venv, installs dependencies (only when pyproject.toml changed),
 # migrates the database and loads the demo province.
@@ -57,6 +57,10 @@ bench: $(VENV)/.installed
 # Several web processes + Redis task workers against one PostgreSQL (docs/operations/scale-out.md).
 scale-demo: $(VENV)/.installed
 	scripts/scale_demo.sh
+
+# Regenerate the committed OpenAPI document (tests/api/test_openapi_drift.py checks it).
+openapi: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=motcua.config.settings.test $(MOTCUA) api_schema
 
 messages: $(VENV)/.installed
 	cd motcua && ../$(MOTCUA) makemessages -l en --no-obsolete --ignore 'static/*' --ignore '*/static/*' && ../$(MOTCUA) compilemessages

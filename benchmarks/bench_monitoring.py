@@ -1,12 +1,18 @@
-"""Benchmark: monitoring over a year of generated history of the demo province
-(about N dossiers, default ~5,000: BENCH_MONITORING_PER_UNIT dossiers per unit on average).
+"""Benchmark: monitoring over a year of generated history of the demo province.
 
-Figures: history generation, full rebuild (`motcua monitoring_rebuild`), `scores_for` of
-the province subtree for a year (one grouped query over UnitDayStats), the dashboard's
-`scores_for_units` over every unit, and one live refresh of a dossier.
+Dataset: the monitoring demo history (BENCH_MONITORING_PER_UNIT dossiers per unit, default
+80, ~5,000 dossiers) plus BENCH_DOSSIERS dossiers from the bulk generator
+(`motcua demo_generate`, default 0 so that `make bench` stays fast; e.g. 200000).
+
+Figures (each with the dataset size, database and cores): full rebuild — set-based
+(`motcua monitoring_rebuild`) and, up to BENCH_REFERENCE_MAX dossiers (default 20,000),
+the per-dossier Python reference — in dossiers/s; `scores_for` of the province for a
+calendar year and a rolling year (p95); the dashboard (`scores_for_units` of every unit
+for the period and the previous one, as dashboard.build does: p95); one live refresh.
 
 Run alone with `python benchmarks/bench_monitoring.py` or through `make bench`. Uses the
-test settings and a temporary SQLite database unless DATABASE_URL is set.
+test settings and a temporary SQLite database unless DATABASE_URL is set (then that
+database is used as is: give a throwaway one).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ import time
 from pathlib import Path
 
 PER_UNIT = int(os.environ.get("BENCH_MONITORING_PER_UNIT", "80"))
+DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "0"))
+REFERENCE_MAX = int(os.environ.get("BENCH_REFERENCE_MAX", "20000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -36,6 +45,17 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0, skip_checks=True)
 
 
+def _p95(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return times[max(0, round(0.95 * (len(times) - 1)))] * 1000
+
+
 def _timed(fn, repeat: int = 1) -> tuple[float, object]:  # type: ignore[no-untyped-def]
     times = []
     result = None
@@ -50,12 +70,16 @@ def run() -> list[dict]:
     _setup_django()
     import datetime as dt
 
+    from django.conf import settings
     from django.utils import timezone
 
     from motcua.catalog.demo import load_demo_catalogue
+    from motcua.core.generator import generate
     from motcua.dossiers.models import Dossier
     from motcua.monitoring import demo, updater
-    from motcua.monitoring.models import UnitDayStats
+    from motcua.monitoring.dashboard import previous_period
+    from motcua.monitoring.models import UnitDayStats, UnitMonthStats
+    from motcua.monitoring.periods import period_for
     from motcua.monitoring.selectors import scores_for, scores_for_units
     from motcua.org.demo import PROVINCE, demo_load
     from motcua.org.models import OrgUnit
@@ -63,14 +87,81 @@ def run() -> list[dict]:
     demo_load()
     load_demo_catalogue()
     gen_s, created = _timed(lambda: demo.generate(per_unit=PER_UNIT))
+    out: list[dict] = []
+    if DOSSIERS:
+        result = generate(dossiers=DOSSIERS, years=1)
+        out.append(
+            {
+                "name": "monitoring: demo_generate",
+                "value": round(result.rows_per_second),
+                "unit": "rows/s",
+                "note": f"{result.dossiers:,} dossiers",
+            }
+        )
+    received = Dossier.objects.filter(received_at__isnull=False).count()
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    size = f"{vendor}, {received:,} received dossiers, {os.cpu_count()} cores"
     rebuild_s, result = _timed(updater.rebuild)
     rows = UnitDayStats.objects.count()
+    months = UnitMonthStats.objects.count()
+    out += [
+        {"name": "monitoring: dossiers generated", "value": created, "unit": "dossiers"},
+        {"name": "monitoring: generate history", "value": round(gen_s, 2), "unit": "s"},
+        {
+            "name": "monitoring: full rebuild (set-based SQL)",
+            "value": round(rebuild_s, 2),
+            "unit": "s",
+            "note": f"{size}; {rows:,} day rows, {months:,} month rows",
+        },
+        {
+            "name": "monitoring: rebuild throughput (set-based SQL)",
+            "value": round(result.dossiers / rebuild_s),  # type: ignore[attr-defined]
+            "unit": "dossiers/s",
+            "note": size,
+        },
+    ]
+    if received <= REFERENCE_MAX:
+        ref_s, ref = _timed(updater.rebuild_reference)
+        out.append(
+            {
+                "name": "monitoring: rebuild throughput (Python reference)",
+                "value": round(ref.dossiers / ref_s),  # type: ignore[attr-defined]
+                "unit": "dossiers/s",
+                "note": size,
+            }
+        )
+        updater.rebuild()
     province = OrgUnit.objects.get(code=PROVINCE)
     today = timezone.localdate()
-    year_start = today - dt.timedelta(days=364)
-    scores_s, _card = _timed(lambda: scores_for(province, year_start, today), repeat=20)
     units = list(OrgUnit.objects.all())
-    dash_s, _ = _timed(lambda: scores_for_units(units, year_start, today), repeat=5)
+    year = period_for("year", today)
+    rolling = (today - dt.timedelta(days=364), today)
+    before = previous_period(year)
+
+    def dashboard() -> None:  # the two grouped reads of dashboard.build
+        scores_for_units(units, year.start, year.end)
+        scores_for_units(units, before.start, before.end)
+
+    out += [
+        {
+            "name": "monitoring: scores_for province p95, calendar year",
+            "value": round(_p95(lambda: scores_for(province, year.start, year.end), REPEAT), 1),
+            "unit": "ms",
+            "note": size,
+        },
+        {
+            "name": "monitoring: scores_for province p95, rolling year",
+            "value": round(_p95(lambda: scores_for(province, *rolling), REPEAT), 1),
+            "unit": "ms",
+            "note": f"{size}; partial edge months read from day rows",
+        },
+        {
+            "name": f"monitoring: dashboard scores p95 ({len(units)} units, year + previous)",
+            "value": round(_p95(dashboard, REPEAT), 1),
+            "unit": "ms",
+            "note": size,
+        },
+    ]
     pk = (
         Dossier.objects.filter(received_at__isnull=False)
         .order_by("pk")
@@ -80,38 +171,15 @@ def run() -> list[dict]:
         lambda: updater.dossier_contribution_refresh(dossier_id=pk, as_of=timezone.now()),
         repeat=20,
     )
-    note = f"{Dossier.objects.count()} dossiers, {rows} UnitDayStats rows"
-    return [
-        {"name": "monitoring: dossiers generated", "value": created, "unit": "dossiers"},
-        {"name": "monitoring: generate history", "value": round(gen_s, 2), "unit": "s"},
+    out.append(
         {
-            "name": "monitoring: full rebuild",
-            "value": round(rebuild_s, 2),
-            "unit": "s",
-            "note": note,
-        },
-        {
-            "name": "monitoring: rebuild throughput",
-            "value": round(result.dossiers / rebuild_s),  # type: ignore[attr-defined]
-            "unit": "dossiers/s",
-        },
-        {
-            "name": "monitoring: scores_for province, 1 year",
-            "value": round(scores_s * 1000, 1),
-            "unit": "ms",
-            "note": note,
-        },
-        {
-            "name": f"monitoring: scores_for_units, {len(units)} units, 1 year",
-            "value": round(dash_s * 1000, 1),
-            "unit": "ms",
-        },
-        {
-            "name": "monitoring: live refresh of one dossier",
+            "name": "monitoring: live refresh of one dossier (task)",
             "value": round(refresh_s * 1000, 1),
             "unit": "ms",
-        },
-    ]
+            "note": "runs in a task worker since issue 11, not in the request",
+        }
+    )
+    return out
 
 
 if __name__ == "__main__":

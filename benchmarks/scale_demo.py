@@ -72,7 +72,7 @@ def main() -> int:
     seconds = float(os.environ.get("SCALE_SECONDS", "30"))
     dossiers = int(os.environ.get("SCALE_DOSSIERS", "2000"))
     officers = os.environ.get("SCALE_OFFICERS", "tiepnhan.ttpvhcc,tiepnhan.tamky").split(",")
-    password = os.environ.get("SCALE_OFFICER_PASSWORD", "MotCua@2026")
+    password = os.environ.get("SCALE_OFFICER_PASSWORD", "MotCua@2026!")
     redis_db = os.environ.get("SCALE_REDIS_DB", "15")
     started = time.perf_counter()
     with httpload.Site(backend="postgres") as site:

@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tài khoản")
 
     def ready(self) -> None:
-        from motcua.accounts import identity  # noqa: F401  (registers the settings hook)
+        from motcua.accounts import (
+            identity,  # noqa: F401  (registers the settings hook)
+            session_timeout,  # noqa: F401  (login time stamp)
+        )

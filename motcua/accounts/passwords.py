@@ -21,8 +21,8 @@ MESSAGES = {
 }
 
 HELP_TEXT = _(
-    "Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá phổ biến và không giống họ tên "
-    "hay số định danh của bạn."
+    "Ít nhất 12 ký tự (nên dùng một cụm từ dễ nhớ), không chỉ gồm chữ số, không quá phổ "
+    "biến và không giống họ tên hay số định danh của bạn."
 )
 
 

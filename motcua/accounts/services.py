@@ -276,6 +276,14 @@ def profile_update(*, user: User, phone: str, email: str, address: str) -> User:
     return locked
 
 
+def session_expired_record(*, user: User, reason: str) -> None:
+    """An idle or absolute session timeout ended this user's session."""
+    with transaction.atomic():
+        audit_record(
+            action="accounts.session_expired", actor=user, obj=user, after={"reason": reason}
+        )
+
+
 def password_changed_record(*, user: User, via_reset: bool) -> None:
     with transaction.atomic():
         audit_record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,32 @@ class ApiClient(models.Model):
     token_hint = models.CharField(_("gợi ý khóa"), max_length=12, editable=False)
     scopes = models.JSONField(_("phạm vi"), default=list, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Empty: the client is not bound to units (province-wide). Otherwise it sees only
+    # data of these units and their descendants (motcua.api.services.client_units).
+    units = models.ManyToManyField(
+        "org.OrgUnit", blank=True, related_name="+", verbose_name=_("đơn vị được truy cập")
+    )
+    rate_limit = models.PositiveIntegerField(
+        _("giới hạn số lần gọi mỗi chu kỳ"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: dùng giới hạn chung của hệ thống."),
+    )
+    # The officer account on whose behalf the client changes dossier status: its staff
+    # assignments (roles in units) decide which transitions are permitted, exactly as
+    # for a person. Empty: the client cannot write.
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tài khoản nghiệp vụ"),
+        help_text=_(
+            "Tài khoản cán bộ mà ứng dụng thay mặt khi cập nhật trạng thái hồ sơ; "
+            "vai trò của tài khoản này tại các đơn vị quyết định thao tác được phép."
+        ),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
 

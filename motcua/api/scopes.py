@@ -9,5 +9,6 @@ SCOPES = {
     "dossiers:read": _("Đọc hồ sơ và tiến độ xử lý"),
     "dossiers:write": _("Tiếp nhận, cập nhật hồ sơ"),
     "reports:read": _("Đọc số liệu báo cáo"),
+    "monitoring:read": _("Đọc điểm đánh giá, xếp loại các đơn vị"),
     "org:read": _("Đọc cơ cấu tổ chức"),
 }

@@ -2,8 +2,10 @@
 
 Authentication: the browser session of a logged-in user (officers must have passed
 their second factor), or `Authorization: Bearer <token>` of an ApiClient created with
-`motcua api_client_create`. Every error is JSON `{"detail": <Vietnamese text>,
-"code": <stable machine code>}`; validation errors add `errors`.
+`motcua api_client_create` or on the administrators' page. Every error is RFC 7807
+`application/problem+json` (motcua/api/problems.py): Vietnamese `title`/`detail`, a
+stable `code`, and `errors` for validation errors. Calls are rate-limited per client,
+user or IP (motcua/api/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -18,11 +20,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from ninja import NinjaAPI, Schema, Swagger
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    HttpError,
+    Throttled,
+    ValidationError,
+)
 from ninja.security import HttpBearer, SessionAuth
 
+from motcua.api import openapi
 from motcua.api.models import ApiClient
+from motcua.api.problems import ApiError, problem_response
+from motcua.api.ratelimit import CallerRateThrottle, apply_headers
 from motcua.api.services import api_client_authenticate
+
+__all__ = ["ApiError", "api", "require_scope"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,24 +61,41 @@ class ApiTokenAuth(HttpBearer):
         return api_client_authenticate(token)
 
 
-api = NinjaAPI(
+class MotcuaAPI(NinjaAPI):
+    """Adds the rate-limit headers to every answer and documents the problem responses
+    of every operation in the OpenAPI document."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        apply_headers(request, response)
+        return response
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return openapi.complete(super().get_openapi_schema(*args, **kwargs))
+
+
+api = MotcuaAPI(
     title="Motcua API",
     version="1.0.0",
-    description="API của hệ thống Một cửa điện tử (phiên bản 1).",
+    description=openapi.DESCRIPTION,
     urls_namespace="api-v1",
     auth=[OfficerAwareSessionAuth(), ApiTokenAuth()],
+    throttle=[CallerRateThrottle()],
     # Swagger UI from the vendored static files (no CDN); no external validator badge.
     docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
-# --- Errors: JSON, Vietnamese, never an HTML page ---------------------------------
-
-
-def error_response(
-    request: HttpRequest, status: int, code: str, detail: str, **extra: Any
-) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+# --- Errors: RFC 7807 problem details, Vietnamese, never an HTML page ----------------
 
 
 def _location(loc: Any) -> str:
@@ -113,7 +143,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         kind = str(err.get("type", ""))
         message = _VALIDATION_MESSAGES.get(kind, _l("Giá trị không hợp lệ."))
         errors.append({"loc": _location(err.get("loc")), "type": kind, "msg": str(message)})
-    return error_response(
+    return problem_response(
         request,
         422,
         "validation_error",
@@ -124,71 +154,53 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(
+    return problem_response(
         request,
         401,
         "not_authenticated",
         _("Chưa xác thực: hãy đăng nhập hoặc gửi mã truy cập (Authorization: Bearer …)."),
+        headers={"WWW-Authenticate": "Bearer"},
     )
 
 
 @api.exception_handler(AuthorizationError)
 def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return error_response(
-        request, 403, "permission_denied", _("Bạn không có quyền thực hiện thao tác này.")
-    )
+    return problem_response(request, 403, "permission_denied")
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(
-        request, 403, "permission_denied", _("Bạn không có quyền thực hiện thao tác này.")
-    )
+    return problem_response(request, 403, "permission_denied")
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", _("Không tìm thấy dữ liệu yêu cầu."))
+    return problem_response(request, 404, "not_found")
 
 
-_HTTP_CODES = {
-    400: ("bad_request", _l("Yêu cầu không hợp lệ.")),
-    401: ("not_authenticated", _l("Chưa xác thực.")),
-    403: ("permission_denied", _l("Bạn không có quyền thực hiện thao tác này.")),
-    404: ("not_found", _l("Không tìm thấy dữ liệu yêu cầu.")),
-    405: ("method_not_allowed", _l("Phương thức không được hỗ trợ.")),
-    429: ("rate_limited", _l("Quá nhiều yêu cầu, vui lòng thử lại sau.")),
-}
-
-
-class ApiError(HttpError):
-    """Raise from endpoints with a translated message and a stable code."""
-
-    def __init__(self, status_code: int, message: str, code: str = "") -> None:
-        super().__init__(status_code, message)
-        self.code = code or _HTTP_CODES.get(status_code, ("http_error", ""))[0]
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return problem_response(
+        request,
+        429,
+        "rate_limited",
+        _("Đã vượt giới hạn số lần gọi API; vui lòng thử lại sau %(seconds)s giây.")
+        % {"seconds": int(exc.wait or 1)},
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, ApiError):
-        return error_response(request, exc.status_code, exc.code, exc.message)
+        return problem_response(request, exc.status_code, exc.code, exc.message)
     # ninja's own errors carry English text: replace it with ours.
-    code, default = _HTTP_CODES.get(
-        exc.status_code, ("http_error", _l("Yêu cầu không thành công."))
-    )
-    return error_response(request, exc.status_code, code, str(default))
+    return problem_response(request, exc.status_code)
 
 
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
-    return error_response(
-        request,
-        500,
-        "server_error",
-        _("Lỗi hệ thống. Sự cố đã được ghi lại; vui lòng thử lại sau."),
-    )
+    return problem_response(request, 500, "server_error")
 
 
 def require_scope(request: HttpRequest, scope: str) -> None:
@@ -244,7 +256,12 @@ class MeOut(Schema):
 def me(request: HttpRequest) -> dict[str, Any]:
     auth = request.auth  # type: ignore[attr-defined]
     if isinstance(auth, ApiClient):
-        return {"kind": "client", "client_name": auth.name, "scopes": list(auth.scopes or [])}
+        return {
+            "kind": "client",
+            "client_name": auth.name,
+            "scopes": list(auth.scopes or []),
+            "units": sorted(auth.units.values_list("code", flat=True)),
+        }
     from motcua.org.selectors import active_assignments
 
     assignments = list(active_assignments(auth))
@@ -270,3 +287,12 @@ api.add_router("/feedback/", feedback_router)
 from motcua.integrations.api import router as integrations_router  # noqa: E402
 
 api.add_router("/sync/", integrations_router)
+
+# Read operations mirroring the UI (motcua/api/readers.py).
+from motcua.api import readers  # noqa: E402
+
+api.add_router("/dossiers/", readers.dossier_list)
+api.add_router("/catalogue/", readers.catalogue)
+api.add_router("/units/", readers.units)
+api.add_router("/workdays/", readers.workdays)
+api.add_router("/monitoring/", readers.monitoring)

@@ -70,10 +70,16 @@ MENU: list[MenuEntry] = [
         "integrations:overview",
         frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
     ),
+    MenuEntry(_("Ứng dụng gọi API"), "api_clients:list", frozenset({Role.ADMINISTRATOR})),
     MenuEntry(
         _("Chứng thư tin cậy"),
         "documents:trust_store",
         frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
+    ),
+    MenuEntry(
+        _("Yêu cầu xóa dữ liệu cá nhân"),
+        "privacy:request_list",
+        frozenset({Role.ADMINISTRATOR}),
     ),
     MenuEntry(
         _("Nhật ký hệ thống"), "core:audit_list", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})

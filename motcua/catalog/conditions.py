@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 COMPARATORS = ("equals", "not_equals", "in", "gt", "gte", "lt", "lte", "empty")
 MAX_DEPTH = 10
 
@@ -85,15 +88,15 @@ def validate(condition: Any, known_fields: set[str] | None = None, _depth: int =
     if condition is None or condition == {}:
         return []
     if _depth > MAX_DEPTH:
-        return ["Điều kiện lồng quá sâu."]
+        return [_("Điều kiện lồng quá sâu.")]
     if not isinstance(condition, Mapping):
-        return ["Điều kiện phải là một đối tượng JSON."]
+        return [_("Điều kiện phải là một đối tượng JSON.")]
     errors: list[str] = []
     if "all" in condition or "any" in condition:
         key = "all" if "all" in condition else "any"
         items = condition[key]
         if not isinstance(items, list) or not items:
-            return [f"“{key}” phải là danh sách điều kiện không rỗng."]
+            return [_("“%(key)s” phải là danh sách điều kiện không rỗng.") % {"key": key}]
         for item in items:
             errors += validate(item, known_fields, _depth + 1)
         return errors
@@ -102,16 +105,20 @@ def validate(condition: Any, known_fields: set[str] | None = None, _depth: int =
     if "field" in condition:
         name = condition["field"]
         if not isinstance(name, str) or not name:
-            return ["Tên trường trong điều kiện không hợp lệ."]
+            return [_("Tên trường trong điều kiện không hợp lệ.")]
         if known_fields is not None and name.split(".")[0] not in known_fields:
-            errors.append(f"Điều kiện tham chiếu trường không tồn tại: {name}.")
+            errors.append(
+                _("Điều kiện tham chiếu trường không tồn tại: %(name)s.") % {"name": name}
+            )
         ops = [op for op in COMPARATORS if op in condition]
         if len(ops) != 1:
-            errors.append(f"Điều kiện trên trường {name} cần đúng một phép so sánh.")
+            errors.append(
+                _("Điều kiện trên trường %(name)s cần đúng một phép so sánh.") % {"name": name}
+            )
         elif ops[0] == "in" and not isinstance(condition["in"], list):
-            errors.append(f"Phép “in” trên trường {name} cần một danh sách.")
+            errors.append(_("Phép “in” trên trường %(name)s cần một danh sách.") % {"name": name})
         return errors
-    return ["Điều kiện không hợp lệ (dùng field/all/any/not)."]
+    return [_("Điều kiện không hợp lệ (dùng field/all/any/not).")]
 
 
 def fields_referenced(condition: Any) -> set[str]:
@@ -136,37 +143,41 @@ def describe(condition: Any, labels: Mapping[str, str] | None = None) -> str:
     if not isinstance(condition, Mapping):
         return str(condition)
     if "all" in condition:
-        return " và ".join(f"({describe(c, labels)})" for c in condition["all"])
+        joiner = " " + _("và") + " "
+        return joiner.join(f"({describe(c, labels)})" for c in condition["all"])
     if "any" in condition:
-        return " hoặc ".join(f"({describe(c, labels)})" for c in condition["any"])
+        joiner = " " + _("hoặc") + " "
+        return joiner.join(f"({describe(c, labels)})" for c in condition["any"])
     if "not" in condition:
-        return f"không phải: {describe(condition['not'], labels)}"
+        return _("không phải: %(condition)s") % {"condition": describe(condition["not"], labels)}
     name = str(condition.get("field", ""))
     label = f"“{labels.get(name, name)}”"
 
     def show(value: Any) -> str:
         if value is True:
-            return "Có"
+            return _("Có")
         if value is False:
-            return "Không"
+            return _("Không")
         if isinstance(value, list):
             return ", ".join(show(v) for v in value)
         return str(value)
 
-    words = {
-        "equals": "là",
-        "not_equals": "khác",
-        "in": "thuộc",
-        "gt": ">",
-        "gte": "≥",
-        "lt": "<",
-        "lte": "≤",
+    patterns = {
+        "equals": gettext_noop("%(field)s là %(value)s"),
+        "not_equals": gettext_noop("%(field)s khác %(value)s"),
+        "in": gettext_noop("%(field)s thuộc %(value)s"),
+        "gt": "%(field)s > %(value)s",
+        "gte": "%(field)s ≥ %(value)s",
+        "lt": "%(field)s < %(value)s",
+        "lte": "%(field)s ≤ %(value)s",
     }
-    for op, word in words.items():
+    for op, pattern in patterns.items():
         if op in condition:
-            return f"{label} {word} {show(condition[op])}"
+            return _(pattern) % {"field": label, "value": show(condition[op])}
     if "empty" in condition:
-        return f"{label} {'để trống' if condition['empty'] else 'có khai'}"
+        if condition["empty"]:
+            return _("%(field)s để trống") % {"field": label}
+        return _("%(field)s có khai") % {"field": label}
     return ""
 
 

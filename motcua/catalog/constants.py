@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImplementingLevel(models.TextChoices):
@@ -25,7 +26,7 @@ class TimeUnit(models.TextChoices):
     # DonViTinh of the national procedure database (domain.md §1.11(1)).
     WORKING_DAYS = "working_days", _("ngày làm việc")
     WORKING_HOURS = "working_hours", _("giờ làm việc")
-    DAYS = "days", _("ngày")
+    DAYS = "days", pgettext_lazy("time unit", "ngày")
     MONTHS = "months", _("tháng")
     SAME_DAY = "same_day", _("trong ngày (sau 15 giờ: ngày làm việc tiếp theo)")
 

@@ -1,5 +1,6 @@
 """Field-by-field difference between two versions' content (no ORM): the input is
-the interchange dict of each version (interchange.version_to_dict)."""
+the interchange dict of each version (interchange.version_to_dict). Labels are marked
+for translation here and translated when a diff is made."""
 
 from __future__ import annotations
 
@@ -7,61 +8,64 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 SCALARS = (
-    ("name", "Tên thủ tục"),
-    ("subjects", "Đối tượng thực hiện"),
-    ("legal_basis", "Căn cứ pháp lý"),
-    ("announcement_decision", "Quyết định công bố"),
-    ("online_mode", "Mức độ trực tuyến"),
-    ("full_process_eligible", "Đủ điều kiện toàn trình"),
-    ("steps_description", "Trình tự thực hiện"),
-    ("methods_description", "Cách thức thực hiện"),
-    ("requirements", "Yêu cầu, điều kiện"),
-    ("result", "Kết quả"),
-    ("processing_time", "Thời hạn giải quyết"),
-    ("fee_collection_timing", "Thời điểm thu phí"),
-    ("eform", "Biểu mẫu điện tử"),
-    ("is_example_data", "Dữ liệu minh họa"),
+    ("name", gettext_noop("Tên thủ tục")),
+    ("subjects", gettext_noop("Đối tượng thực hiện")),
+    ("legal_basis", gettext_noop("Căn cứ pháp lý")),
+    ("announcement_decision", gettext_noop("Quyết định công bố")),
+    ("online_mode", gettext_noop("Mức độ trực tuyến")),
+    ("full_process_eligible", gettext_noop("Đủ điều kiện toàn trình")),
+    ("steps_description", gettext_noop("Trình tự thực hiện")),
+    ("methods_description", gettext_noop("Cách thức thực hiện")),
+    ("requirements", gettext_noop("Yêu cầu, điều kiện")),
+    ("result", gettext_noop("Kết quả")),
+    ("processing_time", gettext_noop("Thời hạn giải quyết")),
+    ("fee_collection_timing", gettext_noop("Thời điểm thu phí")),
+    ("eform", gettext_noop("Biểu mẫu điện tử")),
+    ("is_example_data", gettext_noop("Dữ liệu minh họa")),
 )
 ITEM_LABELS = {
-    "code": "Mã",
-    "name": "Tên",
-    "is_default": "Mặc định",
-    "processing_time": "Thời hạn",
-    "document_form": "Loại bản",
-    "quantity": "Số lượng",
-    "requirement": "Yêu cầu",
-    "condition": "Điều kiện",
-    "template_name": "Mẫu đơn, tờ khai",
-    "template_url": "Đường dẫn mẫu",
-    "accepted_types": "Định dạng chấp nhận",
-    "max_size_mb": "Dung lượng tối đa (MB)",
-    "warehouse_reusable": "Dùng lại từ kho dữ liệu",
-    "national_database": "CSDL quốc gia",
-    "case": "Trường hợp",
-    "kind": "Loại phí",
-    "amount": "Mức thu (VND)",
-    "basis": "Cách tính",
-    "quantity_field": "Trường số bản/trang",
-    "copies_field": "Trường số bản",
-    "tiers": "Bậc giá",
-    "cap": "Mức tối đa",
-    "exemption": "Điều kiện miễn",
-    "exemption_note": "Căn cứ miễn",
-    "online_discount_percent": "Giảm trực tuyến (%)",
-    "legal_basis": "Căn cứ",
-    "order": "Thứ tự",
-    "unit_rule": "Đơn vị thực hiện",
-    "unit": "Đơn vị chỉ định",
-    "role": "Vai trò",
-    "duration": "Thời gian",
-    "parallel_group": "Nhóm song song",
+    "code": gettext_noop("Mã"),
+    "name": gettext_noop("Tên"),
+    "is_default": gettext_noop("Mặc định"),
+    "processing_time": gettext_noop("Thời hạn"),
+    "document_form": gettext_noop("Loại bản"),
+    "quantity": gettext_noop("Số lượng"),
+    "requirement": gettext_noop("Yêu cầu"),
+    "condition": gettext_noop("Điều kiện"),
+    "template_name": gettext_noop("Mẫu đơn, tờ khai"),
+    "template_url": gettext_noop("Đường dẫn mẫu"),
+    "accepted_types": gettext_noop("Định dạng chấp nhận"),
+    "max_size_mb": gettext_noop("Dung lượng tối đa (MB)"),
+    "warehouse_reusable": gettext_noop("Dùng lại từ kho dữ liệu"),
+    "national_database": gettext_noop("CSDL quốc gia"),
+    "case": gettext_noop("Trường hợp"),
+    "kind": gettext_noop("Loại phí"),
+    "amount": gettext_noop("Mức thu (VND)"),
+    "basis": gettext_noop("Cách tính"),
+    "quantity_field": gettext_noop("Trường số bản/trang"),
+    "copies_field": gettext_noop("Trường số bản"),
+    "tiers": gettext_noop("Bậc giá"),
+    "cap": gettext_noop("Mức tối đa"),
+    "exemption": gettext_noop("Điều kiện miễn"),
+    "exemption_note": gettext_noop("Căn cứ miễn"),
+    "online_discount_percent": gettext_noop("Giảm trực tuyến (%)"),
+    "legal_basis": gettext_noop("Căn cứ"),
+    "order": gettext_noop("Thứ tự"),
+    "unit_rule": gettext_noop("Đơn vị thực hiện"),
+    "unit": gettext_noop("Đơn vị chỉ định"),
+    "role": gettext_noop("Vai trò"),
+    "duration": gettext_noop("Thời gian"),
+    "parallel_group": gettext_noop("Nhóm song song"),
 }
 LISTS = (
-    ("cases", "Trường hợp", ("code",)),
-    ("components", "Thành phần hồ sơ", ("code",)),
-    ("fees", "Phí, lệ phí", ("case", "code")),
-    ("process", "Quy trình nội bộ", ("order", "case")),
+    ("cases", gettext_noop("Trường hợp"), ("code",)),
+    ("components", gettext_noop("Thành phần hồ sơ"), ("code",)),
+    ("fees", gettext_noop("Phí, lệ phí"), ("case", "code")),
+    ("process", gettext_noop("Quy trình nội bộ"), ("order", "case")),
 )
 
 
@@ -69,9 +73,9 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return value
     if value is True:
-        return "Có"
+        return _("Có")
     if value is False:
-        return "Không"
+        return _("Không")
     if value is None:
         return "—"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -114,7 +118,7 @@ def _key(item: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 def diff_versions(old: dict[str, Any], new: dict[str, Any]) -> VersionDiff:
     scalars = [
-        Change(label, show(old.get(name)), show(new.get(name)))
+        Change(_(label), show(old.get(name)), show(new.get(name)))
         for name, label in SCALARS
         if old.get(name) != new.get(name)
     ]
@@ -131,10 +135,12 @@ def diff_versions(old: dict[str, Any], new: dict[str, Any]) -> VersionDiff:
                 items.append(ItemDiff(key, "removed", str(a.get("name", key))))
             elif a is not None and b is not None and a != b:
                 changes = [
-                    Change(ITEM_LABELS.get(k, k), show(a.get(k)), show(b.get(k)))
+                    Change(
+                        _(ITEM_LABELS[k]) if k in ITEM_LABELS else k, show(a.get(k)), show(b.get(k))
+                    )
                     for k in sorted(set(a) | set(b))
                     if a.get(k) != b.get(k)
                 ]
                 items.append(ItemDiff(key, "changed", str(b.get("name", key)), changes))
-        lists.append(ListDiff(label, items))
+        lists.append(ListDiff(_(label), items))
     return VersionDiff(scalars, lists)

@@ -5,23 +5,26 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from motcua.catalog.interchange import export_catalogue
 
 HEADERS = (
-    "Mã thủ tục",
-    "Tên thủ tục",
-    "Lĩnh vực",
-    "Cấp thực hiện",
-    "Mức độ trực tuyến",
-    "Đủ điều kiện toàn trình",
-    "Thời hạn giải quyết",
-    "Đơn vị thời hạn",
-    "Phí, lệ phí",
-    "Thành phần hồ sơ",
-    "Cơ quan thực hiện",
-    "Căn cứ pháp lý",
-    "Hiệu lực từ",
-    "Dữ liệu minh họa",
+    gettext_noop("Mã thủ tục"),
+    gettext_noop("Tên thủ tục"),
+    gettext_noop("Lĩnh vực"),
+    gettext_noop("Cấp thực hiện"),
+    gettext_noop("Mức độ trực tuyến"),
+    gettext_noop("Đủ điều kiện toàn trình"),
+    gettext_noop("Thời hạn giải quyết"),
+    gettext_noop("Đơn vị thời hạn"),
+    gettext_noop("Phí, lệ phí"),
+    gettext_noop("Thành phần hồ sơ"),
+    gettext_noop("Cơ quan thực hiện"),
+    gettext_noop("Căn cứ pháp lý"),
+    gettext_noop("Hiệu lực từ"),
+    gettext_noop("Dữ liệu minh họa"),
 )
 
 
@@ -31,8 +34,9 @@ def _rows(data: list[dict[str, Any]]) -> list[list[Any]]:
     rows = []
     for p in data:
         fees = "; ".join(
-            f"{f['name']}: {f['amount']:,} đ".replace(",", ".")
-            + (f" (trường hợp {f['case']})" if f.get("case") else "")
+            _("%(name)s: %(amount)s đ")
+            % {"name": f["name"], "amount": f"{f['amount']:,}".replace(",", ".")}
+            + ((" " + _("(trường hợp %(case)s)") % {"case": f["case"]}) if f.get("case") else "")
             for f in p["fees"]
         )
         components = "; ".join(f"{c['name']} ({c['quantity']})" for c in p["components"])
@@ -47,15 +51,15 @@ def _rows(data: list[dict[str, Any]]) -> list[list[Any]]:
                 p["field"]["name"],
                 str(ImplementingLevel(p["level"]).label),
                 str(OnlineMode(p["online_mode"]).label),
-                "Có" if p["full_process_eligible"] else "Không",
+                _("Có") if p["full_process_eligible"] else _("Không"),
                 p["processing_time"]["value"],
                 str(TimeUnit(p["processing_time"]["unit"]).label),
-                fees or "Không",
+                fees or _("Không"),
                 components,
                 units,
                 legal,
                 p["effective_from"] or "",
-                "Có" if p["is_example_data"] else "Không",
+                _("Có") if p["is_example_data"] else _("Không"),
             ]
         )
     return rows
@@ -66,11 +70,11 @@ def catalogue_xlsx() -> bytes:
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet("Danh mục TTHC")
+    sheet = workbook.add_worksheet(_("Danh mục TTHC"))
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     for col, header in enumerate(HEADERS):
-        sheet.write(0, col, header, bold)
+        sheet.write(0, col, _(header), bold)
     rows = _rows(export_catalogue())
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):

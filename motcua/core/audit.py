@@ -221,10 +221,13 @@ def audit_record(
     """Append one entry to the audit chain, inside the caller's transaction.
 
     `actor` defaults to the authenticated user of the current request; the client IP
-    comes from the request context. `before`/`after` are normalised to JSON and
+    comes from the request context, and so does `via` (the channel, e.g. an API client
+    acting for its account), added to `after`. `before`/`after` are normalised to JSON and
     stripped of secrets (use `snapshot()` to build them from a model instance).
     """
     context = request_context.current()
+    if context.via:
+        after = {**(after or {}), "via": context.via}
     if actor is None:
         candidate = context.user
         if candidate is not None and getattr(candidate, "is_authenticated", False):

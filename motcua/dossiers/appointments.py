@@ -48,7 +48,9 @@ class DossierAppointments:
             span = deadlines.span_of(dossier.procedure_version, dossier.case)
             if span.unit not in WORKING_UNITS or span.is_zero:
                 continue
-            duration = deadlines._duration(span, deadlines.calendar_for(dossier.receiving_unit))
+            duration = deadlines.working_duration(
+                span, deadlines.calendar_for(dossier.receiving_unit)
+            )
             if duration is None:
                 continue
             assert dossier.received_at is not None and dossier.due_at is not None

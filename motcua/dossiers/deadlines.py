@@ -23,7 +23,7 @@ from django.utils import timezone
 from motcua.catalog.constants import TimeUnit
 from motcua.dossiers.constants import TIME_COLOUR, TIME_LABEL
 from motcua.workdays import calendar as wd
-from motcua.workdays.selectors import get_calendar
+from motcua.workdays.selectors import get_calendar, get_calendars
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,11 @@ def calendar_for(unit: Any) -> wd.WorkCalendar:
     return get_calendar(unit)
 
 
+def calendars_for(units: Any) -> dict[int, wd.WorkCalendar]:
+    """Calendars of many units in a few queries (list pages), keyed by unit id."""
+    return get_calendars(units)
+
+
 def pause_policy() -> wd.PausePolicy:
     """Supplement clock rule (R12): "restart" (Decree 61/2018 Art. 19(4), default) or
     "subtract" (Decision 766/QĐ-TTg), setting MOTCUA_SUPPLEMENT_CLOCK_POLICY."""
@@ -64,7 +69,7 @@ def span_of(version: Any, case: Any = None) -> Span:
     return Span(Decimal(version.processing_time_value), version.processing_time_unit)
 
 
-def _duration(span: Span, cal: wd.WorkCalendar) -> wd.Duration | None:
+def working_duration(span: Span, cal: wd.WorkCalendar) -> wd.Duration | None:
     """Calendar duration for working units; None for civil units (days, months)."""
     if span.unit == TimeUnit.SAME_DAY:
         return wd.Duration.same_day()
@@ -93,7 +98,7 @@ def _civil_add(start: dt.datetime, span: Span) -> dt.datetime:
 
 def add(unit: Any, start: dt.datetime, span: Span) -> dt.datetime:
     cal = calendar_for(unit)
-    duration = _duration(span, cal)
+    duration = working_duration(span, cal)
     if duration is None:
         return _civil_add(start, span)
     return cal.add(start, duration)
@@ -104,7 +109,7 @@ def due_at(
 ) -> dt.datetime | None:
     """Due moment from the reception `start`, with pauses per policy; None while paused."""
     cal = calendar_for(unit)
-    duration = _duration(span, cal)
+    duration = working_duration(span, cal)
     policy = pause_policy()
     if duration is None:
         if any(p.end is None for p in pauses):
@@ -205,7 +210,7 @@ def explain(unit: Any, start: dt.datetime, span: Span, pauses: Sequence[wd.Pause
     """The calendar's explanation of a due moment, or None when it cannot explain it
     (civil units, a pause still open, outside the calendar's years)."""
     cal = calendar_for(unit)
-    duration = _duration(span, cal)
+    duration = working_duration(span, cal)
     if duration is None:
         return None
     try:

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -31,6 +31,7 @@ from motcua.dossiers.files import store_upload
 from motcua.dossiers.models import DossierDraft
 from motcua.dossiers.services import drafts
 from motcua.dossiers.views import _eform, has_template, status_context
+from motcua.org.models import OrgUnit
 from motcua.org.selectors import valid_on
 
 
@@ -322,9 +323,9 @@ def keep_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return redirect("my_dossiers:detail", pk=pk)
 
 
-def _online_versions() -> list[ProcedureVersion]:
+def _online_versions_qs() -> QuerySet[ProcedureVersion]:
     today = timezone.localdate()
-    return list(
+    return (
         ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
         .exclude(online_mode=OnlineMode.NONE)
         .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today))
@@ -334,20 +335,39 @@ def _online_versions() -> list[ProcedureVersion]:
     )
 
 
+def _online_versions() -> list[ProcedureVersion]:
+    return list(_online_versions_qs())
+
+
+def _online_version(raw_pk: str | None) -> ProcedureVersion | None:
+    """The chosen version if it is open for online submission today (one indexed row,
+    not the whole list: this runs on every submission)."""
+    if not raw_pk or not raw_pk.isdigit():
+        return None
+    return _online_versions_qs().filter(pk=int(raw_pk)).first()
+
+
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """A simple online submission (the full portal wizard is another issue)."""
-    versions = _online_versions()
-    version = next((v for v in versions if str(v.pk) == request.GET.get("version")), None)
-    context: dict[str, Any] = {"versions": versions, "version": version}
+    version = _online_version(request.GET.get("version"))
+    # The picker lists every online procedure only until one is chosen.
+    context: dict[str, Any] = {
+        "versions": [version] if version is not None else _online_versions(),
+        "version": version,
+    }
     if version is not None:
+        # (unit id, name) pairs, not model instances: a province-wide procedure has a
+        # reception point in every commune (100+ rows on each submission).
         points = list(
             Competence.objects.filter(
                 valid_on(timezone.localdate()),
                 procedure_id=version.procedure_id,
                 is_reception_point=True,
-            ).select_related("unit")
+            )
+            .order_by("pk")
+            .values_list("unit_id", "unit__name")
         )
         posting = request.method == "POST"
         eform = _eform(version, request.POST if posting else None, user=request.user)
@@ -361,10 +381,11 @@ def submit(request: HttpRequest) -> HttpResponse:
             form.fields.pop(name)
         context.update({"points": points, "form": form, "eform": eform})
         if posting and form.is_valid() and (eform is None or eform.is_valid()) and points:
-            unit = next(
-                (p.unit for p in points if str(p.unit_id) == request.POST.get("unit")),
-                points[0].unit,
+            unit_id = next(
+                (pk for pk, _name in points if str(pk) == request.POST.get("unit")),
+                points[0][0],
             )
+            unit = OrgUnit.objects.get(pk=unit_id)
             answers = eform.answers() if eform is not None else form.cleaned_data["answers_json"]
             components = []
             try:

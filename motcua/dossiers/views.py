@@ -23,8 +23,7 @@ from motcua.accounts.constants import AccountKind
 from motcua.accounts.decorators import account_required, officer_required
 from motcua.accounts.models import User
 from motcua.catalog.constants import VersionStatus
-from motcua.catalog.models import Procedure, ProcedureVersion
-from motcua.documents.inspection import UploadRejected
+from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import deadlines, forms_pdf, services
 from motcua.dossiers import forms as f
 from motcua.dossiers import selectors as sel
@@ -37,7 +36,6 @@ from motcua.dossiers.constants import (
     FormCode,
 )
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.files import store_upload
 from motcua.dossiers.permissions import roles_in_units
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
@@ -73,10 +71,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or (keys[0] if keys else "all")
     if tab not in keys:
         tab = keys[0] if keys else "all"
-    procedures = Procedure.objects.filter(
-        pk__in=sel.worklist(request.user, tab).values("procedure_version__procedure_id")
-    ).order_by("name")
-    form = f.FilterForm(request.GET or None, procedures=procedures)
+    form = f.FilterForm(request.GET or None, procedures=sel.worklist_procedures(request.user))
     filters = sel.Filters()
     if form.is_valid():
         data = form.cleaned_data
@@ -324,46 +319,29 @@ def _counter_receive(
     eform: Any,
 ) -> HttpResponse | None:
     answers = eform.answers() if eform is not None else form.cleaned_data.get("answers_json", {})
-    components = []
-    for component, file_field, digitized_field in form.component_fields:
-        upload = form.cleaned_data.get(file_field)
-        digitized = bool(form.cleaned_data.get(digitized_field))
-        try:
-            files = (
-                [
-                    store_upload(
-                        upload,
-                        actor=request.user,
-                        owner=citizen,
-                        unit=unit,
-                        component=component,
-                        digitized=digitized,
-                    )
-                ]
-                if upload
-                else []
-            )
-        except UploadRejected as exc:
-            form.add_error(file_field, exc.message)
-            return None
-        components.append(
-            services.ComponentInput(
-                component=component, files=files, digitized=digitized and bool(files)
-            )
-        )
+    fields = {component.pk: file_field for component, file_field, _d in form.component_fields}
     try:
-        d = services.dossier_create_at_counter(
+        d = services.dossier_receive_at_counter(
             actor=request.user,
             applicant=citizen,
             procedure_version=version,
             receiving_unit=unit,
             form_answers=answers,
-            components=components,
+            components=[
+                services.CounterComponent(
+                    component=component,
+                    upload=form.cleaned_data.get(file_field),
+                    digitized=bool(form.cleaned_data.get(digitized_field)),
+                )
+                for component, file_field, digitized_field in form.component_fields
+            ],
             representative_name=form.cleaned_data["representative_name"],
             representative_id=form.cleaned_data["representative_id"],
             channel=form.cleaned_data["channel"],
         )
-        d = services.dossier_receive(dossier=d, actor=request.user, expected_version=d.version)
+    except services.CounterUploadRejected as exc:
+        form.add_error(fields[exc.component.pk], exc.message)
+        return None
     except DossierError as exc:
         form.add_error(None, ValidationError(exc.messages))
         return None

@@ -13,9 +13,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from motcua.api.problems import ApiError
 from motcua.feedback import selectors
 
 router = Router(tags=["feedback"])
@@ -55,7 +56,7 @@ class CountOut(Schema):
 def _officer(request: HttpRequest) -> Any:
     user = request.user
     if not getattr(user, "is_officer", False):
-        raise HttpError(403, "Chỉ cán bộ được xem phản ánh qua API.")
+        raise ApiError(403, _("Chỉ cán bộ được xem phản ánh qua API."), "officers_only")
     return user
 
 

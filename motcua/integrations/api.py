@@ -3,7 +3,7 @@ motcua/api/v1.py with:
     from motcua.integrations.api import router as integrations_router
     api.add_router("/sync/", integrations_router)
 Session users must be supervisors or administrators (their units); API clients need
-the `reports:read` scope (API clients are not bound to units yet: they see all)."""
+the `reports:read` scope and see their units (all units when not bound to any)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ def _units(request: HttpRequest) -> QuerySet[OrgUnit]:
     require_scope(request, "reports:read")
     auth = getattr(request, "auth", None)
     if isinstance(auth, ApiClient):
-        return OrgUnit.objects.all()
+        from motcua.api.services import client_units
+
+        bound = client_units(auth)
+        return OrgUnit.objects.all() if bound is None else bound
     if not user_roles(request.user) & {Role.SUPERVISOR, Role.ADMINISTRATOR}:
         raise PermissionDenied
     return units_visible_to(request.user)

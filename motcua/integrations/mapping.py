@@ -22,7 +22,10 @@ TIEN_DO = "CapNhatTienDoHoSoMC"
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"  # yyyyMMddHHmmss, §12.1 "Date format observed"
-CURRENT_VERSION = "2018.1"
+# 2018.2: DanhSachLePhi filled from the dossier's fee lines; DuocThanhToanTrucTuyen is
+# the payment channel code (0 none, 1 national payment platform, 2 province/bank gateway)
+# instead of 2018.1's 0/1 flag.
+CURRENT_VERSION = "2018.2"
 
 # Return method (HinhThuc): code values are unconfirmed; observed as 0 = at the
 # one-stop unit, 1 = public postal service, 2 = online.
@@ -111,6 +114,7 @@ class DossierSnapshot:
     result_info: str = ""
     vneid_authenticated: bool = False
     paid_online: bool = False
+    online_payment: int = 0  # DuocThanhToanTrucTuyen: 0 no, 1 national platform, 2 gateway
     attachments: tuple[Attachment, ...] = ()
     fees: tuple[Fee, ...] = ()
     supplements: tuple[Supplement, ...] = ()
@@ -223,6 +227,12 @@ def dossier_v2018(s: DossierSnapshot) -> dict[str, Any]:
     }
 
 
+def dossier_v2018_2(s: DossierSnapshot) -> dict[str, Any]:
+    item = dossier_v2018(s)
+    item["DuocThanhToanTrucTuyen"] = s.online_payment if s.online_payment in (1, 2) else 0
+    return item
+
+
 def progress_v2018(p: ProgressSnapshot) -> dict[str, Any]:
     return {
         "MaHoSo": p.ma_ho_so,
@@ -240,6 +250,7 @@ def progress_v2018(p: ProgressSnapshot) -> dict[str, Any]:
 Builder = Callable[[Any], dict[str, Any]]
 MAPPINGS: dict[str, dict[str, Builder]] = {
     "2018.1": {DONG_BO: dossier_v2018, TIEN_DO: progress_v2018},
+    "2018.2": {DONG_BO: dossier_v2018_2, TIEN_DO: progress_v2018},
 }
 
 

@@ -84,6 +84,36 @@ def _results(dossier: Dossier) -> tuple[m.ResultDoc, ...]:
     return tuple(out)
 
 
+# LoaiPhiLePhi: 1 = lệ phí, 2 = phí (codes unconfirmed, see mapping.Fee).
+FEE_KIND = {"le_phi": "1", "phi": "2"}
+
+
+def _fees(dossier: Dossier) -> tuple[tuple[m.Fee, ...], int]:
+    """Fee lines of the dossier's fee requests (copied from the catalogue when the
+    request was made) and the DuocThanhToanTrucTuyen code of how they were paid."""
+    from motcua.payments.constants import RequestKind
+    from motcua.payments.models import PaymentRequest, RequestStatus
+
+    requests = list(
+        PaymentRequest.objects.filter(dossier=dossier, kind=RequestKind.FEE)
+        .exclude(status=RequestStatus.CANCELLED)
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
+    fees = tuple(
+        m.Fee(
+            code=line.code,
+            name=line.name,
+            amount=int(line.amount),
+            kind=FEE_KIND.get(line.kind, "1"),
+        )
+        for req in requests
+        for line in req.lines.all()
+    )
+    paid = [r.online_flag for r in requests if r.paid_amount > 0 and r.online_flag]
+    return fees, max(paid, default=0)
+
+
 def _refused_at(dossier: Dossier, event: DossierEvent | None) -> Any:
     if dossier.status not in REFUSAL_STATES:
         return None
@@ -110,6 +140,7 @@ def dossier_snapshot(dossier: Dossier, event: DossierEvent | None = None) -> m.D
     applicant = dossier.applicant
     is_org = applicant.kind == "business"
     flag = DossierIdentityFlag.objects.filter(dossier=dossier).first()
+    fees, online_payment = _fees(dossier)
     return m.DossierSnapshot(
         ma_ho_so=code,
         ma_tthc=procedure.code,
@@ -135,6 +166,9 @@ def dossier_snapshot(dossier: Dossier, event: DossierEvent | None = None) -> m.D
         note=dossier.status_reason,
         result_info=dossier.result_summary,
         vneid_authenticated=bool(flag and flag.vneid_authenticated),
+        paid_online=online_payment > 0,
+        online_payment=online_payment,
+        fees=fees,
         attachments=_files(dossier),
         supplements=_supplements(dossier),
         results=_results(dossier),

@@ -59,19 +59,11 @@ class ScoringPolicyConfig(TimeStampedModel):
         return f"{self.effective_from:%d/%m/%Y}"
 
 
-class UnitDayStats(models.Model):
-    """Counters of one unit, one procedure (""; feedback rows) and one day.
+class StatsColumns(models.Model):
+    """The counter columns shared by the day rows and the month roll-up: every integer
+    column is a field of indicators.UnitCounts (same name); `cat_*` columns are 0/1
+    catalogue flags of the procedure."""
 
-    Every integer column is a field of indicators.UnitCounts (same name); `cat_*`
-    columns are 0/1 catalogue flags of the procedure on that day. Dossiers count on
-    their reception day. Written by the event→aggregate updater (dossiers app) and
-    by the rebuild command; read only through selectors.scores_for*."""
-
-    unit = models.ForeignKey(
-        "org.OrgUnit", on_delete=models.PROTECT, related_name="day_stats", verbose_name=_("đơn vị")
-    )
-    procedure_code = models.CharField(_("mã thủ tục"), max_length=64, blank=True, default="")
-    day = models.DateField(_("ngày"))
     received = models.PositiveIntegerField(default=0)
     synced = models.PositiveIntegerField(default=0)
     on_time_766 = models.PositiveIntegerField(default=0)
@@ -125,6 +117,24 @@ class UnitDayStats(models.Model):
     cat_published_late = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class UnitDayStats(StatsColumns):
+    """Counters of one unit, one procedure (""; feedback rows) and one day.
+
+    Every integer column is a field of indicators.UnitCounts (same name); `cat_*`
+    columns are 0/1 catalogue flags of the procedure on that day. Dossiers count on
+    their reception day. Written by the event→aggregate updater (dossiers app) and
+    by the rebuild command; read only through selectors.scores_for*."""
+
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="day_stats", verbose_name=_("đơn vị")
+    )
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=64, blank=True, default="")
+    day = models.DateField(_("ngày"))
+
+    class Meta:
         verbose_name = _("số liệu ngày của đơn vị")
         verbose_name_plural = _("số liệu ngày của đơn vị")
         constraints = [
@@ -136,6 +146,37 @@ class UnitDayStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_code} {self.day}"
+
+
+class UnitMonthStats(StatsColumns):
+    """Roll-up of UnitDayStats by calendar month: one row per (unit, procedure, month)
+    holding the sums of the day rows (the `cat_*` flags: 1 when any day row has it).
+
+    Scores of a period read the months the period covers whole from here and only the
+    partial months at its edges from the day rows, so a year costs at most
+    12 × (unit, procedure) rows whatever the number of dossiers. Kept equal to the day
+    rows by `services.month_stats_refresh` (live updater, feedback) and rebuilt with
+    one INSERT … SELECT … GROUP BY (`updater.month_rows_rebuild`)."""
+
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=64, blank=True, default="")
+    month = models.DateField(_("tháng"))  # the first day of the month
+
+    class Meta:
+        verbose_name = _("số liệu tháng của đơn vị")
+        verbose_name_plural = _("số liệu tháng của đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "procedure_code", "month"],
+                name="unitmonthstats_unique_unit_proc_month",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "unit"], name="unitmonthstats_month_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.procedure_code} {self.month:%Y-%m}"
 
 
 class DossierContribution(models.Model):

@@ -1,17 +1,21 @@
 """Read side of monitoring: policies in force on a date, and scores of units for a
-period computed from UnitDayStats rows only (one grouped aggregate query)."""
+period computed from the aggregate rows only: the months the period covers whole from
+the month roll-up (UnitMonthStats), its partial edge months from the day rows
+(UnitDayStats) — at most two grouped queries, never the dossiers."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from motcua.monitoring.indicators import (
     CATALOGUE_SETS,
+    DERIVED_SETS,
     EMPTY,
     INT_FIELDS,
     Scorecard,
@@ -20,7 +24,12 @@ from motcua.monitoring.indicators import (
     score,
 )
 from motcua.monitoring.levels import Band, Level, LevelPolicy
-from motcua.monitoring.models import LevelConfig, ScoringPolicyConfig, UnitDayStats
+from motcua.monitoring.models import (
+    LevelConfig,
+    ScoringPolicyConfig,
+    UnitDayStats,
+    UnitMonthStats,
+)
 from motcua.org.models import OrgUnit
 
 COLUMNS: tuple[str, ...] = INT_FIELDS + CATALOGUE_SETS
@@ -96,6 +105,81 @@ def _counts_of(row: Mapping[str, Any]) -> UnitCounts:
     return UnitCounts.for_procedure(row["procedure_code"], row, row)
 
 
+Vector = list[int]  # the values of COLUMNS, in that order
+_INT_INDEX = [COLUMNS.index(name) for name in INT_FIELDS]
+_SET_SOURCES = [
+    *((name, COLUMNS.index(source)) for name, source in DERIVED_SETS.items()),
+    *((name, COLUMNS.index(name)) for name in CATALOGUE_SETS),
+]
+
+
+def _counts_from_vectors(per_code: Mapping[str, Vector]) -> UnitCounts:
+    """`sum(UnitCounts.for_procedure(code, row, row) for code, row in per_code)` built in
+    one pass (counters are non-negative, so "sum > 0" is "some part > 0")."""
+    total = [0] * len(COLUMNS)
+    for vector in per_code.values():
+        total = [a + b for a, b in zip(total, vector, strict=True)]
+    values: dict[str, Any] = {
+        name: total[i] for name, i in zip(INT_FIELDS, _INT_INDEX, strict=True)
+    }
+    for set_name, i in _SET_SOURCES:
+        values[set_name] = frozenset(code for code, v in per_code.items() if v[i] > 0)
+    return UnitCounts(**values)
+
+
+def _add_vector(into: dict[str, Vector], code: str, values: Iterable[Any]) -> None:
+    vector = [int(v or 0) for v in values]  # PostgreSQL: SUM(bigint) is a Decimal
+    target = into.get(code)
+    into[code] = vector if target is None else [a + b for a, b in zip(target, vector, strict=True)]
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def split_period(
+    date_from: dt.date, date_to: dt.date
+) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """[date_from, date_to] as (first month, last month) read from UnitMonthStats (None
+    when no month is covered whole) and the day ranges left at the edges (UnitDayStats)."""
+    first = date_from if date_from.day == 1 else _month_end(date_from) + dt.timedelta(days=1)
+    last_end = (
+        date_to if date_to == _month_end(date_to) else date_to.replace(day=1) - dt.timedelta(days=1)
+    )
+    if first > last_end:
+        return None, [(date_from, date_to)]
+    days = []
+    if date_from < first:
+        days.append((date_from, first - dt.timedelta(days=1)))
+    if last_end < date_to:
+        days.append((last_end + dt.timedelta(days=1), date_to))
+    return (first, last_end.replace(day=1)), days
+
+
+def _grouped(
+    condition: Q, date_from: dt.date, date_to: dt.date, by: tuple[str, ...]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows (*by, procedure code, *COLUMNS sums) over the period: whole months from the
+    month roll-up, the edges from the day rows (at most three grouped queries). Fetched
+    as plain tuples: the ORM's per-value converters cost as much as the queries."""
+    months, day_ranges = split_period(date_from, date_to)
+    fields = (*by, "procedure_code")
+    queries: list[QuerySet[Any]] = []
+    if months is not None:
+        queries.append(
+            UnitMonthStats.objects.filter(condition, month__gte=months[0], month__lte=months[1])
+        )
+    for start, end in day_ranges:  # one query per range: each uses the (unit, day) index
+        queries.append(UnitDayStats.objects.filter(condition, day__gte=start, day__lte=end))
+    for qs in queries:
+        # SELECT *fields, then the sums in COLUMNS order (annotation order)
+        grouped = qs.values(*fields).order_by().annotate(**_sums())
+        sql, params = grouped.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            yield from cursor.fetchall()
+
+
 def _wrap(
     unit: OrgUnit,
     date_from: dt.date,
@@ -123,8 +207,20 @@ def _wrap(
 def counts_for(
     unit: OrgUnit, date_from: dt.date, date_to: dt.date, include_subtree: bool = True
 ) -> UnitCounts:
-    """Sum of the unit's (or its subtree's) rows over [date_from, date_to]: one query
-    grouped by procedure, so that procedure sets unite across days and units."""
+    """Sum of the unit's (or its subtree's) rows over [date_from, date_to], grouped by
+    procedure so that procedure sets unite across days and units."""
+    condition = Q(unit__path__startswith=unit.path) if include_subtree else Q(unit=unit)
+    per_code: dict[str, Vector] = {}
+    for row in _grouped(condition, date_from, date_to, ()):
+        _add_vector(per_code, row[0], row[1:])
+    return _counts_from_vectors(per_code)
+
+
+def counts_for_day_rows(
+    unit: OrgUnit, date_from: dt.date, date_to: dt.date, include_subtree: bool = True
+) -> UnitCounts:
+    """Reference: the same sum over the day rows only (no month roll-up); tests check
+    that both give identical counts."""
     rows = UnitDayStats.objects.filter(day__gte=date_from, day__lte=date_to)
     if include_subtree:
         rows = rows.filter(unit__path__startswith=unit.path)
@@ -172,18 +268,34 @@ def scores_for_units(
     condition = Q()
     for path in minimal:
         condition |= Q(unit__path__startswith=path)
-    grouped = (
-        UnitDayStats.objects.filter(condition, day__gte=date_from, day__lte=date_to)
-        .values("unit_id", "unit__path", "procedure_code")
-        .order_by("unit_id", "procedure_code")
-        .annotate(**_sums())
-    )
-    acc: dict[int, UnitCounts] = {pk: EMPTY for pk in wanted}
-    for row in grouped:
-        counts = _counts_of(row)
-        for part in row["unit__path"].strip("/").split("/"):
-            if part and int(part) in acc:
-                acc[int(part)] = acc[int(part)] + counts
+    # Sum per (unit, procedure), then add every unit's totals into its parent's,
+    # deepest units first: each unit ends with its subtree's totals, and every
+    # (unit, procedure) vector is added once (not once per ancestor).
+    totals: dict[int, dict[str, Vector]] = {}
+    parent: dict[int, int | None] = {}
+    for row in _grouped(condition, date_from, date_to, ("unit_id", "unit__path")):
+        unit_id, path, code = row[0], row[1], row[2]
+        if unit_id not in parent:
+            chain = [int(part) for part in path.strip("/").split("/") if part]
+            for i, node in enumerate(chain):
+                parent.setdefault(node, chain[i - 1] if i else None)
+        _add_vector(totals.setdefault(unit_id, {}), code, row[3:])
+    depth: dict[int, int] = {}
+    for node in parent:
+        d, up = 0, parent[node]
+        while up is not None:
+            d, up = d + 1, parent.get(up)
+        depth[node] = d
+    for node in sorted(parent, key=lambda n: -depth[n]):
+        up = parent[node]
+        if up is None or node not in totals:
+            continue
+        into = totals.setdefault(up, {})
+        for code, vector in totals[node].items():
+            _add_vector(into, code, vector)
     return {
-        pk: _wrap(unit, date_from, date_to, acc[pk], policy, levels) for pk, unit in wanted.items()
+        pk: _wrap(
+            unit, date_from, date_to, _counts_from_vectors(totals.get(pk, {})), policy, levels
+        )
+        for pk, unit in wanted.items()
     }

@@ -9,12 +9,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from motcua.monitoring.indicators import CATALOGUE_SETS, INT_FIELDS, ScoringPolicy
 from motcua.monitoring.levels import validate_config
-from motcua.monitoring.models import LevelConfig, ScoringPolicyConfig, UnitDayStats
+from motcua.monitoring.models import (
+    LevelConfig,
+    ScoringPolicyConfig,
+    UnitDayStats,
+    UnitMonthStats,
+)
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import user_roles
@@ -99,12 +104,18 @@ def scoring_policy_config_create(
 
 
 def day_stats_apply(
-    *, unit: OrgUnit | int, procedure_code: str, day: dt.date, delta: Mapping[str, int]
+    *,
+    unit: OrgUnit | int,
+    procedure_code: str,
+    day: dt.date,
+    delta: Mapping[str, int],
+    refresh_month: bool = True,
 ) -> None:
     """Add `delta` (counter name → increment, may be negative) to one row, creating it
-    when missing; `cat_*` flags are set to the given value. For the event→aggregate
-    updater, inside the caller's transaction. Derived data: not audited (the events
-    that cause it are)."""
+    when missing; `cat_*` flags are set to the given value; then the month roll-up row
+    follows (unless the caller does it later: `refresh_month=False`). For the
+    event→aggregate updater, inside the caller's transaction. Derived data: not audited
+    (the events that cause it are)."""
     unknown = set(delta) - set(INT_FIELDS) - set(CATALOGUE_SETS)
     if unknown:
         raise ValueError(f"unknown counters: {sorted(unknown)}")
@@ -117,6 +128,37 @@ def day_stats_apply(
         updates[name] = int(value) if name in CATALOGUE_SETS else F(name) + int(value)
     if updates:
         UnitDayStats.objects.filter(pk=row.pk).update(**updates)
+    if refresh_month:
+        month_stats_refresh(unit=unit_id, procedure_code=procedure_code, day=day)
+
+
+def month_stats_refresh(*, unit: OrgUnit | int, procedure_code: str, day: dt.date) -> None:
+    """Recompute the UnitMonthStats row of (unit, procedure, month of `day`) from its day
+    rows (≤ 31), deleting it when no day row is left. Inside the caller's transaction.
+
+    Concurrency: the month row is locked (SELECT … FOR UPDATE) before the day rows are
+    read, so two transactions changing different days of one month serialise here and
+    the second one's read (a new statement, READ COMMITTED) sees the first one's days."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    month = day.replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    key: dict[str, Any] = {"unit_id": unit_id, "procedure_code": procedure_code, "month": month}
+    for _attempt in range(3):
+        row, _created = UnitMonthStats.objects.get_or_create(**key)
+        if UnitMonthStats.objects.select_for_update().filter(pk=row.pk).exists():
+            break  # locked (else deleted by a concurrent refresh meanwhile: again)
+    sums = UnitDayStats.objects.filter(
+        unit_id=unit_id, procedure_code=procedure_code, day__gte=month, day__lt=next_month
+    ).aggregate(
+        _rows=Count("pk"),
+        **{name: Sum(name) for name in INT_FIELDS},
+        **{name: Max(name) for name in CATALOGUE_SETS},
+    )
+    rows = UnitMonthStats.objects.filter(**key)
+    if not sums.pop("_rows"):
+        rows.delete()
+        return
+    rows.update(**{name: int(value or 0) for name, value in sums.items()})
 
 
 # --- closed periods and reorganisations (R24, domain.md §10.3) -----------------------
@@ -244,11 +286,11 @@ def day_stats_set(
         UnitDayStats.objects.create(
             unit_id=unit_id, procedure_code=procedure_code, day=day, **clean
         )
-        return
-    if not any(clean.values()):
+    elif not any(clean.values()):
         others = [name for name in INT_FIELDS if name not in clean]
         if not rows.filter(_any_positive(others)).exists():
             rows.delete()
+    month_stats_refresh(unit=unit_id, procedure_code=procedure_code, day=day)
 
 
 def _any_positive(names: list[str]) -> Q:

@@ -44,7 +44,7 @@ from motcua.monitoring.indicators import (
     on_time_766,
     on_time_d61,
 )
-from motcua.monitoring.models import DossierContribution, UnitDayStats
+from motcua.monitoring.models import DossierContribution, UnitDayStats, UnitMonthStats
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +60,13 @@ SYNC_KEYS = ("synced", "fee_data_synced", "paid_online", "population_data")
 Key = tuple[int, str, dt.date]
 
 
-def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+def _local_day(moment: dt.datetime, tz: dt.tzinfo | None = None) -> dt.date:
+    return moment.astimezone(tz or timezone.get_current_timezone()).date()
 
 
-def _timing(done: dt.datetime, due: dt.datetime) -> str:
+def _timing(done: dt.datetime, due: dt.datetime, tz: dt.tzinfo | None = None) -> str:
     """Circular 01/2018 Art. 13(2): compare by calendar day (local time)."""
-    a, b = _local_day(done), _local_day(due)
+    a, b = _local_day(done, tz), _local_day(due, tz)
     return EARLY if a < b else (ON_TIME if a == b else LATE)
 
 
@@ -155,15 +155,18 @@ def load_rows(dossier_ids: list[int], fee_bearing: set[str]) -> list[DossierRow]
     return [rows[pk] for pk in dossier_ids if pk in rows]
 
 
-def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    return timezone.localtime(moment) if moment is not None else None
+def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
+    # = timezone.localtime(moment), without looking the current zone up each time (the
+    # rebuild calls this millions of times; the look-up was most of its cost)
+    return moment.astimezone(tz) if moment is not None else None
 
 
-def facts_of(d: DossierRow) -> DossierFacts | None:
+def facts_of(d: DossierRow, tz: dt.tzinfo | None = None) -> DossierFacts | None:
     """Monitoring facts of a dossier; None for dossiers that were never received
-    (they are not counted, as in 2.1)."""
+    (they are not counted, as in 2.1). Times in `tz` (default: the current zone)."""
     if d.received_at is None:
         return None
+    tz = tz or timezone.get_current_timezone()
     status = d.status
     finished_at = d.completed_at if status in FINISHED else None
     closed_at = d.completed_at if status in CLOSED else None
@@ -183,26 +186,26 @@ def facts_of(d: DossierRow) -> DossierFacts | None:
     sync = sync if isinstance(sync, dict) else {}
     has_result_file = bool(d.result_files)
     done = finished_at or returned_at
-    timings = tuple(_timing(c, due) for due, c in d.steps if due is not None and c is not None)
+    timings = tuple(_timing(c, due, tz) for due, c in d.steps if due is not None and c is not None)
     # 766 compares with the first appointment (not recounted, not extended: the
     # extension with apology still counts as late, Decree 61 Art. 19(9)); Decree 61
     # Art. 19(4) recounts after the supplement, so its due date is the current one
     # before any extension.
-    due_766 = _local(d.original_due_at or d.due_at)
-    due_d61 = _local(d.due_before_extension if d.extended_at is not None else d.due_at)
+    due_766 = _local(d.original_due_at or d.due_at, tz)
+    due_d61 = _local(d.due_before_extension if d.extended_at is not None else d.due_at, tz)
     # Local time throughout: the pure rules compare calendar days (reception day,
     # Circular 01 Art. 13(1) early/on time/late by day).
     return DossierFacts(
         procedure_code=d.procedure_code,
-        received_at=timezone.localtime(d.received_at),
+        received_at=d.received_at.astimezone(tz),
         channel=CHANNELS.get(d.channel, CHANNEL_IN_PERSON),
         due_at=due_766,
         due_at_recounted=due_d61,
-        finished_at=_local(finished_at),
-        returned_at=_local(returned_at),
-        closed_at=_local(closed_at),
+        finished_at=_local(finished_at, tz),
+        returned_at=_local(returned_at, tz),
+        closed_at=_local(closed_at, tz),
         supplement_count=d.supplement_count,
-        supplement_pending_since=_local(pending),
+        supplement_pending_since=_local(pending, tz),
         supplement_paused_seconds=paused,
         synced=bool(sync.get("synced")),
         paper_result=True,
@@ -272,11 +275,12 @@ def contribution_of(
     as_of: dt.datetime,
     units: Mapping[int, int] | None = None,
     dissatisfied: Mapping[int, tuple[bool, bool]] | None = None,
+    tz: dt.tzinfo | None = None,
 ) -> Contribution | None:
     """The dossier's row key and counters; `units` maps rolled-forward units;
     `dissatisfied` (feedback_feed.dossier_dissatisfaction) the dossiers rated
     "Chưa hài lòng" or with feedback about them (5.4, domain.md §8.5)."""
-    facts = facts_of(d)
+    facts = facts_of(d, tz)
     if facts is None:
         return None
     if dissatisfied and d.pk in dissatisfied:
@@ -286,7 +290,7 @@ def contribution_of(
     return Contribution(
         unit_id=(units or {}).get(d.competent_unit_id, d.competent_unit_id),
         procedure_code=facts.procedure_code,
-        day=_local_day(facts.received_at),
+        day=facts.received_at.date(),  # facts are in local time
         counters=counters,
         on_time_766=on_time_766(facts, as_of),
         on_time_d61=on_time_d61(facts, as_of),
@@ -353,15 +357,20 @@ def _apply(key: Key, delta: Mapping[str, int], flags: Mapping[str, int] | None) 
     changes = {k: v for k, v in delta.items() if v}
     if not changes and not flags:
         return
-    from motcua.monitoring.services import day_stats_apply
+    from motcua.monitoring.services import day_stats_apply, month_stats_refresh
 
     day_stats_apply(
-        unit=unit_id, procedure_code=code, day=day, delta={**changes, **dict(flags or {})}
+        unit=unit_id,
+        procedure_code=code,
+        day=day,
+        delta={**changes, **dict(flags or {})},
+        refresh_month=False,
     )
     if any(v < 0 for v in changes.values()):
         row = UnitDayStats.objects.filter(unit_id=unit_id, procedure_code=code, day=day)
         if not row.filter(_any_counter()).exists():
             row.delete()  # nothing left: the rebuild would not create this row either
+    month_stats_refresh(unit=unit_id, procedure_code=code, day=day)
 
 
 def _any_counter() -> Q:
@@ -432,9 +441,17 @@ def dossier_contribution_refresh(*, dossier_id: int, as_of: dt.datetime | None =
 
 
 def on_dossier_transitioned(sender: Any, dossier_id: int, **kwargs: Any) -> None:
-    """Receiver of dossiers.signals.dossier_transitioned (sent after commit). A failure
-    here must not break the dossier flow: it is logged, and the sweep or
-    `motcua monitoring_rebuild` repairs the aggregates."""
+    """Receiver of dossiers.signals.dossier_transitioned (sent after commit): enqueue
+    the refresh as a background task (monitoring/tasks.py), off the request path. If
+    the queue cannot take it, refresh here instead. A failure must not break the
+    dossier flow: it is logged, and `motcua monitoring_rebuild` repairs the aggregates."""
+    from motcua.monitoring.tasks import refresh_dossier_contribution
+
+    try:
+        refresh_dossier_contribution.enqueue(dossier_id=dossier_id)
+        return
+    except Exception:  # pragma: no cover - defensive: queue unavailable
+        logger.exception("monitoring: could not enqueue the refresh of dossier %s", dossier_id)
     try:
         dossier_contribution_refresh(dossier_id=dossier_id)
     except Exception:  # pragma: no cover - defensive
@@ -486,12 +503,13 @@ def compute_all(
     )
     fee_bearing = _fee_bearing(codes)
     units = roll_forward_map()
+    tz = timezone.get_current_timezone()
     rows: dict[Key, dict[str, int]] = {}
     contributions: list[tuple[int, Contribution]] = []
     for chunk in _chunks(ids, batch):
         dissatisfied = dossier_dissatisfaction(chunk)
         for d in load_rows(chunk, fee_bearing):
-            c = contribution_of(d, as_of, units, dissatisfied)
+            c = contribution_of(d, as_of, units, dissatisfied, tz)
             if c is None:
                 continue
             contributions.append((d.pk, c))
@@ -502,12 +520,32 @@ def compute_all(
 
 
 @transaction.atomic
-def rebuild(*, as_of: dt.datetime | None = None, batch: int = 2000) -> RebuildResult:
-    """Recompute every UnitDayStats row and contribution from the dossiers, their
-    events and pauses, in bulk. Gives the same rows as the live updater."""
+def rebuild(*, as_of: dt.datetime | None = None) -> RebuildResult:
+    """Recompute every contribution, day row and month roll-up row from the dossiers,
+    their pauses, components, steps, ratings and feedback. Set-based SQL
+    (monitoring/bulk.py); the Python reference (`rebuild_reference`, same results)
+    when the database or time zone has no set-based path."""
+    from motcua.monitoring import bulk
+
+    now = as_of or timezone.now()
+    try:
+        dossiers, rows, feedback_days = bulk.rebuild_set_based(now)
+    except bulk.Unsupported:
+        return rebuild_reference(as_of=now)
+    return RebuildResult(dossiers=dossiers, rows=rows, feedback_days=feedback_days)
+
+
+@transaction.atomic
+def rebuild_reference(*, as_of: dt.datetime | None = None, batch: int = 2000) -> RebuildResult:
+    """The per-dossier Python rebuild: every dossier through `contribution_of` (the
+    rules the live updater applies), rows summed in Python. Slow (hundreds of dossiers
+    a second); kept as the reference the set-based rebuild is tested against."""
+    from motcua.monitoring.bulk import month_rows_rebuild
+
     now = as_of or timezone.now()
     rows, contributions = compute_all(now, batch)
     flags = catalogue_flags({key[1] for key in rows})
+    UnitMonthStats.objects.all().delete()
     UnitDayStats.objects.all().delete()
     DossierContribution.objects.all().delete()
     UnitDayStats.objects.bulk_create(
@@ -541,6 +579,7 @@ def rebuild(*, as_of: dt.datetime | None = None, batch: int = 2000) -> RebuildRe
         batch_size=1000,
     )
     feedback_days = feedback_rows_rebuild()  # 5.1–5.3 counters on the "" rows
+    month_rows_rebuild()
     return RebuildResult(dossiers=len(contributions), rows=len(rows), feedback_days=feedback_days)
 
 

@@ -31,6 +31,9 @@ EVENTS = (
     "dossier_assigned",
     "step_due_soon",
     "leader_digest",
+    "privacy_request_approved",
+    "privacy_request_refused",
+    "privacy_request_executed",
 )
 
 

@@ -20,7 +20,7 @@ from motcua.org.constants import Role
 from motcua.org.interchange import ImportResult, import_data
 from motcua.org.models import Delegation, OrgUnit, StaffAssignment
 
-DEMO_PASSWORD = "MotCua@2026"
+DEMO_PASSWORD = "MotCua@2026!"
 DATA_FILE = Path(__file__).resolve().parent / "data" / "quangnam.json"
 LOGIN_URL = "http://127.0.0.1:8000/tai-khoan/dang-nhap/"
 STAFF_HOME = "http://127.0.0.1:8000/quan-tri/"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -53,8 +54,11 @@ def _ancestor_ids(unit: OrgUnit) -> list[int]:
     return ids if ids and ids[-1] == unit.pk else [*ids, unit.pk]
 
 
-def office_hours_for(unit: OrgUnit | None) -> OfficeHoursSpec:
-    rows = {row.unit_id: row for row in OfficeHours.objects.all()}
+def office_hours_for(
+    unit: OrgUnit | None, rows: dict[int | None, OfficeHours] | None = None
+) -> OfficeHoursSpec:
+    if rows is None:
+        rows = {row.unit_id: row for row in OfficeHours.objects.all()}
     chain: list[int | None] = [None]
     if unit is not None:  # the unit itself, then its ancestors upwards, then the default
         chain = [*reversed(_ancestor_ids(unit)), None]
@@ -71,7 +75,21 @@ def office_hours_for(unit: OrgUnit | None) -> OfficeHoursSpec:
     return OfficeHoursSpec()
 
 
-def _build(unit: OrgUnit | None, version: int) -> WorkCalendar:
+def _overrides(first: int, last: int, unit_ids: Iterable[int]) -> list[DayOverride]:
+    return list(
+        DayOverride.objects.filter(year__gte=first, year__lte=last).filter(
+            Q(unit__isnull=True) | Q(unit_id__in=list(unit_ids))
+        )
+    )
+
+
+def _build(
+    unit: OrgUnit | None,
+    version: int,
+    *,
+    overrides: list[DayOverride] | None = None,
+    hours: dict[int | None, OfficeHours] | None = None,
+) -> WorkCalendar:
     first, last = year_range()
     days_off: dict[dt.date, str] = {}
     working: dict[dt.date, str] = {}
@@ -84,9 +102,8 @@ def _build(unit: OrgUnit | None, version: int) -> WorkCalendar:
     scopes: list[int | None] = [None]
     if unit is not None:
         scopes += _ancestor_ids(unit)  # root first: the unit's own decision is applied last
-    overrides = DayOverride.objects.filter(year__gte=first, year__lte=last).filter(
-        Q(unit__isnull=True) | Q(unit_id__in=[s for s in scopes if s is not None])
-    )
+    if overrides is None:
+        overrides = _overrides(first, last, [s for s in scopes if s is not None])
     by_scope: dict[int | None, list[DayOverride]] = {}
     for row in overrides:
         by_scope.setdefault(row.unit_id, []).append(row)
@@ -105,7 +122,7 @@ def _build(unit: OrgUnit | None, version: int) -> WorkCalendar:
         days_off=days_off,
         working_days=working,
         legal_bases={day: text for day, text in bases.items() if text},
-        office_hours=office_hours_for(unit),
+        office_hours=office_hours_for(unit, hours),
         receives_on_saturday=bool(unit and unit.receives_on_saturday),
         version=version,
     )
@@ -124,6 +141,35 @@ def get_calendar(unit: OrgUnit | str | None = None) -> WorkCalendar:
     with _lock:
         _cache[key] = calendar
     return calendar
+
+
+def get_calendars(units: Iterable[OrgUnit]) -> dict[int, WorkCalendar]:
+    """Calendars of several units at once (list pages): one version check and, for the
+    units not cached yet, one query for their day overrides and one for office hours."""
+    version = calendar_version()
+    out: dict[int, WorkCalendar] = {}
+    missing: dict[int, OrgUnit] = {}
+    for unit in units:
+        if unit.pk in out or unit.pk in missing:
+            continue
+        cached = _cache.get((unit.pk, bool(unit.receives_on_saturday)))
+        if cached is not None and cached.version == version:
+            out[unit.pk] = cached
+        else:
+            missing[unit.pk] = unit
+    if missing:
+        first, last = year_range()
+        ancestors = {pk: _ancestor_ids(unit) for pk, unit in missing.items()}
+        overrides = _overrides(first, last, {i for ids in ancestors.values() for i in ids})
+        hours = {row.unit_id: row for row in OfficeHours.objects.all()}
+        for pk, unit in missing.items():
+            scope = {None, *ancestors[pk]}
+            own = [row for row in overrides if row.unit_id in scope]
+            calendar = _build(unit, version, overrides=own, hours=hours)
+            with _lock:
+                _cache[(pk, bool(unit.receives_on_saturday))] = calendar
+            out[pk] = calendar
+    return out
 
 
 def clear_cache() -> None:

@@ -87,7 +87,7 @@ def test_declaration_is_required(db, client):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("Ab1-x", "Mật khẩu quá ngắn: cần ít nhất 8 ký tự."),
+        ("Ab1-xyz-987", "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."),
         ("password123", "Mật khẩu này quá phổ biến"),
         ("20261127998877", "Mật khẩu này hoàn toàn là số"),
     ],

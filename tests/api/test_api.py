@@ -31,12 +31,16 @@ def test_health_is_public(client):
     assert deep.json() == {"status": "ok", "database": "ok"}
 
 
-def test_validation_error_is_json_in_vietnamese(client):
+def test_validation_error_is_problem_json_in_vietnamese(client):
     response = client.get("/api/v1/health", {"deep": "không-phải-boolean"})
     assert response.status_code == 422
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["code"] == "validation_error"
+    assert body["type"] == "urn:motcua:problem:validation_error"
+    assert body["title"] == "Dữ liệu không hợp lệ"
+    assert body["status"] == 422
+    assert body["instance"] == "/api/v1/health"
     assert "không hợp lệ" in body["detail"]
     assert body["errors"] == [
         {
@@ -50,14 +54,20 @@ def test_validation_error_is_json_in_vietnamese(client):
 def test_me_requires_authentication_with_json_error(client):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response["WWW-Authenticate"] == "Bearer"
     assert response.json()["code"] == "not_authenticated"
+    assert response.json()["title"] == "Chưa xác thực"
     assert "Chưa xác thực" in response.json()["detail"]
 
 
 def test_unknown_api_url_is_json_404(client):
-    response = client.get("/api/v1/khong-co")
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    for url in ("/api/v1/khong-co", "/api/v2/", "/api/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert response.json()["code"] == "not_found"
+        assert response.json()["instance"] == url
 
 
 def test_unexpected_error_is_json_500_not_html(personas, monkeypatch):
@@ -70,11 +80,16 @@ def test_unexpected_error_is_json_500_not_html(personas, monkeypatch):
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer mc_x")
     assert response.status_code == 500
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("application/problem+json")
     assert response.json() == {
+        "type": "urn:motcua:problem:server_error",
+        "title": "Lỗi hệ thống",
+        "status": 500,
         "detail": "Lỗi hệ thống. Sự cố đã được ghi lại; vui lòng thử lại sau.",
+        "instance": "/api/v1/me",
         "code": "server_error",
     }
+    assert "Traceback" not in response.content.decode() and "bug" not in response.json()["detail"]
 
 
 def test_me_for_logged_in_officer(personas, client_for):

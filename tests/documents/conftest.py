@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from motcua.core.testing.files import tiny_image
 from motcua.documents import pki
 
 
@@ -120,19 +121,11 @@ def make_pdf(text: str = "Tài liệu thử nghiệm", pages: int = 1) -> bytes:
 
 
 def make_png(size=(200, 100), colour="white") -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format="PNG")
-    return out.getvalue()
+    return tiny_image(size, colour)
 
 
 def make_jpeg(size=(300, 200)) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, "gray").save(out, format="JPEG")
-    return out.getvalue()
+    return tiny_image(size, "gray", kind="JPEG")
 
 
 def stored_blobs(settings) -> list[Path]:

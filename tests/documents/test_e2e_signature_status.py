@@ -35,9 +35,6 @@ def test_officer_and_citizen_see_signature_status(
         file=first, actor=personas.leader_x, role=SignerRole.AGENCY, unit=personas.unit_x
     )
 
-    # base.html has no <link rel="icon">: Chromium's automatic /favicon.ico request
-    # would 404 and count as a console error (reported to the base template's owner).
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     # Officer in the back office.
     _log_in(page, live_server, personas.leader_x)
     page.goto(reverse("documents:detail", args=[final.pk]))

@@ -1,10 +1,6 @@
-from dataclasses import dataclass
-
 import pytest
 
-from motcua.accounts.models import User
-from motcua.core.testing.personas import make_officer
-from motcua.org.constants import Role
+from motcua.core.testing.fixtures import Staff, make_staff
 from motcua.workdays.selectors import clear_cache
 from tests.feedback.factories import make_dossier
 
@@ -17,22 +13,13 @@ def _fresh_calendar_cache():
     clear_cache()
 
 
-@dataclass
-class Staff:
-    specialist_x: User  # ordinary staff of unit X, the subject of complaints below
-    clerk_x: User  # another ordinary officer of unit X
-    leader_y: User
-    specialist_y: User
-
-
 @pytest.fixture
 def staff(personas) -> Staff:
-    return Staff(
-        specialist_x=make_officer("chuyenvien.x", personas.unit_x, Role.SPECIALIST),
-        clerk_x=make_officer("vanthu.x", personas.unit_x, Role.CLERK),
-        leader_y=make_officer("lanhdao.y", personas.unit_y, Role.LEADER, is_head=True),
-        specialist_y=personas.specialist_y,
-    )
+    """specialist_x (ordinary staff of unit X, the subject of complaints below), clerk_x
+    (another ordinary officer of unit X), leader_y and the persona specialist_y."""
+    staff = make_staff(personas, "specialist_x", "clerk_x", "leader_y")
+    staff.specialist_y = personas.specialist_y
+    return staff
 
 
 @pytest.fixture

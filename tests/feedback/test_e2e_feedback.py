@@ -41,9 +41,6 @@ def _second_factor(tab, officer) -> None:
 
 
 def test_harassment_report_is_handled_published_and_rated(page, transactional_db):
-    # The project has no favicon yet; Chromium's automatic request would log a 404 as a
-    # console error (which the page fixture rightly treats as a failure).
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     personas = build_personas()
     specialist = make_officer("chuyenvien.x", personas.unit_x, Role.SPECIALIST)
     dossier = make_dossier(

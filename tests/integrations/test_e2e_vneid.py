@@ -22,8 +22,6 @@ def test_citizen_logs_in_with_vneid_and_submits_a_flagged_dossier(
 ):
     settings.MOTCUA_IDENTITY_PROVIDERS = ["motcua.integrations.vneid.VneidProvider"]
     seed()
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-
     page.goto("/tai-khoan/dang-nhap/")
     page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
     page.wait_for_url("**/sandbox/vneid/authorize?**")

@@ -8,6 +8,7 @@ from typing import Any
 
 from motcua.monitoring.indicators import DossierFacts, UnitCounts
 from motcua.monitoring.models import UnitDayStats
+from motcua.monitoring.services import month_stats_refresh
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -31,13 +32,15 @@ def dossier(**kwargs) -> DossierFacts:
 
 
 def insert_rows(unit, code: str, day: dt.date, counts: UnitCounts) -> UnitDayStats:
-    return UnitDayStats.objects.create(
+    row = UnitDayStats.objects.create(
         unit=unit,
         procedure_code=code,
         day=day,
         **counts.counters(),
         **counts.catalogue_flags(code),
     )
+    month_stats_refresh(unit=unit, procedure_code=code, day=day)  # keep the roll-up equal
+    return row
 
 
 def insert_parts(unit, day: dt.date, parts: dict[str, UnitCounts]) -> None:
@@ -46,7 +49,9 @@ def insert_parts(unit, day: dt.date, parts: dict[str, UnitCounts]) -> None:
 
 
 def insert_counters(unit, day: dt.date, code: str = "P1", **counters: int) -> UnitDayStats:
-    return UnitDayStats.objects.create(unit=unit, procedure_code=code, day=day, **counters)
+    row = UnitDayStats.objects.create(unit=unit, procedure_code=code, day=day, **counters)
+    month_stats_refresh(unit=unit, procedure_code=code, day=day)
+    return row
 
 
 def all_days(start: dt.date, end: dt.date) -> Iterable[dt.date]:

@@ -4,35 +4,14 @@ unit X, finance staff of unit X, and helpers that play the sandbox bank."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
 
-from motcua.accounts.models import User
-from motcua.catalog.constants import (
-    FeeKind,
-    ImplementingLevel,
-    OnlineMode,
-    StepUnitRule,
-    TimeUnit,
-    VersionStatus,
-)
-from motcua.catalog.models import (
-    Competence,
-    Component,
-    FeeRule,
-    Field,
-    Procedure,
-    ProcedureCase,
-    ProcedureVersion,
-    ProcessStep,
-)
-from motcua.core.testing.personas import make_officer
-from motcua.org.constants import Role
+from motcua.catalog.constants import FeeKind
+from motcua.catalog.models import FeeRule, ProcedureVersion
+from motcua.core.testing import fixtures as fx
 from motcua.payments import services
 from motcua.payments.providers.sandbox_gateway import protocol
 
@@ -41,58 +20,21 @@ SECRET = "test-paygate-secret"
 
 @pytest.fixture(autouse=True)
 def payment_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MOTCUA_VIRUS_SCANNER = ""
-    settings.MOTCUA_PAYGATE_SECRET = SECRET
-    settings.MOTCUA_PAYGATE_TMN_CODE = "MOTCUA01"
-    settings.MOTCUA_PAYGATE_SANDBOX = True
-    settings.MOTCUA_PAYMENT_PROVIDERS = ["sandbox_gateway", "vietqr", "cash"]
+    fx.use_payment_sandbox(settings, tmp_path, secret=SECRET)
     settings.MOTCUA_VIETQR_WEBHOOK_SECRET = "webhook-secret"
-    settings.MOTCUA_PKI_DIR = str(tmp_path / "pki")  # no signing credential: unsigned receipts
     return settings
 
 
-@dataclass
-class Staff:
-    clerk_x: User
-    specialist_x: User
-
-
 @pytest.fixture
-def staff(personas) -> Staff:
-    return Staff(
-        clerk_x=make_officer("vanthu.x", personas.unit_x, Role.CLERK),
-        specialist_x=make_officer("chuyenvien.x", personas.unit_x, Role.SPECIALIST),
-    )
+def staff(personas) -> fx.Staff:
+    return fx.make_staff(personas, "clerk_x", "specialist_x")
 
 
 @pytest.fixture
 def version(personas) -> ProcedureVersion:
-    field = Field.objects.create(code="G01-TP", name="Tư pháp")
-    procedure = Procedure.objects.create(
-        code="2.000635", name="Cấp bản sao trích lục", field=field, level=ImplementingLevel.PROVINCE
-    )
-    v = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        name="Cấp bản sao trích lục hộ tịch",
-        online_mode=OnlineMode.FULL,
-        processing_time_value=Decimal(5),
-        processing_time_unit=TimeUnit.WORKING_DAYS,
-        effective_from=dt.date(2020, 1, 1),
-    )
-    ProcedureCase.objects.create(version=v, code="TH1", name="Thông thường", is_default=True)
-    Component.objects.create(version=v, code="TK", name="Tờ khai", order=1)
+    v = fx.make_published_version(personas.unit_x, **fx.COPY_PROCEDURE)
     FeeRule.objects.create(
-        version=v,
-        code="LP",
-        kind=FeeKind.LEVY,
-        name="Lệ phí cấp bản sao",
-        amount=10_000,
-        basis="per_copy",
-        quantity_field="so_ban",
-        online_discount_percent=50,
+        version=v, name="Lệ phí cấp bản sao", online_discount_percent=50, **fx.COPY_LEVY
     )
     FeeRule.objects.create(
         version=v,
@@ -103,51 +45,25 @@ def version(personas) -> ProcedureVersion:
         exemption={"field": "ho_ngheo", "equals": True},
         exemption_note="Hộ nghèo được miễn",
     )
-    for order, name, role, rule in [
-        (1, "Tiếp nhận", Role.RECEPTIONIST, StepUnitRule.RECEIVING),
-        (2, "Thẩm định", Role.SPECIALIST, StepUnitRule.COMPETENT),
-        (3, "Phê duyệt", Role.LEADER, StepUnitRule.COMPETENT),
-    ]:
-        ProcessStep.objects.create(
-            version=v,
-            order=order,
-            name=name,
-            role=role,
-            duration_value=Decimal(1),
-            duration_unit=TimeUnit.WORKING_DAYS,
-            unit_rule=rule,
-        )
-    Competence.objects.create(
-        procedure=procedure, unit=personas.unit_x, valid_from=dt.date(2020, 1, 1)
-    )
     return v
 
 
 @pytest.fixture
 def dossier(personas, version):
     """An online dossier of citizen A, received at unit X (3 copies, not poor)."""
-    from motcua.dossiers import services as ds
-
-    d = ds.dossier_submit_online(
+    d = fx.submit_online_dossier(
+        version=version,
         applicant=personas.citizen_a,
-        procedure_version=version,
-        receiving_unit=personas.unit_x,
+        unit=personas.unit_x,
         form_answers={"so_ban": 3, "ho_ngheo": False},
-        components=[ds.ComponentInput(component=c) for c in version.components.all()],
+        file_names=False,
     )
-    return ds.dossier_receive(dossier=d, actor=personas.receptionist_x, expected_version=d.version)
+    return fx.receive_dossier(d, receptionist=personas.receptionist_x)
 
 
 @pytest.fixture
 def in_process(personas, staff, dossier):
-    from motcua.dossiers import services as ds
-
-    return ds.dossier_assign(
-        dossier=dossier,
-        actor=personas.leader_x,
-        expected_version=dossier.version,
-        assignee=staff.specialist_x,
-    )
+    return fx.assign_dossier(dossier, leader=personas.leader_x, assignee=staff.specialist_x)
 
 
 @pytest.fixture

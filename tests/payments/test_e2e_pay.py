@@ -26,9 +26,6 @@ def test_citizen_pays_through_the_sandbox_gateway_and_downloads_the_receipt(
     personas,
     fee_request,
 ):
-    # base.html declares no icon, so Chromium asks for /favicon.ico (404) once a page
-    # has settled; that is not this feature's concern (reported to the lead).
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     _login(page, personas.citizen_a.personal_id)
     page.goto(f"/thanh-toan/yeu-cau/{fee_request.pk}/")
     assert "35.000" in page.content() or "35,000" in page.content()

@@ -4,12 +4,13 @@ directory, and a demo PKI for the signed result."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from motcua.core.testing.files import tiny_image
+from motcua.core.testing.files import tiny_pdf as make_pdf  # noqa: F401 — for the tests
 from motcua.core.testing.personas import make_officer, make_unit
 from motcua.org.constants import Role, UnitKind
 from motcua.org.models import OrgUnit
@@ -77,22 +78,7 @@ def staff(personas) -> Staff:
 
 
 def make_png(size=(600, 800), colour="white") -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format="PNG")
-    return out.getvalue()
-
-
-def make_pdf(pages: int = 1) -> bytes:
-    import pikepdf
-
-    pdf = pikepdf.Pdf.new()
-    for _ in range(pages):
-        pdf.add_blank_page(page_size=(595, 842))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    return tiny_image(size, colour)
 
 
 @pytest.fixture(scope="session")

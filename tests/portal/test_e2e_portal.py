@@ -39,7 +39,6 @@ def _phone_context(browser, live_server):
             else None
         ),
     )
-    p.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     return context, p, errors
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from motcua.core.testing.fixtures import use_payment_sandbox
 from motcua.core.testing.personas import login
 from tests.security import url_rules as R
 from tests.security.world import World, build_world
@@ -13,14 +14,7 @@ from tests.security.world import World, build_world
 
 @pytest.fixture
 def security_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MOTCUA_VIRUS_SCANNER = ""
-    settings.MOTCUA_PAYGATE_SECRET = "test-paygate-secret"
-    settings.MOTCUA_PAYGATE_TMN_CODE = "MOTCUA01"
-    settings.MOTCUA_PAYGATE_SANDBOX = True
-    settings.MOTCUA_PAYMENT_PROVIDERS = ["sandbox_gateway", "vietqr", "cash"]
-    settings.MOTCUA_PKI_DIR = str(tmp_path / "pki")
-    return settings
+    return use_payment_sandbox(settings, tmp_path, secret="test-paygate-secret")
 
 
 @pytest.fixture

@@ -29,8 +29,10 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_api_v1_me": TokenRule("api-v1:me", (200,), (200,)),
     # A client is not a citizen: it has no dossiers of its own.
     "motcua_dossiers_api_mine": TokenRule("api-v1:mine", (200, 403), (200, 403)),
-    # Dossier reads/writes are for people (session); clients get nothing yet.
-    "motcua_dossiers_api_detail": TokenRule("api-v1:detail", (200, 403, 404), DENIED),
+    # dossiers:read, within the client's units (404 outside them).
+    "motcua_dossiers_api_detail": TokenRule("api-v1:detail", (200,), (403,)),
+    # dossiers:write + units + acting account (tests/api/test_write_status.py); the
+    # matrix posts an empty body, refused by validation before any permission check.
     "motcua_dossiers_api_act": TokenRule("api-v1:act", (403, 404, 422), (403, 404, 422)),
     "motcua_feedback_api_list_feedback": TokenRule("api-v1:list_feedback", DENIED, DENIED),
     "motcua_feedback_api_count_feedback": TokenRule("api-v1:count_feedback", DENIED, DENIED),
@@ -38,6 +40,31 @@ API_RULES: dict[str, TokenRule] = {
     # reports:read
     "motcua_integrations_api_reconciliation": TokenRule("api-v1:reconciliation", (200,), (403,)),
     "motcua_integrations_api_messages": TokenRule("api-v1:messages", (200,), (403,)),
+    # dossiers:read (clients bound to units see only their units' dossiers)
+    "motcua_api_readers_dossier_list_view": TokenRule("api-v1:dossier_list", (200,), (403,)),
+    # public reads
+    "motcua_api_readers_catalogue_procedures": TokenRule(
+        "api-v1:catalogue_procedures", (200,), (200,)
+    ),
+    "motcua_api_readers_catalogue_procedure": TokenRule(
+        "api-v1:catalogue_procedure", (200,), (200,)
+    ),
+    "motcua_api_readers_workdays_year": TokenRule("api-v1:workdays_year", (200,), (200,)),
+    "motcua_api_readers_workdays_due": TokenRule("api-v1:workdays_due", (200,), (200,)),
+    # org:read
+    "motcua_api_readers_org_units": TokenRule("api-v1:org_units", (200,), (403,)),
+    "motcua_api_readers_org_tree": TokenRule("api-v1:org_tree", (200,), (403,)),
+    # monitoring:read
+    "motcua_api_readers_monitoring_scores": TokenRule("api-v1:monitoring_scores", (200,), (403,)),
+}
+
+# Operations open to everyone (auth=None): a bogus token is simply ignored.
+PUBLIC = {
+    "motcua_api_v1_health",
+    "motcua_api_readers_catalogue_procedures",
+    "motcua_api_readers_catalogue_procedure",
+    "motcua_api_readers_workdays_year",
+    "motcua_api_readers_workdays_due",
 }
 
 # Known server errors (reported, owned by another team); the test fails when one is fixed
@@ -70,7 +97,7 @@ def test_api_token_with_and_without_scope(world, operation_id):
     for label, token, expected in (
         ("full", world.api_token_full, rule.full),
         ("none", world.api_token_none, rule.none),
-        ("bogus", "not-a-token", (200,) if operation_id == "motcua_api_v1_health" else (401,)),
+        ("bogus", "not-a-token", (200,) if operation_id in PUBLIC else (401,)),
     ):
         client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
         if url_rule.post_only:

@@ -205,6 +205,7 @@ def test_staff_password_alone_does_not_open_the_back_office(world, client):
         "abc",
         "001090000001",  # the personal id (= username)
         "Nguyễn Văn A",  # the full name
+        "Ngan-11-ky!",  # 11 characters: ASVS V2.1.1 asks for at least 12
     ],
 )
 def test_password_policy_refuses_weak_passwords(world, password):
@@ -214,6 +215,39 @@ def test_password_policy_refuses_weak_passwords(world, password):
 
     with pytest.raises(ValidationError):
         validate_password(password, world.p.citizen_a)
+
+
+def test_password_policy_accepts_12_characters_and_the_demo_password(world):
+    from django.conf import settings
+
+    from motcua.accounts.passwords import validate_password
+    from motcua.org.demo import DEMO_PASSWORD
+
+    lengths = [
+        v["OPTIONS"]["min_length"]
+        for v in settings.AUTH_PASSWORD_VALIDATORS
+        if v["NAME"].endswith("MinimumLengthValidator")
+    ]
+    assert lengths == [12]
+    validate_password("Hoi-An-Xua-12", world.p.citizen_a)  # exactly 13 characters
+    validate_password("Song-Han-12!", world.p.citizen_a)  # exactly 12 characters
+    validate_password(DEMO_PASSWORD, world.p.admin)
+
+
+def test_password_change_page_states_the_rule(world):
+    page = client_as(world, R.CIT_A).get(reverse("accounts:password_change"))
+    assert "Ít nhất 12 ký tự" in page.content.decode()
+
+
+def test_idle_timeout_defaults():
+    """Staff 30 min, citizens 60 min, 8 h absolute (behaviour: tests/accounts/
+    test_session_timeout.py)."""
+    from django.conf import settings
+
+    assert settings.MOTCUA_SESSION_IDLE_MINUTES_STAFF == 30
+    assert settings.MOTCUA_SESSION_IDLE_MINUTES_CITIZEN == 60
+    assert settings.MOTCUA_SESSION_ABSOLUTE_HOURS == 8
+    assert "motcua.accounts.session_timeout.SessionTimeoutMiddleware" in settings.MIDDLEWARE
 
 
 def test_session_lifetime_is_bounded():

@@ -68,6 +68,24 @@ version_pk = lambda w: {"pk": w.version.pk}  # noqa: E731
 proc_code = lambda w: {"code": w.version.procedure.code}  # noqa: E731
 OK404 = frozenset({404})
 
+
+def erasure_pk(w: Any) -> dict[str, Any]:
+    """Citizen A's personal-data erasure request (created on first use)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.privacy.models import ErasureRequest
+
+    req = ErasureRequest.objects.filter(subject=w.p.citizen_a).first()
+    if req is None:
+        now = timezone.now()
+        req = ErasureRequest.objects.create(
+            subject=w.p.citizen_a, requested_at=now, due_at=now + dt.timedelta(hours=72)
+        )
+    return {"pk": req.pk}
+
+
 RULES: dict[str, Rule] = {
     # --- sandboxes (settings.MOTCUA_SANDBOXES only; never in production) ---------------
     "sandbox_portal:api": Rule(EVERYONE, post_only=True, sandbox=True, machine=True),
@@ -104,6 +122,14 @@ RULES: dict[str, Rule] = {
         EVERYONE, kwargs=lambda w: {"uidb64": "MQ", "token": "x-y"}
     ),
     "accounts:password_reset_complete": Rule(EVERYONE),
+    # --- personal data: erasure requests (citizen self-service; administrators review) --
+    "my_privacy:request": Rule(CITIZEN),
+    "my_privacy:confirm": Rule(CITIZEN),
+    "privacy:request_list": Rule(ADMIN),
+    "privacy:request_detail": Rule(ADMIN, kwargs=erasure_pk),
+    "privacy:request_approve": Rule(ADMIN, post_only=True, kwargs=erasure_pk),
+    "privacy:request_refuse": Rule(ADMIN, post_only=True, kwargs=erasure_pk),
+    "privacy:request_execute": Rule(ADMIN, post_only=True, kwargs=erasure_pk),
     # --- back office home, calendar, organisation, audit --------------------------------
     "backoffice:home": Rule(OFFICER_ANY),
     "workdays:calendar": Rule(OFFICER_ANY),
@@ -331,6 +357,23 @@ RULES: dict[str, Rule] = {
     "api-v1:get_feedback": Rule(OFFICER_OF_UNIT_X - ADMIN, kwargs=_pk("feedback"), machine=True),
     "api-v1:reconciliation": Rule(PROVINCE, machine=True, query="start=2026-01-01&end=2026-01-31"),
     "api-v1:messages": Rule(PROVINCE, machine=True),
+    "api-v1:dossier_list": Rule(OFFICER_ANY, machine=True, note="officers: worklist 'all' scope"),
+    "api-v1:catalogue_procedures": Rule(EVERYONE, machine=True),
+    "api-v1:catalogue_procedure": Rule(EVERYONE, kwargs=proc_code, machine=True),
+    "api-v1:org_units": Rule(OFFICER_ANY, machine=True),
+    "api-v1:org_tree": Rule(OFFICER_ANY, machine=True),
+    "api-v1:workdays_year": Rule(EVERYONE, kwargs=lambda w: {"year": 2026}, machine=True),
+    "api-v1:workdays_due": Rule(
+        EVERYONE, machine=True, query="start=2026-03-02T09:00:00%2B07:00&days=5"
+    ),
+    "api-v1:monitoring_scores": Rule(
+        MONITORS, machine=True, query="start=2026-01-01&end=2026-01-31"
+    ),
+    # --- API clients (administrators) ---------------------------------------------------
+    "api_clients:list": Rule(ADMIN),
+    "api_clients:edit": Rule(ADMIN, kwargs=lambda w: {"pk": MISSING}, extra_ok=OK404),
+    "api_clients:revoke": Rule(ADMIN, post_only=True, kwargs=lambda w: {"pk": MISSING}),
+    "api_clients:rotate": Rule(ADMIN, post_only=True, kwargs=lambda w: {"pk": MISSING}),
     "<unnamed>api/^(?P<rest>.*)$": Rule(
         EVERYONE, extra_ok=OK404, machine=True, kwargs=lambda w: {"rest": "khong-co"}
     ),

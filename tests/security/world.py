@@ -3,12 +3,17 @@ by citizen A / handled by unit X, built with each app's own services."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from motcua.core.testing.fixtures import (
+    COPY_LEVY,
+    COPY_PROCEDURE,
+    make_published_version,
+    receive_dossier,
+    submit_online_dossier,
+)
 from motcua.core.testing.personas import Personas, build_personas
 
 MISSING = 999_999  # a primary key that exists nowhere
@@ -32,66 +37,10 @@ class World:
 
 
 def _version(p: Personas) -> Any:
-    from motcua.catalog.constants import (
-        FeeKind,
-        ImplementingLevel,
-        OnlineMode,
-        StepUnitRule,
-        TimeUnit,
-        VersionStatus,
-    )
-    from motcua.catalog.models import (
-        Competence,
-        Component,
-        FeeRule,
-        Field,
-        Procedure,
-        ProcedureCase,
-        ProcedureVersion,
-        ProcessStep,
-    )
-    from motcua.org.constants import Role
+    from motcua.catalog.models import FeeRule
 
-    fld = Field.objects.create(code="G01-TP", name="Tư pháp")
-    procedure = Procedure.objects.create(
-        code="2.000635", name="Cấp bản sao trích lục", field=fld, level=ImplementingLevel.PROVINCE
-    )
-    v = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        name="Cấp bản sao trích lục hộ tịch",
-        online_mode=OnlineMode.FULL,
-        processing_time_value=Decimal(5),
-        processing_time_unit=TimeUnit.WORKING_DAYS,
-        effective_from=dt.date(2020, 1, 1),
-    )
-    ProcedureCase.objects.create(version=v, code="TH1", name="Thông thường", is_default=True)
-    Component.objects.create(version=v, code="TK", name="Tờ khai", order=1)
-    FeeRule.objects.create(
-        version=v,
-        code="LP",
-        kind=FeeKind.LEVY,
-        name="Lệ phí",
-        amount=10_000,
-        basis="per_copy",
-        quantity_field="so_ban",
-    )
-    for order, name, role, rule in [
-        (1, "Tiếp nhận", Role.RECEPTIONIST, StepUnitRule.RECEIVING),
-        (2, "Thẩm định", Role.SPECIALIST, StepUnitRule.COMPETENT),
-        (3, "Phê duyệt", Role.LEADER, StepUnitRule.COMPETENT),
-    ]:
-        ProcessStep.objects.create(
-            version=v,
-            order=order,
-            name=name,
-            role=role,
-            duration_value=Decimal(1),
-            duration_unit=TimeUnit.WORKING_DAYS,
-            unit_rule=rule,
-        )
-    Competence.objects.create(procedure=procedure, unit=p.unit_x, valid_from=dt.date(2020, 1, 1))
+    v = make_published_version(p.unit_x, **COPY_PROCEDURE)
+    FeeRule.objects.create(version=v, name="Lệ phí", **COPY_LEVY)
     return v
 
 
@@ -100,7 +49,6 @@ def build_world() -> World:
     from motcua.api.services import api_client_create
     from motcua.core.models import AuditEntry
     from motcua.documents.services.files import stored_file_create
-    from motcua.dossiers import services as ds
     from motcua.feedback.constants import FeedbackChannel, FeedbackKind, RatingLevel, RatingStage
     from motcua.feedback.services.feedback import feedback_submit
     from motcua.feedback.services.ratings import rating_submit
@@ -110,14 +58,14 @@ def build_world() -> World:
 
     p = build_personas()
     v = _version(p)
-    d = ds.dossier_submit_online(
+    d = submit_online_dossier(
+        version=v,
         applicant=p.citizen_a,
-        procedure_version=v,
-        receiving_unit=p.unit_x,
+        unit=p.unit_x,
         form_answers={"so_ban": 3},
-        components=[ds.ComponentInput(component=c) for c in v.components.all()],
+        file_names=False,
     )
-    d = ds.dossier_receive(dossier=d, actor=p.receptionist_x, expected_version=d.version)
+    d = receive_dossier(d, receptionist=p.receptionist_x)
     req = pay.payment_request_for_fees(dossier=d, actor=p.citizen_a)
     attempt = pay.attempt_start(
         request=req,

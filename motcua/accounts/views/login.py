@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from motcua.accounts import identity, services
+from motcua.accounts import identity, services, session_timeout
 from motcua.accounts.decorators import citizen_required
 from motcua.accounts.forms import LoginForm
 from motcua.accounts.models import User
@@ -70,6 +70,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "login_error": error,
             "providers": identity.get_providers(),
             "next": next_url or "",
+            "session_expired": request.method != "POST"
+            and request.GET.get(session_timeout.EXPIRED_PARAM) == "1",
         },
         status=200 if error is None else 400,
     )
@@ -98,11 +100,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @citizen_required
 def my_account(request: HttpRequest) -> HttpResponse:
+    privacy_url = optional_url("my_privacy:request")
+    privacy_request = None
+    if privacy_url:
+        from motcua.privacy.selectors import requests_of
+
+        privacy_request = requests_of(request.user).first()
     return render(
         request,
         "accounts/my_account.html",
         {
             "my_dossiers_url": optional_url("my_dossiers:list"),
             "procedures_url": optional_url("procedures:list"),
+            "privacy_url": privacy_url,
+            "privacy_request": privacy_request,
         },
     )

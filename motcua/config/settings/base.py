@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.notifications",
     "motcua.integrations",
+    "motcua.privacy",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -59,6 +60,9 @@ MIDDLEWARE = [
     # After authentication so the account's preferred language can apply.
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Idle / absolute session timeout; before the request context so an expired
+    # session is never attributed to its user.
+    "motcua.accounts.session_timeout.SessionTimeoutMiddleware",
     "motcua.core.middleware.RequestContextMiddleware",
     # Database/storage outages: a clear "not done, try again" page (503), never a 500.
     "motcua.core.faults.InfrastructureFaultMiddleware",
@@ -125,7 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        # OWASP ASVS 4.0 V2.1.1: at least 12 characters.
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -142,9 +147,19 @@ MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES = env_int("MOTCUA_LOGIN_FAILURE_WINDOW_MINUT
 MOTCUA_IDENTITY_PROVIDERS = env_list("MOTCUA_IDENTITY_PROVIDERS", [])
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Motcua")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Idle timeout (minutes without a request) and absolute lifetime of a login session,
+# enforced by motcua.accounts.session_timeout.SessionTimeoutMiddleware (ASVS V3.3).
+MOTCUA_SESSION_IDLE_MINUTES_STAFF = env_int("MOTCUA_SESSION_IDLE_MINUTES_STAFF", 30)
+MOTCUA_SESSION_IDLE_MINUTES_CITIZEN = env_int("MOTCUA_SESSION_IDLE_MINUTES_CITIZEN", 60)
+MOTCUA_SESSION_ABSOLUTE_HOURS = env_int("MOTCUA_SESSION_ABSOLUTE_HOURS", 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Personal data (docs/operations/backup.md) ------------------------------------
+# Years a finished dossier is kept from its closing date before a deletion request may
+# pseudonymise it; set it from the province's list of records and retention periods.
+MOTCUA_DOSSIER_RETENTION_YEARS = env_int("MOTCUA_DOSSIER_RETENTION_YEARS", 10)
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -298,6 +313,12 @@ MOTCUA_SMS_TOKEN = env_str("MOTCUA_SMS_TOKEN", "")
 MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 5)
 MOTCUA_REMIND_BEFORE_HOURS = env_int("MOTCUA_REMIND_BEFORE_HOURS", 24)
 MOTCUA_WEBHOOK_MAX_ATTEMPTS = env_int("MOTCUA_WEBHOOK_MAX_ATTEMPTS", 8)
+# REST API rate limits (motcua/api/ratelimit.py): calls per window per API client or
+# user, and per IP for anonymous calls; 0 disables.
+MOTCUA_API_RATE_LIMIT = env_int("MOTCUA_API_RATE_LIMIT", 600)
+MOTCUA_API_RATE_LIMIT_ANON = env_int("MOTCUA_API_RATE_LIMIT_ANON", 120)
+MOTCUA_API_RATE_WINDOW_SECONDS = env_int("MOTCUA_API_RATE_WINDOW_SECONDS", 60)
+MOTCUA_API_RATE_CACHE = env_str("MOTCUA_API_RATE_CACHE", "default")
 
 # --- Sandboxes of external systems --------------------------------------------
 # Faithful local stand-ins for systems we cannot reach (national portal DVCQG, VNeID

@@ -16,3 +16,8 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 
 MOTCUA_SANDBOXES = True
 INSTALLED_APPS = [*INSTALLED_APPS, *SANDBOX_APPS]  # noqa: F405
+
+# API rate limits off by default (counters in the process-wide cache would leak between
+# tests); tests/api/test_ratelimit.py turns them on with override_settings.
+MOTCUA_API_RATE_LIMIT = 0
+MOTCUA_API_RATE_LIMIT_ANON = 0

@@ -13,6 +13,11 @@ from typing import Any
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.permissions import RECEPTION_ROLES
 from motcua.dossiers.services._pipeline import SUPPLEMENT_NOTICE_WORKING_DAYS, ComponentInput
+from motcua.dossiers.services.counter import (
+    CounterComponent,
+    CounterUploadRejected,
+    dossier_receive_at_counter,
+)
 from motcua.dossiers.services.creation import (
     competent_unit_for,
     default_case,
@@ -74,6 +79,8 @@ __all__ = [
     "SERVICES",
     "SUPPLEMENT_NOTICE_WORKING_DAYS",
     "ComponentInput",
+    "CounterComponent",
+    "CounterUploadRejected",
     "DossierError",
     "competent_unit_for",
     "default_case",
@@ -85,6 +92,7 @@ __all__ = [
     "dossier_issue_result",
     "dossier_payment_fulfilled",
     "dossier_receive",
+    "dossier_receive_at_counter",
     "dossier_refuse_after_appraisal",
     "dossier_refuse_reception",
     "dossier_request_payment",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Component
+from motcua.core import request_context
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import (
     APPLICANT,
@@ -30,7 +31,7 @@ from motcua.dossiers.models import (
     DossierStep,
 )
 from motcua.dossiers.permissions import relevant_unit, roles_in_units
-from motcua.dossiers.signals import dossier_transitioned
+from motcua.dossiers.tasks import fanout_after_commit
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
 
@@ -154,6 +155,9 @@ def _record(
         payload.setdefault("form", str(act.transition.form))
     if act.warnings:
         payload["warnings"] = act.warnings
+    via = request_context.current().via  # e.g. "API: <client>" for a machine client
+    if via:
+        payload.setdefault("via", via)
     event_unit = unit or act.unit
     event = DossierEvent.objects.create(
         dossier=d,
@@ -195,9 +199,9 @@ def _audit(act: _Act, d: Dossier, payload: dict[str, Any], unit: OrgUnit | None)
 
 
 def _notify(pk: int, action: str, from_status: str, to_status: str, event_id: int) -> None:
+    # Notifications, monitoring and sync follow in a background job (dossiers/tasks.py).
     transaction.on_commit(
-        lambda: dossier_transitioned.send(
-            sender=Dossier,
+        lambda: fanout_after_commit(
             dossier_id=pk,
             action=action,
             from_status=from_status,

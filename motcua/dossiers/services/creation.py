@@ -58,17 +58,15 @@ def competent_unit_for(
     the first competent unit on record (Competence is effective-dated), else the
     receiving unit itself."""
     at = at or timezone.localdate()
-    rows = list(
-        Competence.objects.filter(
-            valid_on(at), procedure_id=version.procedure_id, is_competent=True
-        )
-        .select_related("unit")
-        .order_by("unit__code")
+    competent = Competence.objects.filter(
+        valid_on(at), procedure_id=version.procedure_id, is_competent=True
     )
-    for row in rows:
-        if row.unit_id == receiving_unit.pk:
-            return receiving_unit
-    return rows[0].unit if rows else receiving_unit
+    # Two indexed look-ups instead of loading every competent unit (a commune-level
+    # procedure is competent in 100+ units).
+    if competent.filter(unit_id=receiving_unit.pk).exists():
+        return receiving_unit
+    first = competent.select_related("unit").order_by("unit__code").first()
+    return first.unit if first else receiving_unit
 
 
 def _add_components(d: Dossier, components: Iterable[ComponentInput], supplemented: bool) -> None:

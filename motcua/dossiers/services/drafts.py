@@ -12,18 +12,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Component, ProcedureCase, ProcedureVersion
 from motcua.dossiers import applying
 from motcua.dossiers.errors import InvalidDossierData
+from motcua.dossiers.files import store_citizen_files
 from motcua.dossiers.models import Dossier, DossierComponent, DossierDraft, TrackingThrottle
 from motcua.dossiers.services._pipeline import ComponentInput
 from motcua.dossiers.services.creation import dossier_submit_online
 from motcua.org.models import OrgUnit
 
-MAX_FILES_PER_COMPONENT = 20
 TRACKING_WINDOW = dt.timedelta(minutes=15)
 TRACKING_MAX_FAILURES = 10
 
@@ -100,67 +101,6 @@ def draft_save(
             setattr(draft, name, value)
     draft.save()
     return draft
-
-
-def _combine(datas: Sequence[bytes]) -> bytes:
-    from motcua.documents.services import scans_to_pdf
-
-    pdf, _pages = scans_to_pdf(list(datas))
-    return pdf
-
-
-def store_citizen_files(
-    *, actor: Any, uploads: Sequence[Any], policy: Any, name: str, unit: Any = None
-) -> Any:
-    """Check and store what a citizen sent for one document. Every file is checked by
-    the documents app before anything is stored; several files, or any photo, are
-    joined into one PDF (phone camera pictures become one document). Raises
-    UploadRejected with a message in plain Vietnamese."""
-    from motcua.documents.inspection import UploadRejected, inspect_upload
-    from motcua.documents.services import read_upload, stored_file_create
-
-    uploads = [u for u in uploads if u is not None and getattr(u, "size", None) != 0]
-    if not uploads:
-        raise UploadRejected(_("Vui lòng chọn tệp hoặc chụp ảnh giấy tờ."), "empty")
-    if len(uploads) > MAX_FILES_PER_COMPONENT:
-        raise UploadRejected(
-            _("Chỉ gửi tối đa %(n)s tệp cho một giấy tờ.") % {"n": MAX_FILES_PER_COMPONENT},
-            "too_many_files",
-        )
-    datas, kinds = [], []
-    for upload in uploads:
-        data = read_upload(upload, policy)
-        try:
-            inspection = inspect_upload(data, policy, upload.name or "")
-        except UploadRejected as exc:
-            raise UploadRejected(f"{upload.name}: {exc.message}", exc.code) from exc
-        datas.append(data)
-        kinds.append(inspection.mime_type)
-    name = name[:180]
-    if len(datas) == 1 and kinds[0] == "application/pdf":
-        return stored_file_create(
-            data=datas[0],
-            original_name=uploads[0].name or f"{name}.pdf",
-            actor=actor,
-            owner=actor,
-            unit=unit,
-            policy=policy,
-        )
-    combined = _combine(datas)
-    if len(combined) > policy.max_bytes:
-        raise UploadRejected(
-            _("Các ảnh sau khi ghép vượt quá dung lượng cho phép; hãy chụp ít trang hơn."),
-            "too_large",
-        )
-    # The pages were checked one by one above; the joined PDF is our own output.
-    return stored_file_create(
-        data=combined,
-        original_name=f"{name}.pdf",
-        actor=actor,
-        owner=actor,
-        unit=unit,
-        trusted=True,
-    )
 
 
 @transaction.atomic
@@ -411,28 +351,42 @@ def tracking_lookup(
     TRACKING_WINDOW every look-up is refused (TrackingThrottled)."""
     now = now or timezone.now()
     key = _throttle_key(client or "unknown")
-    with transaction.atomic():
-        row, _created = TrackingThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"window_started_at": now, "attempts": 0}
-        )
-        if now - row.window_started_at > TRACKING_WINDOW:
-            row.window_started_at, row.attempts = now, 0
-            row.save(update_fields=["window_started_at", "attempts"])
-        if row.attempts >= TRACKING_MAX_FAILURES:
-            raise TrackingThrottled
-        d = (
-            Dossier.objects.select_related("applicant", "procedure_version", "receiving_unit")
-            .filter(code=(code or "").strip())
-            .first()
-        )
-        ok = d is not None and applying.second_factor_matches(
-            factor,
-            getattr(d.applicant, "personal_id", "") or "",
-            getattr(d.applicant, "phone", "") or "",
-            getattr(d.applicant, "tax_code", "") or "",
-        )
-        if not ok:
-            row.attempts += 1
-            row.save(update_fields=["attempts"])
-            return None
+    # Read the counter without a lock: a look-up that succeeds writes nothing, so public
+    # tracking scales with reads; only a failure touches the row (atomic increment).
+    row = TrackingThrottle.objects.filter(key=key).first()
+    if (
+        row is not None
+        and now - row.window_started_at <= TRACKING_WINDOW
+        and row.attempts >= TRACKING_MAX_FAILURES
+    ):
+        raise TrackingThrottled
+    d = (
+        Dossier.objects.select_related("applicant", "procedure_version", "receiving_unit")
+        .filter(code=(code or "").strip())
+        .first()
+    )
+    ok = d is not None and applying.second_factor_matches(
+        factor,
+        getattr(d.applicant, "personal_id", "") or "",
+        getattr(d.applicant, "phone", "") or "",
+        getattr(d.applicant, "tax_code", "") or "",
+    )
+    if not ok:
+        _tracking_failure(key, now)
+        return None
     return d
+
+
+def _tracking_failure(key: str, now: dt.datetime) -> None:
+    """Count one failed look-up in the client's window (a new window after it expired)."""
+    with transaction.atomic():
+        row, created = TrackingThrottle.objects.select_for_update().get_or_create(
+            key=key, defaults={"window_started_at": now, "attempts": 1}
+        )
+        if created:
+            return
+        if now - row.window_started_at > TRACKING_WINDOW:
+            row.window_started_at, row.attempts = now, 1
+            row.save(update_fields=["window_started_at", "attempts"])
+        else:
+            TrackingThrottle.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)

@@ -19,12 +19,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--max-tasks", type=int, default=None, help="stop after N tasks")
+        parser.add_argument(
+            "--batch", action="store_true", help="stop when the queue is empty (db backend)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.TASKS_BACKEND
         max_tasks = options["max_tasks"]
         if backend == "db":
             extra = ["--max-tasks", str(max_tasks)] if max_tasks else []
+            if options["batch"]:
+                extra += ["--batch", "--no-startup-delay"]
             call_command("db_worker", "--queue-name", "*", *extra)
         elif backend == "redis":
             extra = ["--max-tasks", str(max_tasks)] if max_tasks else ["--continuous"]

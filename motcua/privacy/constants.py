@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", _("Đã gửi yêu cầu, chờ xem xét")
+    APPROVED = "approved", _("Đã chấp thuận, chờ thực hiện")
+    REFUSED = "refused", _("Từ chối")
+    EXECUTED = "executed", _("Đã xóa dữ liệu")
+
+
+OPEN_STATUSES = (ErasureStatus.REQUESTED, ErasureStatus.APPROVED)
+
+STATUS_COLOUR = {
+    ErasureStatus.REQUESTED: "yellow",
+    ErasureStatus.APPROVED: "blue",
+    ErasureStatus.REFUSED: "red",
+    ErasureStatus.EXECUTED: "green",
+}
+
+
+class Treatment(models.TextChoices):
+    """What the execution does with one category of data."""
+
+    ERASE = "erase", _("Xóa")
+    PSEUDONYMISE = "pseudonymise", _("Giả danh hóa (xóa thông tin cá nhân không cần lưu)")
+    RETAIN = "retain", _("Giữ lại theo quy định")

@@ -1,0 +1,82 @@
+"""A data subject's request to erase their personal data (Decree 13/2023/ND-CP Art. 9,
+Art. 16), its review and its execution (docs/operations/backup.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.privacy.constants import OPEN_STATUSES, STATUS_COLOUR, ErasureStatus
+
+
+class ErasureRequest(models.Model):
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="erasure_requests",
+        verbose_name=_("chủ thể dữ liệu"),
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=ErasureStatus.choices,
+        default=ErasureStatus.REQUESTED,
+        db_index=True,
+    )
+    reason = models.TextField(_("lý do của người yêu cầu"), blank=True)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    # Decree 13/2023/ND-CP Art. 16(5): erasure within 72 hours of the request.
+    due_at = models.DateTimeField(_("hạn xử lý"))
+    # The legal assessment (motcua.privacy.assessment) when requested, then when executed.
+    assessment = models.JSONField(_("đánh giá pháp lý"), default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_reason = models.TextField(_("lý do quyết định"), blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    executed_at = models.DateTimeField(_("thực hiện lúc"), null=True, blank=True)
+    # Counts only (no personal data): what was erased, pseudonymised, retained.
+    report = models.JSONField(_("kết quả thực hiện"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("yêu cầu xóa dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu xóa dữ liệu cá nhân")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="one_open_erasure_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOUR.get(ErasureStatus(self.status), "grey")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def summary(self) -> dict[str, Any]:
+        return {"status": self.status, "subject_id": self.subject_id}
