@@ -441,17 +441,11 @@ def dossier_contribution_refresh(*, dossier_id: int, as_of: dt.datetime | None =
 
 
 def on_dossier_transitioned(sender: Any, dossier_id: int, **kwargs: Any) -> None:
-    """Receiver of dossiers.signals.dossier_transitioned (sent after commit): enqueue
-    the refresh as a background task (monitoring/tasks.py), off the request path. If
-    the queue cannot take it, refresh here instead. A failure must not break the
-    dossier flow: it is logged, and `motcua monitoring_rebuild` repairs the aggregates."""
-    from motcua.monitoring.tasks import refresh_dossier_contribution
-
-    try:
-        refresh_dossier_contribution.enqueue(dossier_id=dossier_id)
-        return
-    except Exception:  # pragma: no cover - defensive: queue unavailable
-        logger.exception("monitoring: could not enqueue the refresh of dossier %s", dossier_id)
+    """Receiver of dossiers.signals.dossier_transitioned. The signal is sent by the
+    background job that follows each committed transition (dossiers/tasks.py), so the
+    refresh runs there, off the web request, in one hop. A failure must not break the
+    dossier flow: it is logged, and `motcua monitoring_rebuild` repairs the aggregates.
+    (`monitoring.tasks.refresh_dossier_contribution` queues the same refresh alone.)"""
     try:
         dossier_contribution_refresh(dossier_id=dossier_id)
     except Exception:  # pragma: no cover - defensive

@@ -313,21 +313,21 @@ def test_a_year_reads_at_most_twelve_month_rows_per_unit_and_procedure(personas,
     assert total == UnitDayStats.objects.aggregate(n=Sum("received"))["n"]
 
 
-def test_transition_enqueues_the_refresh_task(personas, dataset, monkeypatch):
-    """The receiver only enqueues (the web request does not run the refresh); the
-    immediate test backend runs it at once, so scores are up to date."""
-    from motcua.monitoring import tasks, updater
+def test_transition_follow_up_refreshes_the_contribution(personas, dataset):
+    """The receiver (run by the transition's background job, dossiers/tasks.py, not by
+    the web request) brings the dossier's contribution up to date."""
+    from motcua.monitoring import updater
 
-    calls = []
-    real = tasks.refresh_dossier_contribution
-
-    class Spy:
-        def enqueue(self, **kwargs):
-            calls.append(kwargs)
-            return real.enqueue(**kwargs)
-
-    monkeypatch.setattr(tasks, "refresh_dossier_contribution", Spy())
     d = next(d for d in dataset[0] if d.received_at)
+    DossierContribution.objects.filter(dossier_id=d.pk).delete()
     updater.on_dossier_transitioned(sender=Dossier, dossier_id=d.pk)
-    assert calls == [{"dossier_id": d.pk}]
+    assert DossierContribution.objects.filter(dossier_id=d.pk).exists()
+
+
+def test_refresh_task_refreshes_one_dossier(personas, dataset):
+    from motcua.monitoring import tasks
+
+    d = next(d for d in dataset[0] if d.received_at)
+    DossierContribution.objects.filter(dossier_id=d.pk).delete()
+    tasks.refresh_dossier_contribution.enqueue(dossier_id=d.pk)
     assert DossierContribution.objects.filter(dossier_id=d.pk).exists()

@@ -22,6 +22,7 @@ BUDGET = {
     "worklist": 40,
     "my_list": 25,
     "api_mine": 25,
+    "api_list": 25,
 }
 
 
@@ -80,6 +81,24 @@ def test_officer_worklists_and_api_list_have_no_n_plus_one(world: dict[str, Any]
             (officer, "/quan-tri/ho-so/?tab=all", BUDGET["worklist"]),
             (officer, "/quan-tri/ho-so/?tab=overdue", BUDGET["worklist"]),
             (citizen, "/api/v1/dossiers/mine", BUDGET["api_mine"]),
+            (officer, "/api/v1/dossiers/", BUDGET["api_list"]),
+            (officer, "/api/v1/dossiers/?limit=100", BUDGET["api_list"]),
+            (officer, "/api/v1/feedback/", BUDGET["api_list"]),
+        ],
+    )
+    assert not problems, problems
+
+
+def test_public_api_lists_have_fixed_query_counts(world: dict[str, Any]) -> None:
+    """Catalogue and organisation lists do not grow with the dossiers (nor per row)."""
+    anonymous, officer = Client(), Client()
+    officer.force_login(world["officer"])
+    problems = _check(
+        world["citizen"],
+        [
+            (anonymous, "/api/v1/catalogue/procedures?limit=100", BUDGET["api_list"]),
+            (officer, "/api/v1/units/?limit=100", BUDGET["api_list"]),
+            (officer, "/api/v1/units/tree", BUDGET["api_list"]),
         ],
     )
     assert not problems, problems
