@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import p95_ms  # benchmarks/ is the script's folder
+
 PER_UNIT = int(os.environ.get("BENCH_MONITORING_PER_UNIT", "80"))
 DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "0"))
 REFERENCE_MAX = int(os.environ.get("BENCH_REFERENCE_MAX", "20000"))
@@ -45,15 +47,7 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0, skip_checks=True)
 
 
-def _p95(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return times[max(0, round(0.95 * (len(times) - 1)))] * 1000
+_p95 = p95_ms
 
 
 def _timed(fn, repeat: int = 1) -> tuple[float, object]:  # type: ignore[no-untyped-def]

@@ -19,20 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import p95_ms  # benchmarks/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "10000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
 
-def _p95(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return times[max(0, round(0.95 * (len(times) - 1)))] * 1000
+_p95 = p95_ms
 
 
 def run() -> list[dict]:
