@@ -90,22 +90,8 @@ def erasure_request_approve(
     found = legal.assess(req.subject)
     if not found.can_execute:
         raise ValidationError(found.blockers, code="blocked")
-    before = req.status
-    req.status = ErasureStatus.APPROVED
-    req.decided_by = actor
-    req.decided_at = timezone.now()
-    req.decision_reason = note.strip()
     req.assessment = found.as_dict()
-    req.save()
-    audit_record(
-        action="privacy.erasure_approved",
-        actor=actor,
-        obj=req,
-        before={"status": before},
-        after={"status": req.status, "note": req.decision_reason},
-    )
-    _notify(req, "privacy_request_approved")
-    return req
+    return _decide(req, actor=actor, status=ErasureStatus.APPROVED, text=note, verb="approved")
 
 
 @transaction.atomic
@@ -116,20 +102,27 @@ def erasure_request_refuse(*, request: ErasureRequest, actor: Any, reason: str) 
     req = _lock(request)
     if req.status not in OPEN_STATUSES:
         raise ValidationError(_("Yêu cầu đã được xử lý xong."), code="state")
+    return _decide(req, actor=actor, status=ErasureStatus.REFUSED, text=reason, verb="refused")
+
+
+def _decide(
+    req: ErasureRequest, *, actor: Any, status: str, text: str, verb: str
+) -> ErasureRequest:
+    """Record the reviewer's decision (approve or refuse), audit it, tell the citizen."""
     before = req.status
-    req.status = ErasureStatus.REFUSED
+    req.status = status
     req.decided_by = actor
     req.decided_at = timezone.now()
-    req.decision_reason = reason.strip()
+    req.decision_reason = text.strip()
     req.save()
     audit_record(
-        action="privacy.erasure_refused",
+        action=f"privacy.erasure_{verb}",
         actor=actor,
         obj=req,
         before={"status": before},
         after={"status": req.status, "reason": req.decision_reason},
     )
-    _notify(req, "privacy_request_refused")
+    _notify(req, f"privacy_request_{verb}")
     return req
 
 
