@@ -110,7 +110,7 @@ def bench(backend: str) -> list[dict]:
         # The follow-up of each submission (notifications, monitoring contribution, VNeID
         # flag) is a background job: drain the queue with one worker and time it, so the
         # deferred work is measured too, not hidden.
-        pending = int(site.manage("shell", "-c", PENDING_JOBS).strip() or 0)
+        pending = int(site.manage("shell", "-c", PENDING_JOBS).split()[-1])
         if pending:
             started = time.perf_counter()
             site.manage("run_worker", "--batch", MOTCUA_DVCQG_AUTO_SYNC="0")
