@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 def send_transitioned(
     *, dossier_id: int, action: str, from_status: str, to_status: str, event_id: int
 ) -> None:
-    dossier_transitioned.send(
+    # send_robust: one failing receiver (say, the SMS gateway) must not keep the others
+    # (monitoring, sync) from running; failures are logged with their traceback.
+    results = dossier_transitioned.send_robust(
         sender=Dossier,
         dossier_id=dossier_id,
         action=action,
@@ -32,6 +34,15 @@ def send_transitioned(
         to_status=to_status,
         event_id=event_id,
     )
+    for receiver, outcome in results:
+        if isinstance(outcome, Exception):
+            logger.error(
+                "follow-up of dossier %s (%s) failed in %s",
+                dossier_id,
+                action,
+                getattr(receiver, "__qualname__", receiver),
+                exc_info=outcome,
+            )
 
 
 @task()

@@ -54,3 +54,27 @@ def test_queue_down_runs_follow_up_inline(personas, version, monkeypatch):
     monkeypatch.setattr(tasks, "dossier_transition_fanout", BrokenQueue())
     d = _submit(personas, version)
     assert Notification.objects.filter(dossier=d, recipient=personas.citizen_a).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_receiver_does_not_stop_the_others(personas, version, caplog):
+    from motcua.dossiers.signals import dossier_transitioned
+
+    ran_after = []
+
+    def broken(**kwargs):
+        raise RuntimeError("SMS gateway exploded")
+
+    def later(**kwargs):
+        ran_after.append(kwargs["dossier_id"])
+
+    dossier_transitioned.connect(broken, dispatch_uid="test.broken")
+    dossier_transitioned.connect(later, dispatch_uid="test.later")
+    try:
+        d = _submit(personas, version)
+    finally:
+        dossier_transitioned.disconnect(dispatch_uid="test.broken")
+        dossier_transitioned.disconnect(dispatch_uid="test.later")
+    assert ran_after == [d.pk]  # connected after the broken one, still ran
+    assert Notification.objects.filter(dossier=d, recipient=personas.citizen_a).exists()
+    assert "SMS gateway exploded" in caplog.text
