@@ -273,13 +273,19 @@ def scores_for_units(
     # (unit, procedure) vector is added once (not once per ancestor).
     totals: dict[int, dict[str, Vector]] = {}
     parent: dict[int, int | None] = {}
-    for row in _grouped(condition, date_from, date_to, ("unit_id", "unit__path")):
-        unit_id, path, code = row[0], row[1], row[2]
+    # Grouped by (unit id, procedure) only: grouping by the unit's path as well made
+    # PostgreSQL sort ~7 k rows on a collated text key (half the query's time at 4 M).
+    rows = list(_grouped(condition, date_from, date_to, ("unit_id",)))
+    paths = dict(
+        OrgUnit.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "path")
+    )
+    for row in rows:
+        unit_id, code = row[0], row[1]
         if unit_id not in parent:
-            chain = [int(part) for part in path.strip("/").split("/") if part]
+            chain = [int(part) for part in paths[unit_id].strip("/").split("/") if part]
             for i, node in enumerate(chain):
                 parent.setdefault(node, chain[i - 1] if i else None)
-        _add_vector(totals.setdefault(unit_id, {}), code, row[3:])
+        _add_vector(totals.setdefault(unit_id, {}), code, row[2:])
     depth: dict[int, int] = {}
     for node in parent:
         d, up = 0, parent[node]
