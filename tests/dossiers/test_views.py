@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from motcua.accounts.models import User
+from motcua.core.testing.files import tiny_pdf
 from motcua.dossiers import services
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier
@@ -167,7 +168,7 @@ def test_counter_reception_of_existing_citizen(personas, version, client_for, se
         "step": "receive",
         "channel": "1",
         "answers_json": '{"ho_ten_tre": "Bé"}',
-        f"file_{components[0].pk}": SimpleUploadedFile("tokhai.pdf", _tiny_pdf()),
+        f"file_{components[0].pk}": SimpleUploadedFile("tokhai.pdf", tiny_pdf()),
         f"digitized_{components[0].pk}": "on",
     }
     response = client.post(url + query, data)
@@ -269,7 +270,7 @@ def test_citizen_provides_supplement_from_the_portal(
             "expected_version": d.version,
             "note": "Giấy chứng sinh",
             # The documents app checks uploads: a real (tiny) PDF is needed.
-            "files": SimpleUploadedFile("gcs.pdf", _tiny_pdf()),
+            "files": SimpleUploadedFile("gcs.pdf", tiny_pdf()),
         },
     )
     assert response.status_code == 302
@@ -351,15 +352,3 @@ def test_anonymous_is_sent_to_login(client, received):
     assert response.status_code == 302 and "dang-nhap" in response["Location"]
     response = client.get(reverse("my_dossiers:detail", args=[received.pk]))
     assert response.status_code == 302
-
-
-def _tiny_pdf() -> bytes:
-    import io
-
-    import pikepdf
-
-    pdf = pikepdf.Pdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()

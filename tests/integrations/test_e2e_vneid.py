@@ -5,6 +5,7 @@ e-ID authenticated (TaiKhoanDuocXacThucVoiVNeID) in what goes to the national po
 import pytest
 
 from motcua.accounts.models import ExternalAccount
+from motcua.core.testing.files import tiny_pdf
 from motcua.dossiers.models import Dossier
 from motcua.integrations import relay
 from motcua.integrations.models import DossierIdentityFlag, OutboxMessage, Service
@@ -33,7 +34,7 @@ def test_citizen_logs_in_with_vneid_and_submits_a_flagged_dossier(
 
     page.goto(f"/ho-so/nop/?version={version.pk}")
     page.locator("input[type=file]").first.set_input_files(
-        {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": _tiny_pdf()}
+        {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}
     )
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url("**/ho-so/*/")
@@ -44,16 +45,3 @@ def test_citizen_logs_in_with_vneid_and_submits_a_flagged_dossier(
     relay.relay()
     sync = OutboxMessage.objects.filter(dossier=d, service=Service.DOSSIER).last()
     assert sync.payload["data"][0]["TaiKhoanDuocXacThucVoiVNeID"] == 1
-
-
-def _tiny_pdf() -> bytes:
-    """A real one-page PDF: uploads are structure-checked by the documents app."""
-    import io
-
-    import pikepdf
-
-    pdf = pikepdf.Pdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()

@@ -6,9 +6,7 @@ the rest — and the audit chain still verifies."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import pikepdf
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.accounts.models import ExternalAccount, User
 from motcua.core.audit import verify_chain
 from motcua.core.models import AuditEntry
+from motcua.core.testing.files import tiny_pdf
 from motcua.core.testing.personas import PASSWORD
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
@@ -30,14 +29,6 @@ from motcua.privacy import assessment
 from motcua.privacy import services as privacy
 from motcua.privacy.constants import ErasureStatus
 from motcua.privacy.models import ErasureRequest
-
-
-def tiny_pdf() -> bytes:
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(200, 200))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def _submit(citizen, version, unit, child: str) -> Dossier:
