@@ -148,6 +148,15 @@ class _RawWriter:
         return len(values)
 
 
+def _is_postgres_superuser() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cur.fetchone()
+    return bool(row and row[0])
+
+
 def generate(
     *,
     dossiers: int,
@@ -156,8 +165,17 @@ def generate(
     now: dt.datetime | None = None,
     chunk: int = 5000,
     progress: Callable[[int, int], None] | None = None,
+    check_foreign_keys: bool = False,
 ) -> GenerateResult:
-    """Generate `dossiers` dossiers received over the last `years` years."""
+    """Generate `dossiers` dossiers received over the last `years` years.
+
+    On PostgreSQL as a superuser the chunks run with `session_replication_role = replica`
+    unless `check_foreign_keys`: the deferred foreign-key triggers (about 20 per dossier,
+    all fired at COMMIT) are what bounds a bulk load — measured 1,400 dossiers/s with them,
+    PostgreSQL at 100 % CPU and the generator idle. Every id written here was read from
+    the same database a moment before (units, versions, officers, citizens) or reserved
+    from its sequence, so the references hold by construction (the same reasoning as
+    `pg_restore --disable-triggers`)."""
     from motcua.catalog.constants import VersionStatus
     from motcua.catalog.models import ProcedureVersion
     from motcua.dossiers.models import (
@@ -211,6 +229,7 @@ def generate(
     run_tag = f"{int(now.timestamp()) % 1_000_000:06d}"
     span_days = max(1, int(365 * years))
 
+    skip_triggers = not check_foreign_keys and _is_postgres_superuser()
     total = rows = 0
     while total < dossiers:
         size = min(chunk, dossiers - total)
@@ -305,6 +324,9 @@ def generate(
             )
             plans.append((late, due, end_at, supplement, q, officer, receiving, unit, rng.random()))
         with transaction.atomic():
+            if skip_triggers:
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL session_replication_role = replica")
             for row, pk in zip(batch, writer.ids(Dossier, len(batch)), strict=True):
                 row["id"] = pk
             writer.insert(Dossier, batch)

@@ -44,7 +44,12 @@ class Dossier(TimeStampedModel):
         verbose_name=_("trường hợp"),
     )
     applicant = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("người nộp")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("người nộp"),
+        # No single-column index: Meta's (applicant, -created_at) leads with it.
+        db_index=False,
     )
     representative_name = models.CharField(_("người được ủy quyền"), max_length=200, blank=True)
     representative_id = models.CharField(
@@ -73,12 +78,14 @@ class Dossier(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="received_dossiers",
         verbose_name=_("đơn vị tiếp nhận"),
+        db_index=False,  # covered by (receiving_unit, status) and (receiving_unit, due_at)
     )
     competent_unit = models.ForeignKey(
         "org.OrgUnit",
         on_delete=models.PROTECT,
         related_name="competent_dossiers",
         verbose_name=_("cơ quan giải quyết"),
+        db_index=False,  # covered by (competent_unit, status) and (competent_unit, due_at)
     )
     form_answers = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
     status = models.CharField(
@@ -86,7 +93,6 @@ class Dossier(TimeStampedModel):
         max_length=32,
         choices=DossierStatus.choices,
         default=DossierStatus.DRAFT,
-        db_index=True,
     )
     status_reason = models.TextField(_("lý do gần nhất"), blank=True)
     assignee = models.ForeignKey(
@@ -96,6 +102,7 @@ class Dossier(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="assigned_dossiers",
         verbose_name=_("chuyên viên xử lý"),
+        db_index=False,  # covered by (assignee, status)
     )
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
@@ -130,6 +137,9 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["receiving_unit", "status"], name="dossier_receiving_status"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_status"),
+            # A plain b-tree (db_index=True on a CharField also adds a LIKE index on
+            # PostgreSQL that no query uses).
+            models.Index(fields=["status"], name="dossier_status"),
             # Worklists sort by due moment within the officer's units.
             models.Index(fields=["competent_unit", "due_at"], name="dossier_competent_due"),
             models.Index(fields=["receiving_unit", "due_at"], name="dossier_receiving_due"),
@@ -231,7 +241,10 @@ class DossierEvent(models.Model):
     """Append-only log of every transition: who, when, unit, role, from/to, reason —
     the Control Sheet (Form 05) and the progress feed (R17)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Indexed by Meta's (dossier, at), which every history read uses.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     actor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
