@@ -229,7 +229,11 @@ def generate(
     run_tag = f"{int(now.timestamp()) % 1_000_000:06d}"
     span_days = max(1, int(365 * years))
 
-    skip_triggers = not check_foreign_keys and _is_postgres_superuser()
+    # SET LOCAL lasts until the outermost transaction ends: inside a caller's atomic block
+    # (tests, scripts) it would outlive the chunk, so the triggers stay on there.
+    skip_triggers = (
+        not check_foreign_keys and not connection.in_atomic_block and _is_postgres_superuser()
+    )
     total = rows = 0
     while total < dossiers:
         size = min(chunk, dossiers - total)
@@ -275,6 +279,17 @@ def generate(
                     else "result_returned"
                 )
             extension = rng.choice(LATE_REASONS) if late and rng.random() < 0.4 else None
+            extended_at = due - dt.timedelta(days=1)
+            if supplement:
+                # An extension is decided while the dossier is being processed, never
+                # during a supplement pause (asked at 30 % of the time, answered 2 days on).
+                asked = received + (due - received) * 0.3
+                if asked <= extended_at:
+                    extended_at = max(extended_at, asked + dt.timedelta(days=2, hours=1))
+                    if status == "supplement_requested" or (
+                        end_at is not None and extended_at >= end_at
+                    ):
+                        extended_at = asked - dt.timedelta(hours=1)
             officer = rng.choice(officers[unit.pk])
             receiving = reception if (unit.kind == "department" and reception) else unit
             paid = online and rng.random() < q
@@ -302,7 +317,7 @@ def generate(
                     received_at=received,
                     due_at=(_add_working_days(due, 3) if extension else due),
                     original_due_at=due,
-                    extended_at=(due - dt.timedelta(days=1)) if extension else None,
+                    extended_at=extended_at if extension else None,
                     due_before_extension=due if extension else None,
                     extension_reason=extension[1] if extension else "",
                     extension_reason_kind=extension[0] if extension else "",
