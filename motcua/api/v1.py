@@ -44,6 +44,11 @@ class OfficerAwareSessionAuth(SessionAuth):
     """Django session; staff accounts count only after their second factor."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        # A request that presents credentials in `Authorization` is judged by them alone:
+        # a wrong or revoked token must not fall back to a browser session riding along
+        # in the same request (OWASP ASVS V3.5: one authentication mechanism per request).
+        if request.headers.get("Authorization"):
+            return None
         user = request.user
         if not user.is_authenticated:
             return None

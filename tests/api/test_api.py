@@ -141,6 +141,22 @@ def test_wrong_or_revoked_token_is_refused(personas):
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
 
 
+def test_authorization_header_is_judged_alone_not_with_the_session(personas, client_for):
+    """A browser session riding along never rescues a wrong token, and a valid token
+    acts as its client, not as the logged-in person."""
+    api_client, token = _create_client()
+    browser = client_for(personas.citizen_a)
+    assert browser.get("/api/v1/me").json()["kind"] == "user"
+    refused = browser.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer mc_wrong")
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"] == "Bearer"
+    assert browser.get("/api/v1/me", HTTP_AUTHORIZATION="Basic eDp5").status_code == 401
+    as_client = browser.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert (as_client.status_code, as_client.json()["kind"]) == (200, "client")
+    ApiClient.objects.filter(pk=api_client.pk).update(is_active=False)
+    assert browser.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
 def test_api_client_create_rejects_unknown_scope_and_duplicate_name():
     with pytest.raises(CommandError, match="Phạm vi không hợp lệ"):
         call_command("api_client_create", "x", "--scopes", "everything", stdout=io.StringIO())
