@@ -14,6 +14,9 @@ COPY (PostgreSQL) or executemany (SQLite) in chunks, each chunk in its own trans
 so memory stays flat and a 10 M run can be interrupted and resumed (codes carry a run
 prefix and a sequence number).
 Monitoring aggregates are not touched: run `motcua monitoring_rebuild` afterwards.
+
+The monitoring demo (a year of history per unit at `demo_load`, motcua.monitoring.demo)
+plans its dossiers with the same `plan_dossier` and writes them with the same writer.
 """
 
 from __future__ import annotations
@@ -30,6 +33,25 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 MARK = "generated"
+# Unit kinds that settle procedures (competent units of the demo).
+COMPETENT_KINDS = ("department", "commune", "district_office", "vertical")
+SPECIALIST_NAMES = (
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Minh Châu",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Võ Thị Giang",
+    "Đặng Quốc Huy",
+    "Bùi Thị Lan",
+)
+# Form 04 (Decree 61/2018 Art. 19(9)): (reason kind, reason) of an apology + extension.
+LATE_REASONS = (
+    ("subjective", "Chuyên viên thụ lý chậm thẩm định hồ sơ."),
+    ("subjective", "Chậm trình ký do lãnh đạo đi công tác, không ủy quyền."),
+    ("objective", "Chờ kết quả xác minh của cơ quan phối hợp."),
+    ("objective", "Hệ thống phần mềm chuyên ngành gián đoạn."),
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +90,7 @@ def _citizens(count: int) -> list[int]:
     return ids[:count]
 
 
-class _RawWriter:
+class RawWriter:
     """Inserts rows given as {attname: value} dicts without building model instances:
     PostgreSQL COPY, SQLite executemany. Missing fields take the model default (auto_now
     fields: the current time). The ORM path (bulk_create) spends ~90 % of its time
@@ -157,6 +179,393 @@ def _is_postgres_superuser() -> bool:
     return bool(row and row[0])
 
 
+def unit_quality(code: str) -> float:
+    """Deterministic quality in [0.35, 0.98]: a few units are weak, most are good. It
+    drives a unit's online share, late share, digitisation, sync and payment flags."""
+    r = random.Random(f"quality:{code}").random()
+    return 0.35 + 0.63 * (r**0.45)
+
+
+def history_officers(units: list[Any]) -> dict[int, list[Any]]:
+    """Two or three named specialists per unit (accounts without a usable password:
+    they only name the responsible officer in the history)."""
+    from motcua.accounts.constants import AccountKind
+    from motcua.accounts.models import User
+
+    wanted: dict[str, tuple[int, str]] = {}
+    for unit in units:
+        rng = random.Random(f"officers:{unit.code}")
+        for i in range(2 + rng.randint(0, 1)):
+            username = f"lichsu.{unit.code}.{i + 1}".lower()
+            wanted[username] = (unit.pk, rng.choice(SPECIALIST_NAMES))
+    existing = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    new = []
+    for username, (_unit, name) in wanted.items():
+        if username not in existing:
+            user = User(username=username, full_name=name, kind=AccountKind.STAFF)
+            user.set_unusable_password()
+            new.append(user)
+    User.objects.bulk_create(new)
+    users = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    out: dict[int, list[Any]] = {}
+    for username, (unit_id, _name) in wanted.items():
+        out.setdefault(unit_id, []).append(users[username])
+    return out
+
+
+def working_moment(rng: random.Random, day: dt.date, tz: Any) -> dt.datetime:
+    hour = rng.choice((7, 8, 9, 10, 13, 14, 15, 16))
+    return dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=tz)
+
+
+def add_working_days(start: dt.datetime, days: float) -> dt.datetime:
+    """Approximate working-day arithmetic (weekends skipped) — enough for synthetic
+    history; real deadlines come from motcua.workdays."""
+    whole = int(days)
+    moment = start
+    while whole > 0:
+        moment += dt.timedelta(days=1)
+        if moment.weekday() < 5:
+            whole -= 1
+    moment += dt.timedelta(hours=(days - int(days)) * 8)
+    while moment.weekday() >= 5:
+        moment += dt.timedelta(days=1)
+    return moment
+
+
+@dataclass(frozen=True)
+class Province:
+    """What the history is spread over: competent units valid today, the latest published
+    version of each procedure, the service centre and the history officers."""
+
+    now: dt.datetime
+    today: dt.date
+    tz: Any
+    units: list[Any]
+    versions: list[Any]
+    reception: Any
+    officers: dict[int, list[Any]]
+
+
+def load_province(now: dt.datetime | None = None) -> Province | None:
+    from motcua.catalog.constants import VersionStatus
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.org.models import OrgUnit
+    from motcua.org.selectors import unit_valid_on
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    units = list(
+        OrgUnit.objects.filter(unit_valid_on(today), kind__in=COMPETENT_KINDS).order_by("code")
+    )
+    latest: dict[str, Any] = {}
+    for v in (
+        ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("procedure")
+        .order_by("procedure__code", "number")
+    ):
+        latest[v.procedure.code] = v
+    if not units or not latest:
+        return None
+    return Province(
+        now=now,
+        today=today,
+        tz=timezone.get_current_timezone(),
+        units=units,
+        versions=list(latest.values()),
+        reception=OrgUnit.objects.filter(kind="service_center").first(),
+        officers=history_officers(units),
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the related rows of one planned dossier need beyond the dossier row."""
+
+    late: bool
+    due: dt.datetime
+    end_at: dt.datetime | None
+    supplement: bool
+    quality: float
+    officer_id: int
+    receiving_id: int
+    unit_id: int
+    draw: float
+
+
+def plan_dossier(
+    rng: random.Random,
+    province: Province,
+    *,
+    unit: Any,
+    version: Any,
+    received: dt.datetime,
+    applicant_id: int,
+    code: str,
+    number: int,
+    mark: str,
+) -> tuple[dict[str, Any], Plan]:
+    """One dossier's row (as {attname: value}) and its plan, drawn from `rng`: the unit's
+    quality decides online / late / paid / synced; 8 % had a supplement request; 40 %
+    of late ones were extended with an apology letter (Form 04); finished dossiers end
+    refused / withdrawn / resolved / returned."""
+    now = province.now
+    q = unit_quality(unit.code)
+    if received > now:
+        received = now - dt.timedelta(hours=1)
+    days = float(version.processing_time_value or 5) or 5.0
+    due = add_working_days(received, days)
+    online = rng.random() < 0.15 + 0.6 * q
+    late = rng.random() > q
+    supplement = rng.random() < 0.08
+    if late:
+        end = add_working_days(due, rng.uniform(0.5, 8))
+    else:
+        end = received + (due - received) * rng.uniform(0.3, 0.97)
+    if supplement:
+        end += dt.timedelta(days=2)
+    end_at: dt.datetime | None = end
+    if end > now or (due > now and rng.random() < 0.5):
+        status = "supplement_requested" if supplement and rng.random() < 0.5 else "in_process"
+        end_at = None
+    else:
+        r = rng.random()
+        status = (
+            "refused"
+            if r < 0.02
+            else "withdrawn"
+            if r < 0.03
+            else "resolved"
+            if r < 0.10
+            else "result_returned"
+        )
+    extension = rng.choice(LATE_REASONS) if late and rng.random() < 0.4 else None
+    extended_at = due - dt.timedelta(days=1)
+    if supplement:
+        # An extension is decided while the dossier is being processed, never during a
+        # supplement pause (asked at 30 % of the time, answered 2 days on).
+        asked = received + (due - received) * 0.3
+        if asked <= extended_at:
+            extended_at = max(extended_at, asked + dt.timedelta(days=2, hours=1))
+            if status == "supplement_requested" or (end_at is not None and extended_at >= end_at):
+                extended_at = asked - dt.timedelta(hours=1)
+    officer = rng.choice(province.officers[unit.pk])
+    reception = province.reception
+    receiving = reception if (unit.kind == "department" and reception) else unit
+    paid = online and rng.random() < q
+    row = dict(
+        code=code,
+        procedure_version_id=version.pk,
+        applicant_id=applicant_id,
+        channel="2" if online else "1",
+        receiving_unit_id=receiving.pk,
+        competent_unit_id=unit.pk,
+        form_answers={
+            mark: True,
+            "_sync": {
+                "synced": rng.random() < 0.4 + 0.6 * q,
+                "fee_data_synced": rng.random() < q,
+                "paid_online": paid,
+                "population_data": rng.random() < q * 0.8,
+            },
+        },
+        status=status,
+        status_reason=extension[1] if extension else "",
+        assignee_id=officer.pk,
+        submitted_at=received,
+        received_at=received,
+        due_at=(add_working_days(due, 3) if extension else due),
+        original_due_at=due,
+        extended_at=extended_at if extension else None,
+        due_before_extension=due if extension else None,
+        extension_reason=extension[1] if extension else "",
+        extension_reason_kind=extension[0] if extension else "",
+        supplement_count=1 if supplement else 0,
+        completed_at=end_at,
+        returned_at=(
+            end_at + dt.timedelta(hours=rng.randint(1, 48))
+            if status == "result_returned" and end_at
+            else None
+        ),
+        return_channel="online" if status == "result_returned" and online else "",
+        result_number=f"{number}/KQ"
+        if end_at and status in ("resolved", "result_returned")
+        else "",
+        result_files=[{"name": "ket-qua.pdf"}]
+        if end_at is not None and rng.random() < q * 0.9
+        else [],
+    )
+    plan = Plan(
+        late=late,
+        due=due,
+        end_at=end_at,
+        supplement=supplement,
+        quality=q,
+        officer_id=officer.pk,
+        receiving_id=receiving.pk,
+        unit_id=unit.pk,
+        draw=rng.random(),
+    )
+    return row, plan
+
+
+def _related_rows(
+    d: dict[str, Any], p: Plan
+) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
+    """Steps, component, pause and events of one dossier, as the services write them."""
+    from motcua.org.constants import Role
+
+    rcv = d["received_at"]
+    due, fin, pk = p.due, p.end_at, d["id"]
+    span = due - rcv
+    if fin is not None:
+        appraisal_done = rcv + span * 0.7 + (fin - due) if p.late else rcv + (fin - rcv) * 0.7
+        approval_done = rcv + (fin - rcv) * 0.9
+    else:
+        appraisal_done = approval_done = None
+    steps = [
+        dict(
+            dossier_id=pk,
+            order=1,
+            name="Tiếp nhận hồ sơ",
+            unit_id=p.receiving_id,
+            role=Role.RECEPTIONIST,
+            status="done",
+            started_at=rcv,
+            due_at=rcv + dt.timedelta(hours=4),
+            completed_at=rcv,
+        ),
+        dict(
+            dossier_id=pk,
+            order=2,
+            name="Thẩm định",
+            unit_id=p.unit_id,
+            role=Role.SPECIALIST,
+            assignee_id=p.officer_id,
+            status="done" if appraisal_done else "active",
+            started_at=rcv,
+            due_at=rcv + span * 0.7,
+            completed_at=appraisal_done,
+        ),
+        dict(
+            dossier_id=pk,
+            order=3,
+            name="Phê duyệt",
+            unit_id=p.unit_id,
+            role=Role.LEADER,
+            status="done" if approval_done else "pending",
+            due_at=rcv + span * 0.9,
+            completed_at=approval_done,
+        ),
+    ]
+    component = dict(
+        dossier_id=pk,
+        name="Tờ khai",
+        digitized=p.draw < p.quality,
+        reused=p.draw < p.quality * 0.5,
+        from_warehouse=p.draw < p.quality * 0.3,
+    )
+    online = d["channel"] == "2"
+
+    def event(at: dt.datetime, action: str, before: str, after: str, unit: int, **more: Any):  # type: ignore[no-untyped-def]
+        return dict(
+            dossier_id=pk,
+            at=at,
+            action=action,
+            from_status=before,
+            to_status=after,
+            unit_id=unit,
+            **more,
+        )
+
+    events = [
+        event(
+            rcv,
+            "submit_online" if online else "create_at_counter",
+            "",
+            "submitted" if online else "received",
+            p.receiving_id,
+        )
+    ]
+    if online:
+        events.append(event(rcv, "receive", "submitted", "received", p.receiving_id))
+    events.append(event(rcv + dt.timedelta(hours=1), "assign", "received", "in_process", p.unit_id))
+    pause = None
+    if p.supplement:
+        asked = rcv + span * 0.3
+        ended = asked + dt.timedelta(days=2) if d["status"] != "supplement_requested" else None
+        pause = dict(
+            dossier_id=pk,
+            kind="supplement",
+            started_at=asked,
+            ended_at=ended,
+            reason="Bổ sung bản sao giấy tờ tùy thân.",
+        )
+        events.append(
+            event(asked, "request_supplement", "in_process", "supplement_requested", p.unit_id)
+        )
+        if ended:
+            events.append(
+                event(ended, "supplement_provided", "supplement_requested", "in_process", p.unit_id)
+            )
+    if d["extended_at"] is not None:
+        events.append(
+            event(
+                d["extended_at"],
+                "extend_with_apology",
+                "in_process",
+                "in_process",
+                p.unit_id,
+                reason=d["extension_reason"],
+                payload={"form": "04", "reason_kind": d["extension_reason_kind"]},
+            )
+        )
+    if fin is not None:
+        final = {"refused": "refuse_after_appraisal", "withdrawn": "withdraw"}.get(
+            d["status"], "issue_result"
+        )
+        to = d["status"] if d["status"] in ("refused", "withdrawn") else "resolved"
+        before = "approved" if final == "issue_result" else "in_process"
+        events.append(event(fin, final, before, to, p.unit_id))
+    if d["returned_at"] is not None:
+        events.append(
+            event(d["returned_at"], "return_result", "resolved", "result_returned", p.receiving_id)
+        )
+    return steps, component, pause, events
+
+
+def write_dossiers(writer: RawWriter, batch: list[dict[str, Any]], plans: list[Plan]) -> int:
+    """Insert planned dossiers and their related rows (call inside a transaction);
+    returns the number of rows written."""
+    from motcua.dossiers.models import (
+        Dossier,
+        DossierComponent,
+        DossierEvent,
+        DossierPause,
+        DossierStep,
+    )
+
+    for row, pk in zip(batch, writer.ids(Dossier, len(batch)), strict=True):
+        row["id"] = pk
+    writer.insert(Dossier, batch)
+    steps: list[dict[str, Any]] = []
+    components: list[dict[str, Any]] = []
+    pauses: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for d, p in zip(batch, plans, strict=True):
+        s, c, pause, e = _related_rows(d, p)
+        steps += s
+        components.append(c)
+        if pause is not None:
+            pauses.append(pause)
+        events += e
+    writer.insert(DossierStep, steps)
+    writer.insert(DossierComponent, components)
+    writer.insert(DossierPause, pauses)
+    writer.insert(DossierEvent, events)
+    return len(batch) + len(steps) + len(components) + len(pauses) + len(events)
+
+
 def generate(
     *,
     dossiers: int,
@@ -176,47 +585,12 @@ def generate(
     the same database a moment before (units, versions, officers, citizens) or reserved
     from its sequence, so the references hold by construction (the same reasoning as
     `pg_restore --disable-triggers`)."""
-    from motcua.catalog.constants import VersionStatus
-    from motcua.catalog.models import ProcedureVersion
-    from motcua.dossiers.models import (
-        Dossier,
-        DossierComponent,
-        DossierEvent,
-        DossierPause,
-        DossierStep,
-    )
-    from motcua.monitoring.demo import (
-        COMPETENT_KINDS,
-        LATE_REASONS,
-        _add_working_days,
-        _officers,
-        _unit_quality,
-        _working_moment,
-    )
-    from motcua.org.constants import Role
-    from motcua.org.models import OrgUnit
-    from motcua.org.selectors import unit_valid_on
-
     started = time.perf_counter()
-    now = now or timezone.now()
-    writer = _RawWriter(connection, timezone.now())
-    tz = timezone.get_current_timezone()
-    today = timezone.localtime(now).date()
-    units = list(
-        OrgUnit.objects.filter(unit_valid_on(today), kind__in=COMPETENT_KINDS).order_by("code")
-    )
-    latest: dict[str, Any] = {}
-    for v in (
-        ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .select_related("procedure")
-        .order_by("procedure__code", "number")
-    ):
-        latest[v.procedure.code] = v
-    versions = list(latest.values())
-    if not units or not versions:
+    province = load_province(now)
+    if province is None:
         raise ValueError("Chưa có đơn vị hoặc thủ tục: chạy demo_load và catalog_load_demo trước.")
-    reception = OrgUnit.objects.filter(kind="service_center").first()
-    officers = _officers(units)
+    now, units, versions = province.now, province.units, province.versions
+    writer = RawWriter(connection, timezone.now())
     citizens = _citizens(max(20, min(dossiers // 20, 200_000)))
     rng = random.Random(seed)
     # Bigger units receive more: a Zipf-like weight per unit; each unit handles 3-8 procedures.
@@ -225,10 +599,8 @@ def generate(
         u.pk: random.Random(f"{seed}:{u.code}").sample(versions, k=min(len(versions), 3 + i % 6))
         for i, u in enumerate(units)
     }
-    quality = {u.pk: _unit_quality(u.code) for u in units}
     run_tag = f"{int(now.timestamp()) % 1_000_000:06d}"
     span_days = max(1, int(365 * years))
-
     # SET LOCAL lasts until the outermost transaction ends: inside a caller's atomic block
     # (tests, scripts) it would outlive the chunk, so the triggers stay on there.
     skip_triggers = (
@@ -238,287 +610,32 @@ def generate(
     while total < dossiers:
         size = min(chunk, dossiers - total)
         batch: list[dict[str, Any]] = []
-        plans: list[tuple[Any, ...]] = []
-        picked = rng.choices(units, weights=weights, k=size)
-        for unit in picked:
+        plans: list[Plan] = []
+        for unit in rng.choices(units, weights=weights, k=size):
             total += 1
-            q = quality[unit.pk]
             version = rng.choice(unit_procs[unit.pk])
-            day = today - dt.timedelta(days=int(span_days * rng.random() ** 0.9))
+            day = province.today - dt.timedelta(days=int(span_days * rng.random() ** 0.9))
             while day.weekday() >= 5:
                 day -= dt.timedelta(days=1)
-            received = _working_moment(rng, day, tz)
-            if received > now:
-                received = now - dt.timedelta(hours=1)
-            days = float(version.processing_time_value or 5) or 5.0
-            due = _add_working_days(received, days)
-            online = rng.random() < 0.15 + 0.6 * q
-            late = rng.random() > q
-            supplement = rng.random() < 0.08
-            if late:
-                end = _add_working_days(due, rng.uniform(0.5, 8))
-            else:
-                end = received + (due - received) * rng.uniform(0.3, 0.97)
-            if supplement:
-                end += dt.timedelta(days=2)
-            end_at: dt.datetime | None = end
-            if end > now or (due > now and rng.random() < 0.5):
-                status = (
-                    "supplement_requested" if supplement and rng.random() < 0.5 else "in_process"
-                )
-                end_at = None
-            else:
-                r = rng.random()
-                status = (
-                    "refused"
-                    if r < 0.02
-                    else "withdrawn"
-                    if r < 0.03
-                    else "resolved"
-                    if r < 0.10
-                    else "result_returned"
-                )
-            extension = rng.choice(LATE_REASONS) if late and rng.random() < 0.4 else None
-            extended_at = due - dt.timedelta(days=1)
-            if supplement:
-                # An extension is decided while the dossier is being processed, never
-                # during a supplement pause (asked at 30 % of the time, answered 2 days on).
-                asked = received + (due - received) * 0.3
-                if asked <= extended_at:
-                    extended_at = max(extended_at, asked + dt.timedelta(days=2, hours=1))
-                    if status == "supplement_requested" or (
-                        end_at is not None and extended_at >= end_at
-                    ):
-                        extended_at = asked - dt.timedelta(hours=1)
-            officer = rng.choice(officers[unit.pk])
-            receiving = reception if (unit.kind == "department" and reception) else unit
-            paid = online and rng.random() < q
-            batch.append(
-                dict(
-                    code=f"{unit.code}-{received:%y%m%d}-G{run_tag}{total:08d}",
-                    procedure_version_id=version.pk,
-                    applicant_id=rng.choice(citizens),
-                    channel="2" if online else "1",
-                    receiving_unit_id=receiving.pk,
-                    competent_unit_id=unit.pk,
-                    form_answers={
-                        MARK: True,
-                        "_sync": {
-                            "synced": rng.random() < 0.4 + 0.6 * q,
-                            "fee_data_synced": rng.random() < q,
-                            "paid_online": paid,
-                            "population_data": rng.random() < q * 0.8,
-                        },
-                    },
-                    status=status,
-                    status_reason=extension[1] if extension else "",
-                    assignee_id=officer.pk,
-                    submitted_at=received,
-                    received_at=received,
-                    due_at=(_add_working_days(due, 3) if extension else due),
-                    original_due_at=due,
-                    extended_at=extended_at if extension else None,
-                    due_before_extension=due if extension else None,
-                    extension_reason=extension[1] if extension else "",
-                    extension_reason_kind=extension[0] if extension else "",
-                    supplement_count=1 if supplement else 0,
-                    completed_at=end_at,
-                    returned_at=(
-                        end_at + dt.timedelta(hours=rng.randint(1, 48))
-                        if status == "result_returned" and end_at
-                        else None
-                    ),
-                    return_channel="online" if status == "result_returned" and online else "",
-                    result_number=f"{total}/KQ"
-                    if end_at and status in ("resolved", "result_returned")
-                    else "",
-                    result_files=[{"name": "ket-qua.pdf"}]
-                    if end_at is not None and rng.random() < q * 0.9
-                    else [],
-                )
+            received = working_moment(rng, day, province.tz)
+            row, plan = plan_dossier(
+                rng,
+                province,
+                unit=unit,
+                version=version,
+                received=received,
+                applicant_id=rng.choice(citizens),
+                code=f"{unit.code}-{received:%y%m%d}-G{run_tag}{total:08d}",
+                number=total,
+                mark=MARK,
             )
-            plans.append((late, due, end_at, supplement, q, officer, receiving, unit, rng.random()))
+            batch.append(row)
+            plans.append(plan)
         with transaction.atomic():
             if skip_triggers:
                 with connection.cursor() as cur:
                     cur.execute("SET LOCAL session_replication_role = replica")
-            for row, pk in zip(batch, writer.ids(Dossier, len(batch)), strict=True):
-                row["id"] = pk
-            writer.insert(Dossier, batch)
-            steps: list[dict[str, Any]] = []
-            components: list[dict[str, Any]] = []
-            pauses: list[dict[str, Any]] = []
-            events: list[dict[str, Any]] = []
-            for d, (late, due, fin, supplement, q, officer, receiving, unit, r) in zip(
-                batch, plans, strict=True
-            ):
-                rcv = d["received_at"]
-                assert rcv is not None
-                span = due - rcv
-                if fin is not None:
-                    appraisal_done = (
-                        rcv + span * 0.7 + (fin - due) if late else rcv + (fin - rcv) * 0.7
-                    )
-                    approval_done = rcv + (fin - rcv) * 0.9
-                else:
-                    appraisal_done = approval_done = None
-                steps += [
-                    dict(
-                        dossier_id=d["id"],
-                        order=1,
-                        name="Tiếp nhận hồ sơ",
-                        unit_id=receiving.pk,
-                        role=Role.RECEPTIONIST,
-                        status="done",
-                        started_at=rcv,
-                        due_at=rcv + dt.timedelta(hours=4),
-                        completed_at=rcv,
-                    ),
-                    dict(
-                        dossier_id=d["id"],
-                        order=2,
-                        name="Thẩm định",
-                        unit_id=unit.pk,
-                        role=Role.SPECIALIST,
-                        assignee_id=officer.pk,
-                        status="done" if appraisal_done else "active",
-                        started_at=rcv,
-                        due_at=rcv + span * 0.7,
-                        completed_at=appraisal_done,
-                    ),
-                    dict(
-                        dossier_id=d["id"],
-                        order=3,
-                        name="Phê duyệt",
-                        unit_id=unit.pk,
-                        role=Role.LEADER,
-                        status="done" if approval_done else "pending",
-                        due_at=rcv + span * 0.9,
-                        completed_at=approval_done,
-                    ),
-                ]
-                components.append(
-                    dict(
-                        dossier_id=d["id"],
-                        name="Tờ khai",
-                        digitized=r < q,
-                        reused=r < q * 0.5,
-                        from_warehouse=r < q * 0.3,
-                    )
-                )
-                online = d["channel"] == "2"
-                events.append(
-                    dict(
-                        dossier_id=d["id"],
-                        at=rcv,
-                        action="submit_online" if online else "create_at_counter",
-                        to_status="submitted" if online else "received",
-                        unit_id=receiving.pk,
-                    )
-                )
-                if online:
-                    events.append(
-                        dict(
-                            dossier_id=d["id"],
-                            at=rcv,
-                            action="receive",
-                            from_status="submitted",
-                            to_status="received",
-                            unit_id=receiving.pk,
-                        )
-                    )
-                events.append(
-                    dict(
-                        dossier_id=d["id"],
-                        at=rcv + dt.timedelta(hours=1),
-                        action="assign",
-                        from_status="received",
-                        to_status="in_process",
-                        unit_id=unit.pk,
-                    )
-                )
-                if supplement:
-                    asked = rcv + span * 0.3
-                    ended = (
-                        asked + dt.timedelta(days=2)
-                        if d["status"] != "supplement_requested"
-                        else None
-                    )
-                    pauses.append(
-                        dict(
-                            dossier_id=d["id"],
-                            kind="supplement",
-                            started_at=asked,
-                            ended_at=ended,
-                            reason="Bổ sung bản sao giấy tờ tùy thân.",
-                        )
-                    )
-                    events.append(
-                        dict(
-                            dossier_id=d["id"],
-                            at=asked,
-                            action="request_supplement",
-                            from_status="in_process",
-                            to_status="supplement_requested",
-                            unit_id=unit.pk,
-                        )
-                    )
-                    if ended:
-                        events.append(
-                            dict(
-                                dossier_id=d["id"],
-                                at=ended,
-                                action="supplement_provided",
-                                from_status="supplement_requested",
-                                to_status="in_process",
-                                unit_id=unit.pk,
-                            )
-                        )
-                if d["extended_at"] is not None:
-                    events.append(
-                        dict(
-                            dossier_id=d["id"],
-                            at=d["extended_at"],
-                            action="extend_with_apology",
-                            from_status="in_process",
-                            to_status="in_process",
-                            unit_id=unit.pk,
-                            reason=d["extension_reason"],
-                            payload={"form": "04", "reason_kind": d["extension_reason_kind"]},
-                        )
-                    )
-                if fin is not None:
-                    final = {"refused": "refuse_after_appraisal", "withdrawn": "withdraw"}.get(
-                        d["status"], "issue_result"
-                    )
-                    events.append(
-                        dict(
-                            dossier_id=d["id"],
-                            at=fin,
-                            action=final,
-                            from_status="approved" if final == "issue_result" else "in_process",
-                            to_status=d["status"]
-                            if d["status"] in ("refused", "withdrawn")
-                            else "resolved",
-                            unit_id=unit.pk,
-                        )
-                    )
-                if d["returned_at"] is not None:
-                    events.append(
-                        dict(
-                            dossier_id=d["id"],
-                            at=d["returned_at"],
-                            action="return_result",
-                            from_status="resolved",
-                            to_status="result_returned",
-                            unit_id=receiving.pk,
-                        )
-                    )
-            writer.insert(DossierStep, steps)
-            writer.insert(DossierComponent, components)
-            writer.insert(DossierPause, pauses)
-            writer.insert(DossierEvent, events)
-        rows += len(batch) + len(steps) + len(components) + len(pauses) + len(events)
+            rows += write_dossiers(writer, batch, plans)
         if progress is not None:
             progress(total, dossiers)
     return GenerateResult(dossiers=total, rows=rows, seconds=time.perf_counter() - started)
