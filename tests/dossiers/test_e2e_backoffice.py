@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from motcua.core.testing.fixtures import receive_dossier
 from motcua.core.testing.personas import PASSWORD
 from motcua.dossiers import services
 from motcua.dossiers.constants import DossierStatus
@@ -167,9 +168,7 @@ def test_apology_once_then_refused(page, transactional_db, personas, version):
         form_answers={},
         components=[],
     )
-    d = services.dossier_receive(
-        dossier=submitted, actor=personas.receptionist_x, expected_version=submitted.version
-    )
+    d = receive_dossier(submitted, receptionist=personas.receptionist_x)
     new_due = timezone.localtime(d.due_at) + dt.timedelta(days=7)
     login_officer(page, personas.leader_x)
     open_dossier(page, d)

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from motcua.core.audit import verify_chain
 from motcua.core.backup import BackupError, restore_backup
 from motcua.core.models import AuditEntry
+from motcua.core.testing.fixtures import assign_dossier, receive_dossier
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import services
@@ -61,16 +62,8 @@ def populated(personas, staff, version, media):
         ],
         now=MONDAY,
     )
-    first = services.dossier_receive(
-        dossier=first, actor=personas.receptionist_x, expected_version=1, now=MONDAY
-    )
-    first = services.dossier_assign(
-        dossier=first,
-        actor=personas.leader_x,
-        expected_version=first.version,
-        assignee=staff.specialist_x,
-        now=MONDAY,
-    )
+    first = receive_dossier(first, receptionist=personas.receptionist_x, now=MONDAY)
+    first = assign_dossier(first, leader=personas.leader_x, assignee=staff.specialist_x, now=MONDAY)
     services.dossier_submit_online(
         applicant=personas.citizen_a,
         procedure_version=version,
