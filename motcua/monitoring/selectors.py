@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
 from motcua.monitoring.indicators import (
@@ -174,8 +174,9 @@ def _grouped(
     for qs in queries:
         # SELECT *fields, then the sums in COLUMNS order (annotation order)
         grouped = qs.values(*fields).order_by().annotate(**_sums())
-        sql, params = grouped.query.sql_with_params()
-        with connection.cursor() as cursor:
+        # The database the router reads this model from (the replica, when configured).
+        sql, params = grouped.query.get_compiler(using=grouped.db).as_sql()
+        with connections[grouped.db].cursor() as cursor:
             cursor.execute(sql, params)
             yield from cursor.fetchall()
 
