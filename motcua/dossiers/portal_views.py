@@ -51,7 +51,7 @@ def my_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.my_dossiers(request.user), sel.PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = DossierDraft.objects.filter(
         applicant_id=request.user.pk, dossier__isnull=True
-    ).select_related("procedure_version")
+    ).select_related("procedure_version__procedure")
     return render(
         request,
         "dossiers/portal/list.html",

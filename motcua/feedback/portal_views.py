@@ -225,11 +225,11 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 @citizen_required
 def mine(request: HttpRequest) -> HttpResponse:
     to_rate = []
-    for dossier in _citizen_dossiers(request.user)[:30]:
+    dossiers = _citizen_dossiers(request.user)[:30]
+    rated = selectors.rated_stages([d.pk for d in dossiers])
+    for dossier in dossiers:
         for stage, label in RatingStage.choices:
-            if services.rating_stage_open(dossier, stage) and not selectors.rating_exists(
-                dossier.pk, stage
-            ):
+            if services.rating_stage_open(dossier, stage) and (dossier.pk, stage) not in rated:
                 to_rate.append({"dossier": dossier, "stage": stage, "label": label})
     return render(
         request,

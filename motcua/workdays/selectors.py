@@ -234,14 +234,16 @@ def deadline_status(
     now: dt.datetime | None = None,
     unit: OrgUnit | str | None = None,
     paused: bool = False,
+    calendar: WorkCalendar | None = None,
 ) -> DeadlineStatus:
     """Status of a dossier or step (within time / due within 1 working day / overdue /
-    paused) with its label and colour, for worklists and dossier pages (R16)."""
+    paused) with its label and colour, for worklists and dossier pages (R16). Lists
+    pass the unit's `calendar` (get_calendars) instead of looking it up per row."""
     from django.utils import timezone
 
     from motcua.workdays.constants import status_label, status_level
 
-    calendar = get_calendar(unit)
+    calendar = calendar if calendar is not None else get_calendar(unit)
     now = now or timezone.now()
     status = calendar.status(now, due, paused=paused)
     remaining = None if due is None or paused else calendar.remaining_seconds(now, due)
