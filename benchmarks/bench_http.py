@@ -23,6 +23,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -70,9 +71,21 @@ def bench(backend: str) -> list[dict]:
                 }
             )
         port = site.serve(workers=WORKERS, threads=THREADS)
+        start: dict[str, Any] = {}
+
+        def mark_start() -> None:  # after the logins (Argon2) and the workers' warm-up
+            start.update(site.cpu_seconds(), client=time.process_time())
+
         stats = httpload.submit_load(
-            port, info["citizens"], info["versions"], clients=CLIENTS, seconds=SECONDS
+            port,
+            info["citizens"],
+            info["versions"],
+            clients=CLIENTS,
+            seconds=SECONDS,
+            on_start=mark_start,
         )
+        cpu_after, client_cpu = site.cpu_seconds(), time.process_time() - start["client"]
+        cpu_before = start
         s = stats.summary()
         note = (
             f"{CLIENTS} clients, {WORKERS} gunicorn workers × {THREADS} threads, "
@@ -94,6 +107,25 @@ def bench(backend: str) -> list[dict]:
                 "note": "; ".join(sorted(set(stats.errors)))[:200],
             },
         ]
+        # Where the machine's time went, per acknowledged submission (GET + POST): how many
+        # cores a target throughput needs (cores = dossiers/s × CPU ms / 1000).
+        if stats.ok:
+            per = {
+                "web": cpu_after["web"] - cpu_before["web"],
+                "db": cpu_after["db"] - cpu_before["db"],
+                "load client": client_cpu,
+            }
+            if backend != "postgres":
+                del per["db"]  # SQLite runs inside the web workers
+            for part, seconds in per.items():
+                rows.append(
+                    {
+                        "name": f"{backend}: submit CPU per dossier ({part})",
+                        "value": seconds * 1000 / len(stats.ok),
+                        "unit": "ms",
+                        "note": f"{seconds:.1f} CPU s over {len(stats.ok):,} submissions; {note}",
+                    }
+                )
         check = httpload.verify_submissions(site, stats.ok)
         rows.append(
             {

@@ -229,6 +229,26 @@ class Site:
                         peaks.append(int(m.group(1)) / 1024)
         return peaks
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) used so far by our gunicorn masters and workers, and
+        by every PostgreSQL process of the machine (run the benchmark on a quiet machine:
+        other databases' work would count too). Read from /proc/<pid>/stat."""
+        tick = os.sysconf("SC_CLK_TCK")
+        masters = {p.pid for p in self.procs}
+        web = db = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                raw = stat.read_text()
+                comm = raw[raw.index("(") + 1 : raw.rindex(")")]
+                fields = raw[raw.rindex(")") + 2 :].split()
+                ppid, used = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+                pid = int(stat.parent.name)
+                if pid in masters or ppid in masters:
+                    web += used
+                elif comm.startswith("postgres"):
+                    db += used
+        return {"web": web, "db": db}
+
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
@@ -314,6 +334,7 @@ def submit_load(
     clients: int,
     seconds: float,
     max_per_client: int = 10_000,
+    on_start: Any = None,
 ) -> SubmitStats:
     """`clients` threads, each logged in as its own citizen, submit online dossiers through
     /ho-so/nop/ for `seconds`. Latency = form GET + POST (what a person waits for)."""
@@ -357,6 +378,8 @@ def submit_load(
     for t in threads:
         t.start()
     start_gate.wait()
+    if on_start is not None:
+        on_start()  # every client has logged in: the measured window starts here
     began = time.perf_counter()
     for t in threads:
         t.join(timeout=seconds + 120)
