@@ -148,8 +148,12 @@ def step_dues(
     return dues
 
 
-def working_days_between(unit: Any, start: dt.datetime, end: dt.datetime) -> float:
-    cal = calendar_for(unit)
+def working_days_between(
+    unit: Any, start: dt.datetime, end: dt.datetime, *, cal: wd.WorkCalendar | None = None
+) -> float:
+    """Working days from `start` to `end` on `unit`'s calendar (`cal` when the caller
+    already holds it, e.g. a list page that looked up its units' calendars at once)."""
+    cal = cal or calendar_for(unit)
     return (cal.position(end) - cal.position(start)) / cal.day_seconds
 
 

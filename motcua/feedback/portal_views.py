@@ -27,6 +27,8 @@ from motcua.feedback.constants import (
 from motcua.feedback.models import Feedback
 
 VERIFIED_KEY = "feedback_verified"
+# The citizen's sent feedback, a page at a time (as the published answers).
+MINE_PAGE_SIZE = 20
 NEW_PIN_KEY = "feedback_new_pin"
 
 
@@ -231,10 +233,20 @@ def mine(request: HttpRequest) -> HttpResponse:
         for stage, label in RatingStage.choices:
             if services.rating_stage_open(dossier, stage) and (dossier.pk, stage) not in rated:
                 to_rate.append({"dossier": dossier, "stage": stage, "label": label})
+    page = Paginator(selectors.feedback_for_citizen(request.user), MINE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    others = request.GET.copy()
+    others.pop("page", None)
     return render(
         request,
         "feedback/portal_mine.html",
-        {"items": selectors.feedback_for_citizen(request.user), "to_rate": to_rate},
+        {
+            "items": page.object_list,
+            "page": page,
+            "pager_query": others.urlencode(),
+            "to_rate": to_rate,
+        },
     )
 
 

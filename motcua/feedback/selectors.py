@@ -140,7 +140,9 @@ def feedback_for_citizen(user: Any) -> QuerySet[Feedback]:
     if not getattr(user, "is_authenticated", False):
         return Feedback.objects.none()
     return (
-        Feedback.objects.filter(submitter=user).select_related("dossier").order_by("-received_at")
+        Feedback.objects.filter(submitter=user)
+        .select_related("dossier")
+        .order_by("-received_at", "-pk")
     )
 
 

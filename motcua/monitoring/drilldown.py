@@ -125,6 +125,10 @@ def late_rows(
 
     now = now or timezone.now()
     labels = dict(DelayReasonKind.choices)
+    items = list(items)
+    # One calendar lookup for the page, not one per late row.
+    units = {c.dossier.competent_unit for c in items if c.dossier.competent_unit_id}
+    calendars = deadlines.calendars_for(units) if units else {}
     rows = []
     for c in items:
         d = c.dossier
@@ -135,7 +139,12 @@ def late_rows(
         days = None
         if due is not None and end > due:
             try:
-                days = round(deadlines.working_days_between(d.competent_unit, due, end), 1)
+                days = round(
+                    deadlines.working_days_between(
+                        d.competent_unit, due, end, cal=calendars.get(d.competent_unit_id)
+                    ),
+                    1,
+                )
             except Exception:  # calendar outside its years: show no figure
                 days = None
         kind = d.extension_reason_kind or ""

@@ -275,14 +275,22 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
     )
     from motcua.dossiers import deadlines
 
-    for d in qs[:500]:
+    rows = list(qs[:500])
+    # One calendar lookup for the report's units, not one per overdue dossier.
+    calendars = deadlines.calendars_for({d.competent_unit for d in rows}) if rows else {}
+    for d in rows:
         step = _responsible_step(d, cutoff)
         officer = (step.assignee if step and step.assignee_id else None) or d.assignee
         due = d.original_due_at or d.due_at
         days: float | None = None
         if due is not None:
             try:
-                days = round(deadlines.working_days_between(d.competent_unit, due, cutoff), 1)
+                days = round(
+                    deadlines.working_days_between(
+                        d.competent_unit, due, cutoff, cal=calendars.get(d.competent_unit_id)
+                    ),
+                    1,
+                )
             except Exception:  # calendar outside its years: no figure
                 days = None
         overdue.append(

@@ -61,6 +61,13 @@ def can_approve_refund(user: Any, unit: OrgUnit | int) -> bool:
     return bool(roles_in(user, unit) & REFUND_APPROVER_ROLES)
 
 
+def refund_approver_units(user: Any) -> set[int]:
+    """Units whose refunds the user may approve (one query, for the refund list)."""
+    if not getattr(user, "is_officer", False):
+        return set()
+    return {a.unit_id for a in active_assignments(user) if a.role in REFUND_APPROVER_ROLES}
+
+
 def can_record_cash(user: Any, unit: OrgUnit | int) -> bool:
     return bool(roles_in(user, unit) & CASH_ROLES)
 

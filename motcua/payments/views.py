@@ -173,11 +173,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
     _need_any_unit(request)
     qs = selectors.office_refunds(request.user)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    approver_units = {
-        u
-        for u in permissions.readable_units(request.user)
-        if permissions.can_approve_refund(request.user, u)
-    }
+    approver_units = permissions.refund_approver_units(request.user)
     return render(
         request,
         "payments/office/refunds.html",
