@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -36,6 +36,7 @@ from motcua.dossiers.constants import (
     FormCode,
 )
 from motcua.dossiers.errors import DossierError
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_in_units
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
@@ -66,12 +67,15 @@ def status_context(d: Any) -> dict[str, Any]:
 
 @officer_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    tabs = sel.tabs_for(request.user)
+    scope = sel.scope_of(request.user)  # roles and visible units, once per request
+    tabs = sel.tabs_for(request.user, scope.held)
     keys = [t.key for t in tabs]
     tab = request.GET.get("tab") or (keys[0] if keys else "all")
     if tab not in keys:
         tab = keys[0] if keys else "all"
-    form = f.FilterForm(request.GET or None, procedures=sel.worklist_procedures(request.user))
+    form = f.FilterForm(
+        request.GET or None, procedures=sel.worklist_procedures(request.user, scope.visible)
+    )
     filters = sel.Filters()
     if form.is_valid():
         data = form.cleaned_data
@@ -82,9 +86,18 @@ def worklist(request: HttpRequest) -> HttpResponse:
             q=data.get("q") or "",
             sort=data.get("sort") or "due",
         )
-    qs = sel.apply_filters(sel.worklist(request.user, tab), filters)
-    page, rows = sel.paginate(qs, request.GET.get("page"))
-    counts = sel.tab_counts(request.user, tabs)
+
+    def listed(unit_scope: Q | None = None) -> QuerySet[Dossier]:
+        return sel.apply_filters(
+            sel.worklist(
+                request.user, tab, held=scope.held, visible=scope.visible, unit_scope=unit_scope
+            ),
+            filters,
+        )
+
+    arms = [listed(arm) for arm in scope.arms] if tab in sel.SCOPED_TABS else []
+    page, rows = sel.paginate(listed(), request.GET.get("page"), arms=arms)
+    counts = sel.tab_counts(request.user, tabs, scope)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -98,9 +111,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "is_receptionist": any(
-                Role.RECEPTIONIST in r for r in roles_in_units(request.user).values()
-            ),
+            "is_receptionist": any(Role.RECEPTIONIST in r for r in scope.held.values()),
         },
     )
 

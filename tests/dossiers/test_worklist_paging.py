@@ -40,3 +40,36 @@ def test_tab_badges_are_capped(monkeypatch, personas, four_submitted):
     assert sel.tab_counts(personas.receptionist_x, tabs) == {"to_receive": 4}
     monkeypatch.setattr(sel, "TAB_COUNT_CAP", 3)
     assert sel.tab_counts(personas.receptionist_x, tabs) == {"to_receive": "3+"}
+
+
+def test_one_side_of_the_unit_scope_reaching_the_cap_caps_the_count(monkeypatch, four_submitted):
+    """The "all" and "overdue" tabs count each side of their OR (received by / decided by
+    my units) up to the cap instead of the OR itself (a BitmapOr of a unit's history)."""
+    monkeypatch.setattr(sel, "PAGINATION_COUNT_CAP", 2)
+    ids = [d.pk for d in four_submitted]
+    qs = Dossier.objects.order_by("pk")
+    arms = [qs.filter(pk__in=ids[:3]), qs.filter(pk__in=ids[3:])]
+    page, _rows = sel.paginate(qs, 1, arms=arms)
+    assert page.paginator.capped and page.paginator.count == 3
+
+
+def test_sides_below_the_cap_count_their_union_exactly(monkeypatch, four_submitted):
+    monkeypatch.setattr(sel, "PAGINATION_COUNT_CAP", 5)
+    ids = [d.pk for d in four_submitted]
+    qs = Dossier.objects.order_by("pk")
+    overlapping = [qs.filter(pk__in=ids[:3]), qs.filter(pk__in=ids[1:])]  # 3 + 3, union 4
+    page, _rows = sel.paginate(qs, 1, arms=overlapping)
+    assert not page.paginator.capped and page.paginator.count == 4
+
+
+def test_all_tab_of_a_unit_lists_and_counts_received_and_decided(
+    monkeypatch, client_for, personas, four_submitted
+):
+    monkeypatch.setattr(sel, "PAGE_SIZE", 3)
+    response = client_for(personas.leader_x).get("/quan-tri/ho-so/?tab=all")
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 3
+    assert response.context["page"].paginator.count == 4
+    monkeypatch.setattr(sel, "PAGINATION_COUNT_CAP", 2)
+    capped = client_for(personas.leader_x).get("/quan-tri/ho-so/?tab=all")
+    assert capped.context["page"].paginator.capped
