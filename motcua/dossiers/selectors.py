@@ -282,6 +282,20 @@ def paginate(
     return page_obj, with_time([loaded[pk] for pk in ids if pk in loaded], now)
 
 
+def worklist_page(
+    user: Any, tab: str, filters: Filters, scope: Scope, page: Any
+) -> tuple[Page, list[Row]]:
+    """One page of a worklist tab with its capped count; the "all" and "overdue" tabs
+    also count each side of their unit scope (CappedPaginator.count)."""
+
+    def listed(unit_scope: Q | None = None) -> QuerySet[Dossier]:
+        qs = worklist(user, tab, held=scope.held, visible=scope.visible, unit_scope=unit_scope)
+        return apply_filters(qs, filters)
+
+    arms = [listed(arm) for arm in scope.arms] if tab in SCOPED_TABS else []
+    return paginate(listed(), page, arms=arms)
+
+
 # Tab badges count up to this many rows, then show "999+": an exact count of a big
 # supervisor scope would read every matching row on each page view.
 TAB_COUNT_CAP = 999

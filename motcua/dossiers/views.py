@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -36,7 +36,6 @@ from motcua.dossiers.constants import (
     FormCode,
 )
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_in_units
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
@@ -86,17 +85,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             q=data.get("q") or "",
             sort=data.get("sort") or "due",
         )
-
-    def listed(unit_scope: Q | None = None) -> QuerySet[Dossier]:
-        return sel.apply_filters(
-            sel.worklist(
-                request.user, tab, held=scope.held, visible=scope.visible, unit_scope=unit_scope
-            ),
-            filters,
-        )
-
-    arms = [listed(arm) for arm in scope.arms] if tab in sel.SCOPED_TABS else []
-    page, rows = sel.paginate(listed(), request.GET.get("page"), arms=arms)
+    page, rows = sel.worklist_page(request.user, tab, filters, scope, request.GET.get("page"))
     counts = sel.tab_counts(request.user, tabs, scope)
     query = request.GET.copy()
     query.pop("page", None)

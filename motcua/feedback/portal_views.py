@@ -226,13 +226,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @citizen_required
 def mine(request: HttpRequest) -> HttpResponse:
-    to_rate = []
-    dossiers = _citizen_dossiers(request.user)[:30]
-    rated = selectors.rated_stages([d.pk for d in dossiers])
-    for dossier in dossiers:
-        for stage, label in RatingStage.choices:
-            if services.rating_stage_open(dossier, stage) and (dossier.pk, stage) not in rated:
-                to_rate.append({"dossier": dossier, "stage": stage, "label": label})
+    to_rate = services.ratings_due(_citizen_dossiers(request.user)[:30])
     page = Paginator(selectors.feedback_for_citizen(request.user), MINE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

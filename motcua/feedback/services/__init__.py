@@ -42,6 +42,7 @@ from motcua.feedback.services.ratings import (
     rating_invitation,
     rating_stage_open,
     rating_submit,
+    ratings_due,
     read_invitation,
 )
 
@@ -73,6 +74,7 @@ __all__ = [
     "rating_invitation",
     "rating_stage_open",
     "rating_submit",
+    "ratings_due",
     "read_invitation",
     "root_unit",
     "route",

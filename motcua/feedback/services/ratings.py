@@ -44,6 +44,20 @@ def rating_stage_open(dossier: Any, stage: str) -> bool:
     return False
 
 
+def ratings_due(dossiers: list[Any]) -> list[dict[str, Any]]:
+    """(dossier, stage, label) the citizen may still rate: the stage is open and no
+    rating exists yet (the ratings of all the dossiers in one query)."""
+    from motcua.feedback.selectors import rated_stages
+
+    rated = rated_stages([d.pk for d in dossiers])
+    return [
+        {"dossier": dossier, "stage": stage, "label": label}
+        for dossier in dossiers
+        for stage, label in RatingStage.choices
+        if rating_stage_open(dossier, stage) and (dossier.pk, stage) not in rated
+    ]
+
+
 def rating_invitation(dossier: Any, stage: str) -> str:
     """A signed token for the kiosk page / QR code / SMS link of one dossier and stage."""
     return signing.dumps({"d": dossier.pk, "s": stage}, salt=INVITATION_SALT, compress=True)
