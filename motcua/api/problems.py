@@ -73,9 +73,10 @@ class Problem(Schema):
 class ApiError(HttpError):
     """Raise from endpoints with a translated message and a stable code."""
 
-    def __init__(self, status_code: int, message: str, code: str = "") -> None:
+    def __init__(self, status_code: int, message: str, code: str = "", **extra: Any) -> None:
         super().__init__(status_code, str(message))
         self.code = code or STATUS_DEFAULTS.get(status_code, ("http_error", ""))[0]
+        self.extra = extra  # more members of the problem body, e.g. `errors`
 
 
 def problem_body(

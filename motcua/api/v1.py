@@ -138,6 +138,7 @@ _VALIDATION_MESSAGES = {
     "model_attributes_type": _l("Nội dung gửi lên phải là một đối tượng JSON."),
     "dict_type": _l("Nội dung gửi lên phải là một đối tượng JSON."),
     "list_type": _l("Phải là một danh sách."),
+    "extra_forbidden": _l("Trường này không được chấp nhận cho thao tác này."),
 }
 
 
@@ -197,7 +198,7 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, ApiError):
-        return problem_response(request, exc.status_code, exc.code, exc.message)
+        return problem_response(request, exc.status_code, exc.code, exc.message, **exc.extra)
     # ninja's own errors carry English text: replace it with ours.
     return problem_response(request, exc.status_code)
 

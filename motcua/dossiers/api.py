@@ -13,11 +13,14 @@ records `via: "API: <client name>"`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Body, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ConfigDict, Field
 
 from motcua.api.models import ApiClient
 from motcua.api.problems import ApiError
@@ -45,10 +48,71 @@ class DossierOut(Schema):
     actions: list[str]
 
 
-class ActionIn(Schema):
-    expected_version: int
-    reason: str = ""
-    params: dict[str, Any] = {}
+class _ActionIn(Schema):
+    """Common to every action: the record version (optimistic locking). Nothing else is
+    accepted unless the action's own schema says so: no `now` (time is the server's), no
+    `form_answers`, no `result_files`; unknown fields are a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(ge=0, le=2_000_000_000)
+
+
+class NoReasonIn(_ActionIn):
+    pass
+
+
+class ReasonIn(_ActionIn):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class NoteIn(_ActionIn):
+    reason: str = Field("", max_length=4000, description="Ghi chú")
+
+
+class AssignIn(_ActionIn):
+    assignee: int = Field(ge=1, le=2**31 - 1, description="Chuyên viên của cơ quan giải quyết")
+
+
+class TransferIn(ReasonIn):
+    to_unit: int = Field(ge=1, le=2**31 - 1)
+
+
+class ExtendIn(ReasonIn):
+    new_due_at: dt.datetime
+    reason_kind: Literal["subjective", "objective"]
+
+
+class IssueIn(_ActionIn):
+    result_number: str = Field(min_length=1, max_length=100)
+    result_summary: str = Field("", max_length=4000)
+
+
+class ReturnIn(_ActionIn):
+    channel: Literal["counter", "post", "online", "warehouse"]
+    collected_by: str = Field("", max_length=200)
+
+
+def _schema_of(action: str) -> type[_ActionIn]:
+    """The input schema of an action: the fields of its page form, nothing more."""
+    special: dict[str, type[_ActionIn]] = {
+        "assign": AssignIn,
+        "transfer": TransferIn,
+        "extend_with_apology": ExtendIn,
+        "issue_result": IssueIn,
+        "return_result": ReturnIn,
+        "submit_for_approval": NoteIn,
+        "approve": NoteIn,
+    }
+    if action in special:
+        return special[action]
+    return ReasonIn if wf.transition(action).reason_required else NoReasonIn
+
+
+ACTION_SCHEMAS: dict[str, type[_ActionIn]] = {a: _schema_of(a) for a in services.SERVICES}
+# The applicant supplements and resubmits with files on the portal's dossier page, where
+# the files pass the documents checks; a JSON body cannot carry them.
+FILE_ACTIONS = {"supplement_provided", "resubmit"}
 
 
 def _client(request: HttpRequest) -> ApiClient | None:
@@ -119,27 +183,62 @@ def _load(request: HttpRequest, pk: int) -> Any:
     raise Http404
 
 
-def _resolve(params: dict[str, Any]) -> dict[str, Any]:
-    """Ids and ISO strings in `params` become the objects the services expect."""
-    from django.utils.dateparse import parse_datetime
-
-    from motcua.accounts.models import User
+def _kwargs(action: str, d: Any, body: _ActionIn) -> dict[str, Any]:
+    """The service's keyword arguments from a validated body; ids must be what the page
+    would offer (a specialist of the competent authority, an existing unit)."""
     from motcua.org.models import OrgUnit
 
-    kwargs = dict(params)
-    try:
-        if "assignee" in kwargs:
-            kwargs["assignee"] = User.objects.get(pk=int(kwargs["assignee"]))
-        if "to_unit" in kwargs:
-            kwargs["to_unit"] = OrgUnit.objects.get(pk=int(kwargs["to_unit"]))
-    except (User.DoesNotExist, OrgUnit.DoesNotExist, TypeError, ValueError) as exc:
-        raise ApiError(400, _("Tham số không hợp lệ cho thao tác này."), "invalid_params") from exc
-    if "new_due_at" in kwargs:
-        moment = parse_datetime(str(kwargs["new_due_at"]))
-        if moment is None:
-            raise ApiError(400, _("Ngày hẹn mới không hợp lệ."), "invalid_params")
-        kwargs["new_due_at"] = moment
+    kwargs = body.model_dump(exclude={"expected_version"})
+    if action in {"submit_for_approval", "approve"}:
+        kwargs["note"] = kwargs.pop("reason", "")
+    if isinstance(body, AssignIn):
+        chosen = [u for u in sel.specialists_of(d.competent_unit_id) if u.pk == body.assignee]
+        if not chosen:
+            raise _invalid("assignee", _("Người được chọn không phải chuyên viên của cơ quan."))
+        kwargs["assignee"] = chosen[0]
+    if isinstance(body, TransferIn):
+        unit = OrgUnit.objects.filter(pk=body.to_unit).first()
+        if unit is None:
+            raise _invalid("to_unit", _("Không tìm thấy cơ quan nhận."))
+        kwargs["to_unit"] = unit
+    if isinstance(body, ExtendIn) and timezone.is_naive(body.new_due_at):
+        kwargs["new_due_at"] = timezone.make_aware(body.new_due_at)
     return kwargs
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(
+        422,
+        _("Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra các trường được liệt kê."),
+        "validation_error",
+        errors=[{"loc": f"body.{field}", "type": "value_error", "msg": message}],
+    )
+
+
+def _parse(action: str, raw: Any) -> _ActionIn:
+    from pydantic import ValidationError as PydanticError
+
+    try:
+        return ACTION_SCHEMAS[action].model_validate(raw)
+    except PydanticError as exc:
+        errors = [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors()]
+        raise NinjaValidationError(errors) from exc
+
+
+def _action_body_doc() -> dict[str, Any]:
+    """OpenAPI: the body is the schema of the action named in the path (oneOf)."""
+    classes = sorted(set(ACTION_SCHEMAS.values()), key=lambda cls: cls.__name__)
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"oneOf": [cls.model_json_schema() for cls in classes]}
+                }
+            },
+        },
+        "x-action-schemas": {a: cls.__name__ for a, cls in sorted(ACTION_SCHEMAS.items())},
+    }
 
 
 @router.get("/mine", response=list[DossierOut], summary="Hồ sơ của tôi (công dân)")
@@ -182,10 +281,17 @@ def _client_actor(client: ApiClient, d: Any) -> Any:
     return user
 
 
-@router.post("/{pk}/actions/{action}", response=DossierOut, summary="Thực hiện thao tác")
-def act(request: HttpRequest, pk: int, action: str, payload: ActionIn) -> DossierOut:
+@router.post(
+    "/{pk}/actions/{action}",
+    response=DossierOut,
+    summary="Thực hiện thao tác",
+    openapi_extra=_action_body_doc(),
+)
+def act(request: HttpRequest, pk: int, action: str, payload: Body[dict[str, Any]]) -> DossierOut:
     """API clients need scope `dossiers:write`, the dossier within their units and an
-    acting account; the transition runs as that account, audited `via` the client."""
+    acting account; the transition runs as that account, audited `via` the client.
+    The body follows the action's own schema (`x-action-schemas`): only the fields of
+    the action's page form; the time is always the server's."""
     client = _client(request)
     if client is not None:
         from motcua.api.readers import need_scope
@@ -195,26 +301,29 @@ def act(request: HttpRequest, pk: int, action: str, payload: ActionIn) -> Dossie
     service = services.SERVICES.get(action)
     if service is None:
         raise Http404
+    body = _parse(action, payload)
     actor: Any = request.user
     via = ""
     if client is not None:
         actor = _client_actor(client, d)
         via = f"API: {client.name}"
-    kwargs = _resolve(payload.params)
-    if wf.transition(action).reason_required or payload.reason:
-        kwargs["reason"] = payload.reason
+    if action in FILE_ACTIONS and d.applicant_id == getattr(actor, "pk", None):
+        raise ApiError(
+            422,
+            _("Giấy tờ bổ sung được gửi kèm tệp trên trang hồ sơ của Cổng dịch vụ công."),
+            "files_required",
+        )
+    kwargs = _kwargs(action, d, body)
     try:
         if via:
             with request_context.acting_via(via):
-                service(dossier=d, actor=actor, expected_version=payload.expected_version, **kwargs)
+                service(dossier=d, actor=actor, expected_version=body.expected_version, **kwargs)
         else:
-            service(dossier=d, actor=actor, expected_version=payload.expected_version, **kwargs)
+            service(dossier=d, actor=actor, expected_version=body.expected_version, **kwargs)
     except ConcurrentModification as exc:
         raise ApiError(409, str(exc), "version_conflict") from exc
     except NotPermitted as exc:
         raise ApiError(403, str(exc), "not_permitted") from exc
     except DossierError as exc:
         raise ApiError(400, str(exc), "dossier_error") from exc
-    except TypeError as exc:  # unknown parameter for this action
-        raise ApiError(400, _("Tham số không hợp lệ cho thao tác này."), "invalid_params") from exc
     return _out(request, _load(request, pk))

@@ -166,3 +166,6 @@ TIME_LABEL: dict[str, Any] = {
 }
 
 APPLICANT = "applicant"  # pseudo-role of the citizen/business in the workflow table
+# Pseudo-role of the system itself: transitions that only a recorded fact may trigger
+# (e.g. the payments app recording the financial obligation as paid), never a person.
+SYSTEM = "system"

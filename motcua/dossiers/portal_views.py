@@ -43,7 +43,9 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
-CITIZEN_ACTIONS = {"withdraw", "supplement_provided", "resubmit", "payment_fulfilled"}
+# The applicant's own actions. Paying an obligation is done on the payment pages; the
+# dossier resumes when the payments app records it as paid (no self-certification).
+CITIZEN_ACTIONS = {"withdraw", "supplement_provided", "resubmit"}
 
 
 @citizen_required

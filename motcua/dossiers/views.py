@@ -158,7 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     d = sel.dossier_for_officer(request.user, pk)
     t = wf.BY_ACTION.get(action)
-    if t is None:
+    if t is None or action not in services.SERVICES:
         raise Http404
     specialists = sel.specialists_of(d.competent_unit_id) if action == "assign" else ()
     form = f.action_form(t, d, data=request.POST, specialists=specialists)

@@ -15,7 +15,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from motcua.dossiers.constants import APPLICANT, DossierStatus, FormCode
+from motcua.dossiers.constants import APPLICANT, SYSTEM, DossierStatus, FormCode
 from motcua.org.constants import Role
 
 S = DossierStatus
@@ -162,12 +162,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         reason_required=True,
         clock=Clock.PAUSE,
     ),
+    # R13: the pause ends only when the payments app records the obligation as paid
+    # (or an authorised officer waives it): nobody can self-certify a payment.
     _t(
         "payment_fulfilled",
         "Đã thực hiện nghĩa vụ tài chính",
         [S.PAYMENT_REQUESTED],
         S.IN_PROCESS,
-        [APPLICANT, R.RECEPTIONIST, R.SPECIALIST],
+        [SYSTEM],
         clock=Clock.RESUME,
     ),
     # Art. 19(5): consultation of other bodies, clock running.

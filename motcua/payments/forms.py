@@ -45,6 +45,10 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Lý do hủy"), max_length=255)
 
 
+class WaiveForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do miễn (căn cứ)"), max_length=255)
+
+
 class ObligationForm(forms.Form):
     name = forms.CharField(label=_("Khoản phải nộp"), max_length=255)
     amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1)

@@ -46,6 +46,16 @@ def dossier_payments(dossier: Any) -> DossierPayments:
     return DossierPayments(requests, owed, paid, refunded, max(0, owed - paid), receipts)
 
 
+def obligations_outstanding(*, dossier: Any) -> bool:
+    """Whether a clock-pausing request of the dossier is still neither paid nor waived
+    (cancelled requests no longer bind). The only truth for leaving the pause (R13)."""
+    return (
+        PaymentRequest.objects.filter(dossier=dossier, pauses_clock=True, cancelled_at__isnull=True)
+        .exclude(status__in=[RequestStatus.PAID, RequestStatus.WAIVED])
+        .exists()
+    )
+
+
 def request_for_applicant(user: Any, pk: int) -> PaymentRequest:
     req = (
         PaymentRequest.objects.select_related(

@@ -99,6 +99,10 @@ def _channel(dossier: Any) -> str:
 
 
 def _refresh_request(req: PaymentRequest) -> None:
+    if req.status == RequestStatus.WAIVED and req.cancelled_at is None and req.amount > 0:
+        # An officer's waiver (payment_request_waive) is a decision, not a total.
+        req.save(update_fields=["paid_amount", "refunded_amount", "paid_at", "updated_at"])
+        return
     has_open = req.attempts.filter(status__in=state.OPEN).exists()
     expired = req.due_at is not None and timezone.now() > req.due_at
     req.status = state.request_status(
@@ -253,6 +257,35 @@ def payment_request_cancel(*, request: PaymentRequest, actor: Any, reason: str) 
         attempt.save(update_fields=["status", "failure_reason"])
     _refresh_request(req)
     _audit("request_cancel", actor, req, {"reason": reason}, req.collecting_unit)
+    # A cancelled obligation no longer binds: the dossier resumes if nothing else is owed.
+    _resume_dossier(req, actor)
+    return req
+
+
+@transaction.atomic
+def payment_request_waive(*, request: PaymentRequest, actor: Any, reason: str) -> PaymentRequest:
+    """A finance officer of the collecting unit waives what is still owed (e.g. an
+    exemption decided by the tax authority), with a reason; audited. A waived
+    clock-pausing obligation lets the dossier resume like a paid one (R13)."""
+    req = PaymentRequest.objects.select_for_update().select_related("dossier").get(pk=request.pk)
+    if not permissions.is_finance(actor, req.collecting_unit_id):
+        raise NotAllowed(_("Chỉ cán bộ tài chính của đơn vị thu được miễn nghĩa vụ."))
+    if not reason.strip():
+        raise PaymentError(_("Vui lòng nhập lý do miễn."))
+    if req.cancelled_at is not None or req.is_settled:
+        raise PaymentError(_("Yêu cầu này đã được thanh toán, miễn hoặc hủy."))
+    if req.attempts.filter(status__in=state.OPEN).exists():
+        raise PaymentError(_("Yêu cầu đang có giao dịch chờ kết quả; vui lòng thử lại sau."))
+    req.status = RequestStatus.WAIVED
+    req.save(update_fields=["status", "updated_at"])
+    _audit(
+        "request_waive",
+        actor,
+        req,
+        {"reason": reason.strip()[:255], "outstanding": req.outstanding},
+        req.collecting_unit,
+    )
+    _resume_dossier(req, actor)
     return req
 
 
@@ -404,26 +437,22 @@ def _apply_outcome(attempt_id: int, outcome: ProviderOutcome, *, actor: Any = No
         req.collecting_unit,
     )
     if req.is_settled:
-        _resume_dossier(req)
+        _resume_dossier(req, actor)
     return "succeeded"
 
 
-def _resume_dossier(req: PaymentRequest) -> None:
+def _resume_dossier(req: PaymentRequest, actor: Any = None) -> None:
     """When the last clock-pausing request of a dossier waiting for its financial
     obligation is paid, the dossier resumes (dossier_payment_fulfilled, R13). A failure
     there must not lose the payment: it runs in a savepoint and is logged."""
     from motcua.dossiers.constants import DossierStatus
+    from motcua.payments.selectors import obligations_outstanding
 
     dossier = req.dossier
     dossier.refresh_from_db()
     if not req.pauses_clock or dossier.status != DossierStatus.PAYMENT_REQUESTED:
         return
-    still_open = (
-        PaymentRequest.objects.filter(dossier=dossier, pauses_clock=True, cancelled_at__isnull=True)
-        .exclude(status__in=[RequestStatus.PAID, RequestStatus.WAIVED])
-        .exists()
-    )
-    if still_open:
+    if obligations_outstanding(dossier=dossier):
         return
     from motcua.dossiers.errors import DossierError
     from motcua.dossiers.services import dossier_payment_fulfilled
@@ -431,7 +460,7 @@ def _resume_dossier(req: PaymentRequest) -> None:
     try:
         with transaction.atomic():
             dossier_payment_fulfilled(
-                dossier=dossier, actor=dossier.applicant, expected_version=dossier.version
+                dossier=dossier, actor=actor, expected_version=dossier.version
             )
     except DossierError:
         logger.exception("payment %s: could not resume dossier %s", req.reference, dossier.pk)

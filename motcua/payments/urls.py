@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/thu-tien-mat/", views.cash, name="cash"),
     path("<int:pk>/huy/", views.cancel, name="cancel"),
+    path("<int:pk>/mien/", views.waive, name="waive"),
     path("giao-dich/<int:attempt_pk>/hoan-tien/", views.refund_create, name="refund_create"),
     path("hoan-tien/", views.refund_list, name="refunds"),
     path("hoan-tien/<int:pk>/<slug:decision>/", views.refund_decide, name="refund_decide"),

@@ -28,6 +28,7 @@ from motcua.payments.forms import (
     RefundForm,
     SettlementForm,
     UploadForm,
+    WaiveForm,
     yesterday,
 )
 from motcua.payments.models import PaymentAttempt, ReconciliationRun, Refund
@@ -90,6 +91,7 @@ def _detail(request: HttpRequest, req: Any, **extra: Any) -> HttpResponse:
         "cash_form": extra.pop("cash_form", None) or CashForm(initial={"amount": req.outstanding}),
         "refund_form": extra.pop("refund_form", None) or RefundForm(),
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
+        "waive_form": extra.pop("waive_form", None) or WaiveForm(),
         "error": extra.pop("error", ""),
         **extra,
     }
@@ -128,21 +130,46 @@ def cash(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("payments:detail", pk=req.pk)
 
 
+def _reason_decision(
+    request: HttpRequest, pk: int, form_cls: Any, key: str, service: Any, done: str
+) -> HttpResponse:
+    """Cancel or waive a request: a finance officer's decision with a reason."""
+    req = selectors.office_request(request.user, pk)
+    form = form_cls(request.POST)
+    if not form.is_valid():
+        return _detail(request, req, **{key: form}, error=_("Vui lòng nhập lý do."))
+    try:
+        service(request=req, actor=request.user, reason=form.cleaned_data["reason"])
+    except PaymentError as exc:
+        return _detail(request, req, **{key: form}, error=str(exc))
+    messages.success(request, done)
+    return redirect("payments:detail", pk=req.pk)
+
+
 @officer_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.office_request(request.user, pk)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, req, cancel_form=form, error=_("Vui lòng nhập lý do hủy."))
-    try:
-        services.payment_request_cancel(
-            request=req, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except PaymentError as exc:
-        return _detail(request, req, cancel_form=form, error=str(exc))
-    messages.success(request, _("Đã hủy yêu cầu thanh toán."))
-    return redirect("payments:detail", pk=req.pk)
+    return _reason_decision(
+        request,
+        pk,
+        CancelForm,
+        "cancel_form",
+        services.payment_request_cancel,
+        _("Đã hủy yêu cầu thanh toán."),
+    )
+
+
+@officer_required
+@require_POST
+def waive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_decision(
+        request,
+        pk,
+        WaiveForm,
+        "waive_form",
+        services.payment_request_waive,
+        _("Đã miễn nghĩa vụ tài chính; hồ sơ được tiếp tục xử lý."),
+    )
 
 
 @officer_required

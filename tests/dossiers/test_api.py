@@ -35,14 +35,14 @@ def test_leader_assigns_through_the_api(personas, staff, received, as_user):
     assert "assign" in body["actions"]
     response = client.post(
         f"/dossiers/{received.pk}/actions/assign",
-        json={"expected_version": body["version"], "params": {"assignee": staff.specialist_x.pk}},
+        json={"expected_version": body["version"], "assignee": staff.specialist_x.pk},
         **leader,
     )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == DossierStatus.IN_PROCESS
     stale = client.post(
         f"/dossiers/{received.pk}/actions/assign",
-        json={"expected_version": body["version"], "params": {"assignee": staff.specialist_x.pk}},
+        json={"expected_version": body["version"], "assignee": staff.specialist_x.pk},
         **leader,
     )
     assert stale.status_code == 409

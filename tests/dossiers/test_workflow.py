@@ -3,7 +3,13 @@
 import pytest
 
 from motcua.dossiers import workflow as wf
-from motcua.dossiers.constants import APPLICANT, NATIONAL_STATUS, STATUS_COLOUR, DossierStatus
+from motcua.dossiers.constants import (
+    APPLICANT,
+    NATIONAL_STATUS,
+    STATUS_COLOUR,
+    SYSTEM,
+    DossierStatus,
+)
 from motcua.org.constants import Role
 
 S = DossierStatus
@@ -32,7 +38,7 @@ def test_every_target_and_source_is_a_known_state():
     for t in wf.TRANSITIONS:
         assert t.sources <= known
         assert t.target is None or t.target in S.values
-        assert t.roles <= {APPLICANT, *Role.values}
+        assert t.roles <= {APPLICANT, SYSTEM, *Role.values}
 
 
 def test_actions_are_unique():
@@ -52,7 +58,7 @@ def test_illegal_source_states_are_refused(action):
 def test_roles_outside_the_transition_are_refused(action):
     t = wf.transition(action)
     state = sorted(t.sources)[0]
-    for role in {APPLICANT, *Role.values} - t.roles:
+    for role in {APPLICANT, SYSTEM, *Role.values} - t.roles:
         with pytest.raises(wf.WorkflowError):
             wf.check(action, state, role)
     assert wf.check(action, state, sorted(t.roles)[0]) is t
@@ -65,7 +71,6 @@ def test_citizen_actions_are_only_their_own():
         "submit_online",
         "resubmit",
         "supplement_provided",
-        "payment_fulfilled",
         "withdraw",
     }
 

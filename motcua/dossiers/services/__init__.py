@@ -51,6 +51,8 @@ from motcua.dossiers.services.results import (
     dossier_withdraw,
 )
 
+# The actions people take (pages and API). `payment_fulfilled` is not one of them: only
+# the payments app triggers it, when it records the obligation as paid or waived.
 SERVICES: dict[str, Any] = {
     "receive": dossier_receive,
     "return_for_completion": dossier_return_for_completion_at_reception,
@@ -61,7 +63,6 @@ SERVICES: dict[str, Any] = {
     "request_supplement": dossier_request_supplement,
     "supplement_provided": dossier_supplement_provided,
     "request_payment": dossier_request_payment,
-    "payment_fulfilled": dossier_payment_fulfilled,
     "start_consultation": dossier_start_consultation,
     "end_consultation": dossier_end_consultation,
     "submit_for_approval": dossier_submit_for_approval,

@@ -17,11 +17,13 @@ from motcua.core import request_context
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import (
     APPLICANT,
+    SYSTEM,
     DossierStatus,
 )
 from motcua.dossiers.errors import (
     ConcurrentModification,
     IllegalTransition,
+    InvalidDossierData,
     NotPermitted,
     ReasonRequired,
 )
@@ -76,7 +78,8 @@ def _load(dossier: Dossier | int) -> Dossier:
 
 
 def _authorise(actor: Any, dossier: Dossier, t: wf.Transition) -> tuple[str, OrgUnit | None]:
-    """The role `actor` plays for `t` on `dossier`, or NotPermitted."""
+    """The role `actor` plays for `t` on `dossier`, or NotPermitted. Nobody plays the
+    SYSTEM role: those transitions run only through `_begin(..., system=True)`."""
     if APPLICANT in t.roles and getattr(actor, "pk", None) == dossier.applicant_id:
         return APPLICANT, None
     held = roles_in_units(actor)
@@ -99,10 +102,17 @@ def _begin(
     expected_version: int | None,
     now: dt.datetime | None,
     reason: str = "",
+    *,
+    system: bool = False,
 ) -> _Act:
     d = _load(dossier)
     t = wf.transition(action)
-    role, unit = _authorise(actor, d, t)
+    if system:
+        if SYSTEM not in t.roles:
+            raise NotPermitted(_("Thao tác này không do hệ thống tự thực hiện."))
+        role, unit = SYSTEM, None
+    else:
+        role, unit = _authorise(actor, d, t)
     if d.status not in t.sources:
         raise IllegalTransition(
             _("Không thể «%(label)s» khi hồ sơ đang ở trạng thái «%(status)s».")
@@ -114,7 +124,21 @@ def _begin(
         raise ReasonRequired()
     if expected_version is None or int(expected_version) != d.version:
         raise ConcurrentModification()
-    return _Act(d, t, role, unit, actor, int(expected_version), now or timezone.now(), d.status)
+    return _Act(d, t, role, unit, actor, int(expected_version), _moment(d, now), d.status)
+
+
+def _moment(d: Dossier, now: dt.datetime | None) -> dt.datetime:
+    """The time of the new event: the server's clock, never before the dossier's last
+    event (event times are monotonic per dossier, even if the clock steps back). No
+    page or API input reaches `now`: only code replaying a history (the demo province,
+    tests) passes it, and it must be an aware datetime."""
+    if now is not None:
+        if not isinstance(now, dt.datetime) or timezone.is_naive(now):
+            raise InvalidDossierData(_("Thời điểm thực hiện không hợp lệ."))
+        return now
+    moment = timezone.now()
+    last = d.events.order_by("-at").values_list("at", flat=True).first()
+    return max(moment, last) if last is not None else moment
 
 
 def _write(act: _Act, **changes: Any) -> None:

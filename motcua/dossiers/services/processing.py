@@ -194,7 +194,15 @@ def dossier_request_payment(
 def dossier_payment_fulfilled(
     *, dossier: Dossier | int, actor: Any, expected_version: int, now: dt.datetime | None = None
 ) -> Dossier:
-    act = p._begin(dossier, actor, "payment_fulfilled", expected_version, now)
+    """The financial obligation is met (R13): called by the payments app only, when it
+    records the last clock-pausing request of the dossier as paid or waived. Not a
+    person's action (workflow role SYSTEM): the check below is against the payments
+    records, so nobody can self-certify a payment. `actor` is who paid or waived."""
+    from motcua.payments.selectors import obligations_outstanding  # payments depends on us
+
+    act = p._begin(dossier, actor, "payment_fulfilled", expected_version, now, system=True)
+    if obligations_outstanding(dossier=act.dossier):
+        raise InvalidDossierData(_("Nghĩa vụ tài chính của hồ sơ chưa được ghi nhận đã nộp."))
     _resume(act, PauseKind.FINANCIAL)
     return act.dossier
 
