@@ -295,6 +295,7 @@ RULES: dict[str, Rule] = {
     "payments:detail": Rule(OFFICER_OF_UNIT_X, kwargs=_pk("payment_request")),
     "payments:cash": Rule(OFFICER_OF_UNIT_X, post_only=True, kwargs=_pk("payment_request")),
     "payments:cancel": Rule(OFFICER_OF_UNIT_X, post_only=True, kwargs=_pk("payment_request")),
+    "payments:waive": Rule(OFFICER_OF_UNIT_X, post_only=True, kwargs=_pk("payment_request")),
     "payments:refund_create": Rule(
         OFFICER_OF_UNIT_X, post_only=True, kwargs=lambda w: {"attempt_pk": w.attempt.pk}
     ),
