@@ -230,10 +230,14 @@ def version_child_delete(*, instance: VersionChild, actor: Any) -> None:
 
 
 def version_process_errors(version: ProcedureVersion) -> list[str]:
-    """R3: the internal process must allocate exactly the legal time. A case with its
-    own steps is checked against its own time; other cases use the general steps."""
+    """R3: the internal process must allocate exactly the legal time (a same-day one
+    must fit between the cut-off and the close of the default calendar, R3a). A case
+    with its own steps is checked against its own time; other cases use the general
+    steps."""
     from motcua.catalog import selectors
+    from motcua.workdays.selectors import get_calendar
 
+    window = Decimal(get_calendar(None).same_day_window_seconds) / 3600
     errors: list[str] = []
     steps = list(version.steps.all())
     cases: list[Any] = list(version.cases.all()) or [None]
@@ -248,6 +252,7 @@ def version_process_errors(version: ProcedureVersion) -> list[str]:
             ],
             value,
             unit,
+            same_day_hours=window,
         )
         prefix = f"Trường hợp “{case.name}”: " if case is not None and len(cases) > 1 else ""
         errors += [prefix + p for p in problems]

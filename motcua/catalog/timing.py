@@ -1,6 +1,7 @@
 """Processing-time arithmetic for the catalogue (no ORM): legal time units and the
-check that an internal process (quy trình nội bộ, Circular 01/2018/TT-VPCP Art. 8)
-allocates exactly the legal time (domain.md R3).
+check that an internal process (quy trình nội bộ, Circular 01/2018/TT-VPCP Art. 8;
+Decree 118/2025 Art. 12(3)) allocates exactly the legal time (law.md R3) and fits
+inside the shortest time the law leaves (law.md R3a).
 
 Sequential steps add up; steps sharing a parallel group (electronic inter-agency
 work, all bodies at once) take the longest of the group.
@@ -17,7 +18,12 @@ WORKING_HOURS = "working_hours"
 DAYS = "days"
 MONTHS = "months"
 SAME_DAY = "same_day"
-HOURS_PER_WORKING_DAY = Decimal(8)  # Decree 61/2018: working hours per working day
+# Hours of the default office day (07:30-11:30, 13:00-17:00; the state agencies'
+# 40-hour week, Decision 188/1999/QĐ-TTg, law.md R9). No one-stop decree fixes it.
+HOURS_PER_WORKING_DAY = Decimal(8)
+# What a same-day dossier received just before the 15:00 cut-off has left: 15:00-17:00
+# of the default office day (law.md R10, R3a); callers pass their calendar's figure.
+SAME_DAY_WINDOW_HOURS = Decimal(2)
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,17 @@ def process_total(steps: Iterable[StepTime], unit: str) -> Decimal | None:
     return sequential + sum(groups.values(), Decimal(0))
 
 
-def validate_process(steps: list[StepTime], legal_value: Decimal, legal_unit: str) -> list[str]:
-    """Vietnamese messages; empty when the steps allocate exactly the legal time
-    (for same-day procedures: at most one working day of 8 hours)."""
+def validate_process(
+    steps: list[StepTime],
+    legal_value: Decimal,
+    legal_unit: str,
+    *,
+    same_day_hours: Decimal = SAME_DAY_WINDOW_HOURS,
+) -> list[str]:
+    """Vietnamese messages; empty when the steps allocate exactly the legal time. A
+    same-day procedure's steps must fit in `same_day_hours`, the time from the cut-off
+    to the close, or a dossier received just before 15:00 could not be settled that
+    day (law.md R3a, R10)."""
     if not steps:
         return []
     total = process_total(steps, legal_unit)
@@ -76,8 +90,12 @@ def validate_process(steps: list[StepTime], legal_value: Decimal, legal_unit: st
             "hãy dùng cùng đơn vị."
         ]
     if legal_unit == SAME_DAY:
-        if total > HOURS_PER_WORKING_DAY:
-            return [f"Tổng thời gian các bước ({total:g} giờ) vượt quá một ngày làm việc."]
+        if total > same_day_hours:
+            return [
+                f"Tổng thời gian các bước ({total.normalize():f} giờ) vượt quá "
+                f"{Decimal(same_day_hours).normalize():f} giờ: hồ sơ tiếp nhận ngay trước "
+                "giờ chốt 15 giờ phải được giải quyết xong trong ngày."
+            ]
         return []
     if total != Decimal(legal_value):
         return [

@@ -2,13 +2,12 @@
 
 Every deadline computation of this app goes through here, so changes in workdays
 stay local. Units of the catalogue (TimeUnit) are mapped onto the calendar's
-durations; calendar days and months, which the calendar does not handle, are
-computed here on the civil calendar (fallback, see docs/dossiers.md).
+durations; calendar days and months go through the calendar's civil rule
+(law.md R10a: counted from the effective start, moved off days off).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 import math
@@ -76,31 +75,28 @@ def working_duration(span: Span, cal: wd.WorkCalendar) -> wd.Duration | None:
     if span.unit == TimeUnit.WORKING_DAYS:
         if span.value == span.value.to_integral_value():
             return wd.Duration.days(int(span.value))
-        # Half days (e.g. 0.5 day for a reception step) in working hours.
-        hours = math.ceil(span.value * cal.day_seconds / 3600)
-        return wd.Duration.hours(hours)
+        # Half days (e.g. 0.5 day for a reception step) in working minutes.
+        return wd.Duration.minutes(math.ceil(span.value * cal.day_seconds / 60))
     if span.unit == TimeUnit.WORKING_HOURS:
-        return wd.Duration.hours(math.ceil(span.value))
+        if span.value == span.value.to_integral_value():
+            return wd.Duration.hours(int(span.value))
+        return wd.Duration.minutes(math.ceil(span.value * 60))
     return None
 
 
-def _civil_add(start: dt.datetime, span: Span) -> dt.datetime:
-    local = wd.to_local(start)
+def _civil_add(start: dt.datetime, span: Span, cal: wd.WorkCalendar) -> dt.datetime:
+    """Calendar days and months (law.md R10a): from the effective start, ending on the
+    next working day when the last day is a day off."""
     if span.unit == TimeUnit.MONTHS:
-        months = int(span.value)
-        year, month = divmod(local.month - 1 + months, 12)
-        year += local.year
-        month += 1
-        day = min(local.day, calendar.monthrange(year, month)[1])
-        return local.replace(year=year, month=month, day=day)
-    return local + dt.timedelta(days=float(span.value))
+        return cal.add_months(start, int(span.value))
+    return cal.add_calendar_days(start, math.ceil(span.value))
 
 
 def add(unit: Any, start: dt.datetime, span: Span) -> dt.datetime:
     cal = calendar_for(unit)
     duration = working_duration(span, cal)
     if duration is None:
-        return _civil_add(start, span)
+        return _civil_add(start, span, cal)
     return cal.add(start, duration)
 
 
@@ -115,17 +111,27 @@ def due_at(
         if any(p.end is None for p in pauses):
             return None
         if pauses and policy == wd.PausePolicy.RESTART:
-            return _civil_add(max(p.end for p in pauses if p.end), span)
+            return _civil_add(max(p.end for p in pauses if p.end), span, cal)
+        # Subtract: the waiting time moves the start (then the day-off rule applies).
         extra = sum(((p.end - p.start) for p in pauses if p.end), dt.timedelta())
-        return _civil_add(start, span) + extra
+        return _civil_add(wd.to_local(start) + extra, span, cal)
     return cal.due(start, duration, pauses, policy)
 
 
 def step_dues(
-    unit: Any, start: dt.datetime, spans: Sequence[tuple[Span, int | None]]
+    unit: Any,
+    start: dt.datetime,
+    spans: Sequence[tuple[Span, int | None]],
+    *,
+    within: dt.datetime | None = None,
 ) -> list[dt.datetime]:
     """Due moment of each step, following each other from `start`; steps of the same
-    parallel group start together and share their group's due moment (R3)."""
+    parallel group start together and share their group's due moment (R3).
+
+    With `within` (the dossier's legal due moment), a plan that would end later is
+    scaled onto the working time from `start` to `within`, each step keeping its share,
+    so no internal step is ever due after the dossier (law.md R3a): a same-day dossier
+    received Mon 14:00, due Mon 17:00, gets its steps inside 14:00-17:00."""
     dues: list[dt.datetime] = []
     current = start
     group_start: dict[int, dt.datetime] = {}
@@ -145,7 +151,25 @@ def step_dues(
             previous_due = due
         previous_group = group
         dues.append(due)
-    return dues
+    if within is None or not dues or max(dues) <= within:
+        return dues
+    return _scaled(calendar_for(unit), start, dues, within)
+
+
+def _scaled(
+    cal: wd.WorkCalendar, start: dt.datetime, dues: list[dt.datetime], within: dt.datetime
+) -> list[dt.datetime]:
+    origin = cal.position(start)
+    window = cal.position(within) - origin
+    planned = max(cal.position(d) for d in dues) - origin
+    if window <= 0 or planned <= 0:
+        return [within for _ in dues]
+    out = []
+    for due in dues:
+        offset = (cal.position(due) - origin) * window // planned
+        offset -= offset % 60  # whole minutes
+        out.append(within if offset >= window else cal.moment(origin + offset))
+    return out
 
 
 def working_days_between(

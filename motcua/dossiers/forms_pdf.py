@@ -46,6 +46,9 @@ TITLES = {
     "05": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
     "06": "SỔ THEO DÕI HỒ SƠ",
 }
+# A refusal after appraisal is a refusal to settle, not to receive (Decree 61/2018
+# Art. 19(8); Decree 118/2025 Art. 19(3); law.md R18).
+REFUSAL_TO_SETTLE_TITLE = "PHIẾU TỪ CHỐI GIẢI QUYẾT HỒ SƠ"
 
 
 # --- access ---------------------------------------------------------------------------
@@ -86,6 +89,15 @@ def available_forms(d: Dossier) -> list[str]:
         result.append("04")
     result.append("05")
     return result
+
+
+def form_label(d: Dossier, number: str) -> str:
+    """The form's name in the dossier's list; Form 03 after appraisal is the refusal
+    to settle (law.md R18)."""
+    e = last_event(d, REFUSAL_ACTIONS) if number == "03" else None
+    if e is not None and e.action != "refuse_reception":
+        return str(_("Mẫu 03 — Phiếu từ chối giải quyết hồ sơ"))
+    return str(FormCode(number).label)
 
 
 def safe_filename(d: Dossier, number: str) -> str:
@@ -213,8 +225,11 @@ def form03_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
     if e is None:
         raise Http404
     unit = d.receiving_unit if e.action == "refuse_reception" else d.competent_unit
+    base = _base(d, "03", unit, e.at)
+    if e.action != "refuse_reception":
+        base["title"] = REFUSAL_TO_SETTLE_TITLE
     return {
-        **_base(d, "03", unit, e.at),
+        **base,
         "event": e,
         "items": reason_lines(e.reason),
         "officer": e.actor,

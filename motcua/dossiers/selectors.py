@@ -434,3 +434,13 @@ def by_code(code: str) -> Dossier | None:
         .filter(code=code)
         .first()
     )
+
+
+def supplement_appointments(
+    dossier: Dossier,
+) -> list[tuple[Any, dt.datetime | None, dt.datetime | None]]:
+    """(pause, appointment before, appointment after) of each supplement request, for
+    the national sync's NgayHenTraTruoc / NgayHenTraMoi (law.md R12, R23)."""
+    from motcua.dossiers.services._steps import supplement_appointments as compute
+
+    return compute(dossier)

@@ -33,7 +33,6 @@ from motcua.dossiers.constants import (
     NATIONAL_STATUS,
     NATIONAL_STATUS_LABELS,
     STATUS_COLOUR,
-    FormCode,
 )
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.permissions import roles_in_units
@@ -142,7 +141,7 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "has_wd_explanation": has_template("workdays/_explanation.html"),
             "action_forms": action_forms,
             "refused_form": refused,
-            "pdf_forms": [(n, FormCode(n).label) for n in forms_pdf.available_forms(d)],
+            "pdf_forms": [(n, forms_pdf.form_label(d, n)) for n in forms_pdf.available_forms(d)],
         },
         status=status,
     )

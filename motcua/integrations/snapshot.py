@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.dossiers.constants import NATIONAL_STATUS, DossierStatus, PauseKind
+from motcua.dossiers.constants import NATIONAL_STATUS, DossierStatus
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.selectors import supplement_appointments
 from motcua.integrations import mapping as m
 from motcua.integrations.models import DossierIdentityFlag
 from motcua.org.constants import Role
@@ -53,6 +54,7 @@ def _files(dossier: Dossier) -> tuple[m.Attachment, ...]:
 
 
 def _supplements(dossier: Dossier) -> tuple[m.Supplement, ...]:
+    """Each supplement with the appointment before and after it (R12, R23)."""
     return tuple(
         m.Supplement(
             id=str(p.pk),
@@ -60,11 +62,10 @@ def _supplements(dossier: Dossier) -> tuple[m.Supplement, ...]:
             content=p.reason,
             requested_at=p.started_at,
             provided_at=p.ended_at,
-            due_before=None,
-            due_after=None,
+            due_before=before,
+            due_after=after,
         )
-        for p in dossier.pauses.all()
-        if p.kind == PauseKind.SUPPLEMENT
+        for p, before, after in supplement_appointments(dossier)
     )
 
 

@@ -7,8 +7,9 @@ Rules implemented (domain.md §1.11, §9, §14.3 R9–R16):
 * **Working clock.** Every moment maps to a position on a clock that only ticks during
   office hours (default 07:30–11:30 and 13:00–17:00 = 8 h a working day). A moment
   outside office hours (evening, lunch, weekend, holiday) sits at the start of the
-  next working period, so reception outside office hours counts from there (R11,
-  domain.md §1.11(3): "counted from the next working day"; legal article unconfirmed).
+  next working period, so reception outside office hours counts from there (law.md
+  R11; no article found in either decree: a setting-free reading that protects the
+  applicant, law.md §5).
 * **A duration of N working days ends at the same working-clock time N working days
   later** (received Friday 13/02/2026 16:00 + 3 working days → Wednesday 25/02/2026
   16:00, Tết 16–20/02 skipped). The law counts whole working days (domain.md §1.11(1))
@@ -17,9 +18,13 @@ Rules implemented (domain.md §1.11, §9, §14.3 R9–R16):
   received at the opening of a working day. A position on a day boundary maps to the
   close of the earlier working day (17:00), never to 07:30 of the next one.
 * N working hours: the same clock, in hours.
-* Same-day procedures (Decree 23/2015 Art. 7; Decree 61 Art. 18(2)): received before
-  the cut-off (15:00 by default) on a working day → due at that day's close; at or
-  after the cut-off, or outside working days → close of the next working day.
+* Same-day procedures (Decree 23/2015 Art. 7; law.md R10): received before the cut-off
+  (15:00 by default) on a working day → due at that day's close; at or after the
+  cut-off, or outside working days → close of the next working day. (Decree 61/2018
+  Art. 18(2) is the 15:00 rule for transferring paper dossiers: `paper_transfer_due`.)
+* Calendar days and months (law.md R10a): from the effective start, same clock time
+  N days/months later; a last day that is a day off ends at the next working day's
+  close.
 * Supplement pauses (R12): `RESTART` recounts the whole duration from the moment the
   complete supplement arrives (Decree 61/2018 Art. 19(4), default); `SUBTRACT` adds the
   paused working time to the original deadline (Decision 766/QĐ-TTg indicator 2.1).
@@ -33,6 +38,7 @@ position and back is O(1) array arithmetic; only the explanation walks days.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
@@ -69,6 +75,7 @@ class PausePolicy(enum.StrEnum):
 class DurationUnit(enum.StrEnum):
     WORKING_DAYS = "days"
     WORKING_HOURS = "hours"
+    WORKING_MINUTES = "minutes"
     SAME_DAY = "same_day"
 
 
@@ -97,6 +104,11 @@ class Duration:
     @classmethod
     def hours(cls, n: int) -> Duration:
         return cls(DurationUnit.WORKING_HOURS, n)
+
+    @classmethod
+    def minutes(cls, n: int) -> Duration:
+        """Fractions of an hour or of a day (0.5 day, 0.25 hour) of a process step."""
+        return cls(DurationUnit.WORKING_MINUTES, n)
 
     @classmethod
     def same_day(cls) -> Duration:
@@ -260,6 +272,7 @@ class WorkCalendar:
         self._unit_seconds = {
             DurationUnit.WORKING_DAYS: self.day_seconds,
             DurationUnit.WORKING_HOURS: 3600,
+            DurationUnit.WORKING_MINUTES: 60,
         }
 
     # --- days ---------------------------------------------------------------
@@ -384,6 +397,57 @@ class WorkCalendar:
         # At/after 15:00 or on a day off: close of the next working day (Decree 23/2015
         # Art. 7; on a day off the next working day is the reception day itself).
         return self.close_of(self._day_of(self._cum[i + 1]))
+
+    @property
+    def same_day_window_seconds(self) -> int:
+        """Working time between the same-day cut-off and the close: what is left for a
+        same-day dossier received just before the cut-off (2 h by default), so the
+        longest internal process a same-day procedure may have (law.md R10)."""
+        return sum(max(0, end - max(start, self._cutoff)) for start, end in self._periods)
+
+    def add_calendar_days(self, start: dt.datetime, days: int) -> dt.datetime:
+        """A limit in calendar days ("ngày"), law.md R10a: counted from the effective
+        start (after-hours reception counts from the next working period, R11), ending
+        at the same clock time `days` calendar days later; a limit whose last day is a
+        day off ends at the close of the next working day."""
+        begin = self.effective_start(start)
+        return self._civil_end(begin, begin + dt.timedelta(days=days))
+
+    def add_months(self, start: dt.datetime, months: int) -> dt.datetime:
+        """A limit in months, law.md R10a: the same day of the month `months` later (the
+        month's last day when it has no such day), then as `add_calendar_days`."""
+        begin = self.effective_start(start)
+        year, month = divmod(begin.month - 1 + months, 12)
+        year += begin.year
+        month += 1
+        day = min(begin.day, calendar_module.monthrange(year, month)[1])
+        return self._civil_end(begin, begin.replace(year=year, month=month, day=day))
+
+    def _civil_end(self, begin: dt.datetime, end: dt.datetime) -> dt.datetime:
+        if self.is_working_day(end.date()):
+            return end
+        return self.close_of(self.next_working_day(end.date()))
+
+    def paper_transfer_due(
+        self, received: dt.datetime, *, across_levels: bool = False
+    ) -> dt.datetime:
+        """When a paper dossier received at the counter must reach the competent body
+        (law.md R10b): the same working day, or the opening of the next working day when
+        received at or after the 15:00 cut-off or outside a working day (Decree 61/2018
+        Art. 18(2); Decree 118/2025 Art. 18(2)); to a body of another level within
+        1 working day (Decree 118/2025 Art. 20(1)(a))."""
+        local = to_local(received)
+        if across_levels:
+            return self.add(local, Duration.days(1))
+        i = self._index(local.date())
+        t = local.hour * 3600 + local.minute * 60 + local.second
+        if self._is_work[i] and t < self._cutoff:
+            return self.close_of(local.date())
+        day = self._day_of(self._cum[i + 1])
+        opening = self._open
+        return dt.datetime(
+            day.year, day.month, day.day, opening // 3600, opening // 60 % 60, tzinfo=TZ
+        )
 
     def due(
         self,
@@ -527,6 +591,8 @@ class WorkCalendar:
                 "Thời hạn %(n)s ngày làm việc, kết thúc vào cùng giờ làm việc của ngày "
                 "làm việc thứ %(n)s."
             )
+        elif duration.unit == DurationUnit.WORKING_MINUTES:
+            text = _("Thời hạn %(n)s phút làm việc.")
         else:
             text = _("Thời hạn %(n)s giờ làm việc.")
         notes.append(text % {"n": duration.amount})

@@ -305,3 +305,22 @@ def test_applicant_downloads_the_receipt_pdf_linked_from_the_portal(personas, re
         b"".join(response.streaming_content if response.streaming else [response.content])[:4]
         == b"%PDF"
     )
+
+
+def test_form03_after_appraisal_is_a_refusal_to_settle(personas, client_for, in_process):
+    # Decree 61/2018 Art. 19(8), Decree 118/2025 Art. 19(3) (law.md R18): not a refusal
+    # to receive — the dossier was received.
+    d = services.dossier_refuse_after_appraisal(
+        dossier=in_process,
+        actor=personas.leader_x,
+        expected_version=in_process.version,
+        reason="Người được khai sinh đã có Giấy khai sinh",
+        now=MONDAY + dt.timedelta(hours=3),
+    )
+    text = text_of(forms_pdf.form_pdf(d, "03"))
+    assert "PHIẾU TỪ CHỐI GIẢI QUYẾT HỒ SƠ" in text
+    assert "TIẾP NHẬN GIẢI QUYẾT" not in text
+    assert forms_pdf.form_label(d, "03") == "Mẫu 03 — Phiếu từ chối giải quyết hồ sơ"
+    page = client_for(personas.leader_x).get(reverse("dossiers:detail", args=[d.pk]))
+    assert "Phiếu từ chối giải quyết hồ sơ" in page.content.decode()
+    assert "Phiếu từ chối tiếp nhận" not in page.content.decode()

@@ -52,12 +52,16 @@ def _step_span(step: Any) -> deadlines.Span:
 
 
 def _replan_open_steps(d: Dossier, start: dt.datetime) -> None:
-    """Re-plan the due moments of steps not done yet from `start` (after a restart)."""
+    """Re-plan the due moments of steps not done yet from `start` (after a restart),
+    inside the dossier's new due moment (law.md R3a)."""
     open_steps = list(d.steps.exclude(status=StepStatus.DONE).order_by("order", "pk"))
     if not open_steps:
         return
     dues = deadlines.step_dues(
-        d.receiving_unit, start, [(_step_span(s), s.parallel_group) for s in open_steps]
+        d.receiving_unit,
+        start,
+        [(_step_span(s), s.parallel_group) for s in open_steps],
+        within=d.due_at,
     )
     for step, due in zip(open_steps, dues, strict=True):
         step.due_at = due
@@ -65,7 +69,9 @@ def _replan_open_steps(d: Dossier, start: dt.datetime) -> None:
 
 
 def _create_steps(d: Dossier, start: dt.datetime) -> None:
-    # A case with its own process uses it; otherwise the general process applies.
+    """Plan the process steps from reception, inside the dossier's legal due moment
+    `d.due_at` (law.md R3a: a plan longer than the time left is scaled into it).
+    A case with its own process uses it; otherwise the general process applies."""
     templates = []
     if d.case_id:
         templates = list(d.procedure_version.steps.filter(case=d.case_id).order_by("order", "pk"))
@@ -79,6 +85,7 @@ def _create_steps(d: Dossier, start: dt.datetime) -> None:
         d.receiving_unit,
         start,
         [(deadlines.Span(s.duration_value, s.duration_unit), s.parallel_group) for s in templates],
+        within=d.due_at,
     )
     rows = []
     for template, due in zip(templates, dues, strict=True):
@@ -115,9 +122,14 @@ def _span(d: Dossier) -> deadlines.Span:
 def _recompute_due(d: Dossier) -> dt.datetime | None:
     """Due moment from the events' timestamps: reception, supplement pauses (restart or
     subtract per policy), financial pauses (always subtracted: R13)."""
+    return _due_with(d, list(d.pauses.all()))
+
+
+def _due_with(d: Dossier, pauses: list[Any], at: dt.datetime | None = None) -> dt.datetime | None:
+    """The due moment given these pauses (all of the dossier's, or those before a
+    moment `at` for the history of appointments)."""
     if d.received_at is None:
         return None
-    pauses = list(d.pauses.all())
     supplement = [
         deadlines.Pause(p.started_at, p.ended_at) for p in pauses if p.kind == PauseKind.SUPPLEMENT
     ]
@@ -137,6 +149,28 @@ def _recompute_due(d: Dossier) -> dt.datetime | None:
             continue
         waited = cal.paused_seconds([deadlines.Pause(p.started_at, p.ended_at)])
         due = cal.moment(cal.position(due) + waited)
-    if d.extended_at and d.due_at and d.due_at > due:
+    extended = d.extended_at and (at is None or d.extended_at <= at)
+    if extended and d.due_at and d.due_at > due:
         return d.due_at  # the new appointment given with the apology stands (R14)
     return due
+
+
+def supplement_appointments(
+    d: Dossier,
+) -> list[tuple[Any, dt.datetime | None, dt.datetime | None]]:
+    """For each supplement request: (pause, appointment in force when it was requested,
+    new appointment once the complete supplement arrived, None while waiting) — the
+    national sync's NgayHenTraTruoc / NgayHenTraMoi (law.md R12, R23)."""
+    pauses = list(d.pauses.all())
+    out = []
+    for pause in pauses:
+        if pause.kind != PauseKind.SUPPLEMENT:
+            continue
+        earlier = [p for p in pauses if p.started_at < pause.started_at and p.ended_at]
+        before = _due_with(d, earlier, pause.started_at)
+        after = None
+        if pause.ended_at is not None:
+            upto = [p for p in pauses if p.ended_at and p.ended_at <= pause.ended_at]
+            after = _due_with(d, upto, pause.ended_at)
+        out.append((pause, before, after))
+    return out
