@@ -28,6 +28,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from motcua.catalog import conditions
 
@@ -461,3 +462,65 @@ def build_form(
     return EForm(
         data=data, files=files, initial=merged, prefix=prefix, schema=schema, layout=layout
     )
+
+
+# --- reading answers back ------------------------------------------------------------
+
+# Keys the dossiers app adds beside the e-form's own answers.
+EXTRA_LABELS = {"_nop_thay": gettext_lazy("Nộp thay cho")}
+
+
+def display_value(prop: Mapping[str, Any], value: Any) -> str:
+    """One answer as a person reads it: the label of a choice, Có/Không, a date as
+    dd/mm/yyyy, rows of a repeating group as "label: value" lists."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    if "enum" in prop and value in prop["enum"]:
+        names = prop.get("enumNames") or prop["enum"]
+        index = list(prop["enum"]).index(value)
+        return str(names[index]) if index < len(names) else str(value)
+    if prop.get("format") == "date" and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    if isinstance(value, Mapping):
+        return display_object((prop.get("properties") or {}), value)
+    if isinstance(value, list):
+        sub = (prop.get("items") or {}).get("properties") or {}
+        return "; ".join(
+            display_object(sub, row) if isinstance(row, Mapping) else display_value({}, row)
+            for row in value
+        )
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def display_object(props: Mapping[str, Any], value: Mapping[str, Any]) -> str:
+    return ", ".join(
+        f"{(props.get(k) or {}).get('title') or k}: {display_value(props.get(k) or {}, v)}"
+        for k, v in value.items()
+        if v not in (None, "", [])
+    )
+
+
+def readable_answers(
+    schema: Mapping[str, Any] | None, answers: Mapping[str, Any] | None
+) -> list[tuple[str, str]]:
+    """(label, shown value) for each answer, in the schema's order, for the officer's
+    dossier page, the citizen's review step and printed forms."""
+    props = (schema or {}).get("properties") or {}
+    answers = answers or {}
+    ordered = [n for n in props if n in answers] + [n for n in answers if n not in props]
+    rows = []
+    for name in ordered:
+        found = props.get(name)
+        prop: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        label = str(prop.get("title") or EXTRA_LABELS.get(name) or name)
+        if name == "_nop_thay" and isinstance(answers[name], Mapping):
+            shown = " — ".join(str(v) for v in answers[name].values() if v) or "—"
+        else:
+            shown = display_value(prop, answers[name])
+        rows.append((label, shown))
+    return rows

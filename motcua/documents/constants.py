@@ -52,3 +52,7 @@ VERDICT_COLOURS = {
 # National sync flag DuocTaiSuDung (domain.md §3.2): 0 no, 1 reused, 2 reused with a
 # replacement result code (MaKetQuaThayThe).
 REUSE_NONE, REUSE_YES, REUSE_REPLACED = 0, 1, 2
+
+
+# Types a browser shows itself: opened inline (?xem=1) by the officer's file viewer.
+VIEWABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})

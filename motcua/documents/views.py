@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.decorators import account_required, citizen_required, officer_required
 from motcua.documents import selectors, services, storage
 from motcua.documents.access import can_access
+from motcua.documents.constants import VIEWABLE_TYPES
 from motcua.documents.forms import DigitizeForm, SignForm, TrustAnchorForm, WarehouseUploadForm
 from motcua.documents.inspection import UploadPolicy, UploadRejected
 from motcua.documents.models import StoredFile, TrustAnchor
@@ -38,10 +39,14 @@ def _file_or_404(request: HttpRequest, pk: Any) -> StoredFile:
     return stored
 
 
+# The inline copy may be framed by our own pages only, and runs nothing of its own.
+VIEWER_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+
+
 @account_required
 def download(request: HttpRequest, pk: Any) -> HttpResponse:
     stored = _file_or_404(request, pk)
-    inline = request.GET.get("xem") == "1" and stored.mime_type == "application/pdf"
+    inline = request.GET.get("xem") == "1" and stored.mime_type in VIEWABLE_TYPES
     response = FileResponse(
         storage.open_file(stored.storage_name),
         as_attachment=not inline,
@@ -52,6 +57,9 @@ def download(request: HttpRequest, pk: Any) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Digest"] = f"sha-256={stored.sha256}"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = VIEWER_CSP
     return response  # type: ignore[return-value]  # FileResponse streams
 
 

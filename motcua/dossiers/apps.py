@@ -8,8 +8,13 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
+        from motcua.documents.access import register_access_policy
         from motcua.dossiers.appointments import DossierAppointments
+        from motcua.dossiers.selectors import officer_file_policy
         from motcua.workdays.recompute import register_provider
 
         # Issued appointments are only recomputed on an administrator's decision.
         register_provider(DossierAppointments())
+        # Officers who may see a dossier may open its files (after a transfer, the new
+        # competent unit; consulted bodies while consulted).
+        register_access_policy(officer_file_policy)

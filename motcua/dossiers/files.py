@@ -140,3 +140,100 @@ def file_ref(stored: Any, name: str) -> dict[str, Any]:
         "ref": stored.storage_name,
         "stored_file": str(stored.pk),
     }
+
+
+def stored_file_id(ref: dict[str, Any]) -> str | None:
+    """The StoredFile id behind a reference kept in a dossier component's `files`
+    (written by file_ref, by the online draft and by the portal supplement)."""
+    if not isinstance(ref, dict):
+        return None
+    for key in ("stored_file", "file_id"):
+        if ref.get(key):
+            return str(ref[key])
+    raw = str(ref.get("ref") or "")
+    return raw.removeprefix("documents:") if raw.startswith("documents:") else None
+
+
+def component_file_ids(component: Any) -> list[str]:
+    return [pk for pk in map(stored_file_id, component.files or []) if pk]
+
+
+def link_component_files(dossier: Any, components: Sequence[Any], *, actor: Any = None) -> None:
+    """Link the stored files of dossier components to their component row, so that
+    officers handling the dossier may open them (documents.access) and the file page
+    names the dossier. Components taken from the e-data warehouse are linked by
+    warehouse_item_reuse, with its flags."""
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from motcua.documents.constants import FileKind
+    from motcua.documents.models import FileLink, StoredFile
+
+    wanted: dict[tuple[uuid.UUID, str], Any] = {}
+    for component in components:
+        if component.from_warehouse:
+            continue
+        for pk in component_file_ids(component):
+            try:
+                wanted[(uuid.UUID(pk), str(component.pk))] = component
+            except ValueError:
+                continue
+    if not wanted:
+        return
+    kind = ContentType.objects.get_for_model(next(iter(wanted.values())))
+    existing = set(
+        FileLink.objects.filter(
+            content_type=kind, object_id__in={row for _pk, row in wanted}
+        ).values_list("file_id", "object_id")
+    )
+    kinds = dict(
+        StoredFile.objects.filter(pk__in={pk for pk, _row in wanted}).values_list("pk", "kind")
+    )
+    FileLink.objects.bulk_create(
+        FileLink(
+            file_id=pk,
+            content_type=kind,
+            object_id=row,
+            dossier_code=dossier.code or "",
+            component_code=component.component.code[:64] if component.component_id else "",
+            linked_by=actor if getattr(actor, "is_authenticated", False) else None,
+            digitized=component.digitized or kinds[pk] == FileKind.DIGITIZED,
+        )
+        for (pk, row), component in wanted.items()
+        if pk in kinds and (pk, row) not in existing
+    )
+
+
+def links_name_dossier(dossier: Any) -> None:
+    """Write the dossier code, allocated at reception, on the links of its files
+    (uploaded online before the dossier had a code)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from motcua.documents.models import FileLink
+    from motcua.dossiers.models import DossierComponent
+
+    rows = [str(pk) for pk in dossier.components.values_list("pk", flat=True)]
+    if rows and dossier.code:
+        FileLink.objects.filter(
+            content_type=ContentType.objects.get_for_model(DossierComponent),
+            object_id__in=rows,
+            dossier_code="",
+        ).update(dossier_code=dossier.code)
+
+
+def files_for_display(component: Any) -> list[dict[str, Any]]:
+    """The files of a dossier component as the officer's dossier page lists them: name,
+    stored file id (for the download and inline viewer routes), viewer kind."""
+    from motcua.documents.constants import VIEWABLE_TYPES
+
+    shown = []
+    for ref in component.files or []:
+        if not isinstance(ref, dict):
+            continue
+        pk = stored_file_id(ref)
+        kind = str(ref.get("content_type") or "")
+        viewer = "" if kind not in VIEWABLE_TYPES else ("pdf" if kind.endswith("pdf") else "image")
+        name = ref.get("name") or _("tệp")
+        shown.append({"name": name, "id": pk, "viewer": viewer if pk else ""})
+    return shown

@@ -23,7 +23,7 @@ REASON_LABELS: dict[str, Any] = {
     "transfer": _("Lý do chuyển"),
     "withdraw": _("Lý do rút hồ sơ"),
     "request_payment": _("Nghĩa vụ tài chính cần thực hiện"),
-    "start_consultation": _("Cơ quan được lấy ý kiến và nội dung"),
+    "start_consultation": _("Nội dung lấy ý kiến"),
 }
 
 
@@ -71,6 +71,22 @@ class TransferForm(ActionForm):
     )
 
 
+class ConsultForm(ActionForm):
+    consulted_units = forms.ModelMultipleChoiceField(
+        label=_("Cơ quan được lấy ý kiến"),
+        queryset=OrgUnit.objects.order_by("code"),
+        required=False,
+        help_text=_(
+            "Cán bộ của các cơ quan này xem được hồ sơ và tệp đính kèm khi đang lấy ý kiến."
+        ),
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        data["consulted_units"] = list(data.pop("consulted_units"))
+        return data
+
+
 class ExtendForm(ActionForm):
     new_due_at = forms.DateTimeField(
         label=_("Ngày hẹn trả mới"),
@@ -95,6 +111,7 @@ class ReturnForm(ActionForm):
 FORMS: dict[str, type[ActionForm]] = {
     "assign": AssignForm,
     "transfer": TransferForm,
+    "start_consultation": ConsultForm,
     "extend_with_apology": ExtendForm,
     "issue_result": IssueForm,
     "return_result": ReturnForm,

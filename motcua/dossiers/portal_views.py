@@ -255,15 +255,6 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DossierError as exc:
         d = sel.dossier_for_applicant(request.user, pk)
         return _render_detail(request, d, error=" ".join(exc.messages), status=400)
-    if action in {"supplement_provided", "resubmit"}:
-        from motcua.documents.services import LinkTarget, file_link_create
-
-        d.refresh_from_db()
-        file_link_create(
-            file=stored,
-            target=LinkTarget(dossier_code=d.code or "", component_code="BO_SUNG"),
-            actor=request.user,
-        )
     messages.success(request, _("Đã gửi: %(label)s.") % {"label": wf.BY_ACTION[action].label})
     return redirect("my_dossiers:detail", pk=pk)
 

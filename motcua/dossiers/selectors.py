@@ -20,7 +20,7 @@ from motcua.catalog.models import Competence, Procedure
 from motcua.dossiers import deadlines
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import DossierStatus, StepStatus
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, DossierStep
 from motcua.dossiers.permissions import roles_in_units, roles_on
 from motcua.org.constants import Role
 from motcua.org.selectors import units_visible_to
@@ -332,13 +332,57 @@ def _detail_qs() -> QuerySet[Dossier]:
     )
 
 
+def consulted_units(d: Dossier) -> list[int]:
+    """Units whose opinion is being sought on `d` (Decree 61/2018 Art. 19(5)): those
+    named when the consultation started, while it lasts."""
+    if d.status != S.IN_CONSULTATION:
+        return []
+    started = (
+        DossierEvent.objects.filter(dossier=d, action="start_consultation")
+        .order_by("-at", "-pk")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    units = (started or {}).get("consulted_units") or []
+    return [int(pk) for pk in units if str(pk).isdigit()]
+
+
 def can_officer_see(user: Any, d: Dossier) -> bool:
+    """Officers of the receiving and the competent unit (after a transfer, the new
+    one), the assigned specialist, and the consulted bodies while consulted."""
     if not getattr(user, "is_officer", False):
         return False
     if d.assignee_id == user.pk:
         return True
-    visible = units_visible_to(user).filter(pk__in=[d.receiving_unit_id, d.competent_unit_id])
-    return visible.exists()
+    units = [d.receiving_unit_id, d.competent_unit_id, *consulted_units(d)]
+    return units_visible_to(user).filter(pk__in=units).exists()
+
+
+def dossiers_holding(stored: Any) -> QuerySet[Dossier]:
+    """Dossiers a stored file belongs to, through its links (documents.FileLink) to a
+    dossier component or a dossier code."""
+    from django.contrib.contenttypes.models import ContentType
+
+    kind = ContentType.objects.get_for_model(DossierComponent).pk
+    rows, codes = [], []
+    for content_type, object_id, code in stored.links.values_list(
+        "content_type_id", "object_id", "dossier_code"
+    ):
+        if content_type == kind and object_id.isdigit():
+            rows.append(int(object_id))
+        if code:
+            codes.append(code)
+    if not rows and not codes:
+        return Dossier.objects.none()
+    holding = DossierComponent.objects.filter(pk__in=rows).values("dossier_id")
+    return Dossier.objects.filter(Q(pk__in=holding) | Q(code__in=codes))
+
+
+def officer_file_policy(user: Any, stored: Any) -> bool:
+    """documents.access policy: an officer who may see a dossier may open its files."""
+    if not getattr(user, "is_officer", False):
+        return False
+    return any(can_officer_see(user, d) for d in dossiers_holding(stored)[:20])
 
 
 def dossier_for_officer(user: Any, pk: int) -> Dossier:

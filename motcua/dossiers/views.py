@@ -23,6 +23,7 @@ from motcua.accounts.constants import AccountKind
 from motcua.accounts.decorators import account_required, officer_required
 from motcua.accounts.models import User
 from motcua.catalog.constants import VersionStatus
+from motcua.catalog.eforms import readable_answers
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import deadlines, forms_pdf, services
 from motcua.dossiers import forms as f
@@ -35,6 +36,7 @@ from motcua.dossiers.constants import (
     STATUS_COLOUR,
 )
 from motcua.dossiers.errors import DossierError
+from motcua.dossiers.files import files_for_display
 from motcua.dossiers.permissions import roles_in_units
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
@@ -136,7 +138,8 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "time": sel.time_state_of(d),
             "steps": sel.steps_with_time(d),
             "events": d.events.all(),
-            "components": d.components.all(),
+            "components": [(c, files_for_display(c)) for c in d.components.all()],
+            "answers": readable_answers(d.procedure_version.form_schema, d.form_answers),
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),
             "action_forms": action_forms,

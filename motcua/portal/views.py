@@ -348,22 +348,9 @@ def _authorisation_component(draft: DossierDraft) -> Any:
 
 
 def _review_rows(draft: DossierDraft) -> list[tuple[str, str]]:
-    from motcua.catalog.conditions import labels_from_schema
+    from motcua.catalog.eforms import readable_answers
 
-    labels = labels_from_schema(draft.procedure_version.form_schema)
-    schema_props = (draft.procedure_version.form_schema or {}).get("properties") or {}
-    rows = []
-    for name, value in draft.answers.items():
-        prop = schema_props.get(name) or {}
-        shown: Any = value
-        if "enum" in prop and "enumNames" in prop and value in prop["enum"]:
-            shown = prop["enumNames"][prop["enum"].index(value)]
-        elif isinstance(value, bool):
-            shown = _("Có") if value else _("Không")
-        elif isinstance(value, list):
-            shown = "; ".join(", ".join(str(v) for v in row.values() if v) for row in value)
-        rows.append((labels.get(name, name), str(shown) if shown not in (None, "") else "—"))
-    return rows
+    return readable_answers(draft.procedure_version.form_schema, draft.answers)
 
 
 def _review_step(request: HttpRequest, draft: DossierDraft) -> HttpResponse:

@@ -69,7 +69,11 @@ def competent_unit_for(
     return first.unit if first else receiving_unit
 
 
-def _add_components(d: Dossier, components: Iterable[ComponentInput], supplemented: bool) -> None:
+def _add_components(
+    d: Dossier, components: Iterable[ComponentInput], supplemented: bool, actor: Any = None
+) -> None:
+    from motcua.dossiers.files import link_component_files
+
     DossierComponent.objects.bulk_create(
         [
             DossierComponent(
@@ -86,6 +90,9 @@ def _add_components(d: Dossier, components: Iterable[ComponentInput], supplement
             for c in components
         ]
     )
+    # The files become readable by the officers handling the dossier (documents.access).
+    rows = DossierComponent.objects.filter(dossier=d).select_related("component")
+    link_component_files(d, list(rows), actor=actor)
 
 
 def _create(
@@ -128,7 +135,7 @@ def _create(
         status=t.next_state(wf.INITIAL),
         submitted_at=now if t.target == S.SUBMITTED else None,
     )
-    _add_components(d, components, supplemented=False)
+    _add_components(d, components, supplemented=False, actor=actor)
     act = _Act(d, t, role, receiving_unit if on_behalf else None, actor, 0, now, wf.INITIAL)
     p._record(act, payload={"channel": channel, "on_behalf": on_behalf}, unit=receiving_unit)
     return d

@@ -249,7 +249,7 @@ def draft_submit(
     must declare that the information is true (Decree 45/2020 Art. 9: responsibility
     for the accuracy of the electronic dossier)."""
     from motcua.documents.models import StoredFile, WarehouseItem
-    from motcua.documents.services import LinkTarget, file_link_create, warehouse_item_reuse
+    from motcua.documents.services import LinkTarget, warehouse_item_reuse
 
     draft = DossierDraft.objects.select_for_update().get(pk=draft.pk)
     _own(draft, actor)
@@ -302,16 +302,14 @@ def draft_submit(
             item = WarehouseItem.objects.select_related("file").get(pk=item_pk)
             warehouse_item_reuse(item=item, actor=actor, target=target)
         else:
-            stored = StoredFile.objects.get(pk=attachment["file"], owner=actor)
-            if stored.unit_id is None:
-                StoredFile.objects.filter(pk=stored.pk).update(unit=draft.receiving_unit)
-            file_link_create(file=stored, target=target, actor=actor, audit=False)
+            # Linked to its component row on creation (dossiers.files.link_component_files).
+            StoredFile.objects.filter(pk=attachment["file"], owner=actor, unit__isnull=True).update(
+                unit=draft.receiving_unit
+            )
     if draft.on_behalf:
-        stored = StoredFile.objects.get(pk=draft.attachments["UY_QUYEN"]["file"], owner=actor)
-        StoredFile.objects.filter(pk=stored.pk, unit__isnull=True).update(unit=draft.receiving_unit)
-        file_link_create(
-            file=stored, target=LinkTarget(component_code="UY_QUYEN"), actor=actor, audit=False
-        )
+        StoredFile.objects.filter(
+            pk=draft.attachments["UY_QUYEN"]["file"], owner=actor, unit__isnull=True
+        ).update(unit=draft.receiving_unit)
     draft.dossier = dossier
     draft.submitted_at = dossier.submitted_at or timezone.now()
     draft.save(update_fields=["dossier", "submitted_at", "updated_at"])

@@ -146,7 +146,7 @@ def _resume(act: _Act, kind: str, components: Iterable[ComponentInput] = ()) -> 
         pause.save(update_fields=["ended_at"])
     due = _recompute_due(d)
     p._write(act, due_at=due, status_reason="")
-    _add_components(d, components, supplemented=True)
+    _add_components(d, components, supplemented=True, actor=act.actor)
     if kind == PauseKind.SUPPLEMENT and deadlines.pause_policy() == deadlines.PausePolicy.RESTART:
         _replan_open_steps(d, act.now)
     p._record(act, payload={"due_at": due})
@@ -226,7 +226,25 @@ def _simple(action: str) -> Any:
     return service
 
 
-dossier_start_consultation = _simple("start_consultation")
+@transaction.atomic
+def dossier_start_consultation(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str = "",
+    consulted_units: Iterable[Any] = (),
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Seek the opinion of other bodies, clock running (Decree 61/2018 Art. 19(5)). The
+    bodies named may read the dossier and its files while the consultation lasts."""
+    act = p._begin(dossier, actor, "start_consultation", expected_version, now, reason)
+    p._write(act, status_reason=reason)
+    units = sorted({getattr(u, "pk", u) for u in consulted_units})
+    p._record(act, reason=reason, payload={"consulted_units": units})
+    return act.dossier
+
+
 dossier_end_consultation = _simple("end_consultation")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from motcua.dossiers import deadlines
 from motcua.dossiers.codes import allocate_code
+from motcua.dossiers.files import links_name_dossier
 from motcua.dossiers.models import (
     Dossier,
 )
@@ -42,6 +43,7 @@ def dossier_receive(
     code = allocate_code(d.receiving_unit, timezone.localtime(act.now).date())
     Dossier.objects.filter(pk=d.pk).update(code=code)
     d.code = code
+    links_name_dossier(d)
     _create_steps(d, act.now)
     step = _complete_step(d, Role.RECEPTIONIST, actor, act.now)
     p._record(act, payload={"code": code, "due_at": due}, step=step)
@@ -81,7 +83,7 @@ def dossier_resubmit(
     if form_answers is not None:
         changes["form_answers"] = form_answers
     p._write(act, **changes)
-    _add_components(act.dossier, components, supplemented=True)
+    _add_components(act.dossier, components, supplemented=True, actor=act.actor)
     p._record(act)
     return act.dossier
 
