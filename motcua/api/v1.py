@@ -41,12 +41,41 @@ logger = logging.getLogger(__name__)
 
 
 class OfficerAwareSessionAuth(SessionAuth):
-    """Django session; staff accounts count only after their second factor."""
+    """Django session; staff accounts count only after their second factor.
+
+    CSRF protects what a browser sends by itself (the session cookie), so it is checked
+    only for a request authenticated by its session: a machine client's bearer token is
+    never sent by a browser on its own and needs no CSRF token. A request carrying both
+    a logged-in session and an `Authorization` header is refused (OWASP ASVS V3.5: one
+    authentication mechanism per request)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        logged_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
+        if request.headers.get("Authorization"):
+            if logged_in:
+                raise ApiError(
+                    400,
+                    _(
+                        "Yêu cầu vừa có phiên đăng nhập vừa có mã truy cập (token). "
+                        "Vui lòng chỉ dùng một cách xác thực."
+                    ),
+                    "ambiguous_credentials",
+                )
+            return None
+        if not logged_in:
+            return None  # nothing for CSRF to protect; another method may still apply
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise ApiError(
+                403,
+                _("Thiếu hoặc sai mã chống giả mạo (CSRF). Vui lòng tải lại trang."),
+                "csrf_failed",
+            ) from exc
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         # A request that presents credentials in `Authorization` is judged by them alone:
-        # a wrong or revoked token must not fall back to a browser session riding along
-        # in the same request (OWASP ASVS V3.5: one authentication mechanism per request).
+        # a wrong or revoked token must not fall back to a browser session.
         if request.headers.get("Authorization"):
             return None
         user = request.user

@@ -48,3 +48,31 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def installation_secret(path: "os.PathLike[str] | str") -> str:
+    """A random secret kept in `path` (mode 0600): created on the first run of this
+    installation, reused on later runs and shared by its processes (web, worker,
+    scheduler). For development and `make demo` only; production takes its secrets from
+    the environment."""
+    import secrets
+    import time
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        fd = -1
+    if fd >= 0:
+        value = secrets.token_urlsafe(50)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(value + "\n")
+        return value
+    for _attempt in range(50):  # another process may be writing it right now
+        value = target.read_text(encoding="ascii").strip()
+        if len(value) >= 40:
+            return value
+        time.sleep(0.1)
+    raise ImproperlyConfigured(f"{target} must hold a random secret of 40+ characters")

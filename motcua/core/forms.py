@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+# A code typed into a public lookup (dossier code, result code): it becomes a URL path
+# segment, so anything else (e.g. "a/b") is a clear 400, never a failed URL reversal.
+PUBLIC_CODE_RE = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$"
+public_code_validator = RegexValidator(
+    PUBLIC_CODE_RE, _("Mã chỉ gồm chữ, số, dấu chấm, gạch ngang; vui lòng kiểm tra lại.")
+)
 
 
 class AuditFilterForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.forms import public_code_validator
 from motcua.documents.constants import SignerRole
 from motcua.org.models import OrgUnit
 
@@ -24,7 +25,9 @@ class WarehouseUploadForm(forms.Form):
 
 
 class VerifyCodeForm(forms.Form):
-    code = forms.CharField(label=_("Mã kết quả (in dưới mã QR)"), max_length=40)
+    code = forms.CharField(
+        label=_("Mã kết quả (in dưới mã QR)"), max_length=40, validators=[public_code_validator]
+    )
 
 
 class CompareForm(forms.Form):

@@ -20,7 +20,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = VerifyCodeForm(request.GET or None)
     if request.GET and form.is_valid():
         return redirect("verify:detail", code=form.cleaned_data["code"].strip().upper())
-    return render(request, "documents/verify_lookup.html", {"form": form})
+    status = 400 if request.GET else 200
+    return render(request, "documents/verify_lookup.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,6 +4,7 @@ and the public tracking page by dossier code (no personal data)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.decorators import citizen_required
 from motcua.catalog.constants import OnlineMode, VersionStatus
 from motcua.catalog.models import Competence, ProcedureVersion
+from motcua.core.forms import PUBLIC_CODE_RE
 from motcua.documents.inspection import UploadRejected
 from motcua.dossiers import forms as f
 from motcua.dossiers import selectors as sel
@@ -422,9 +424,11 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 def tracking_search(request: HttpRequest) -> HttpResponse:
     code = (request.GET.get("ma") or "").strip()[:64]
-    if code:
+    if code and re.fullmatch(PUBLIC_CODE_RE, code):
         return redirect("tracking:detail", code=code)
-    return render(request, "dossiers/public/tracking.html", {"d": None, "searched": False})
+    # A malformed code cannot be any dossier's: the same answer as a miss, 400.
+    context = {"d": None, "searched": bool(code)}
+    return render(request, "dossiers/public/tracking.html", context, status=400 if code else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,12 +8,13 @@ the `reports:read` scope and see their units (all units when not bound to any)."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
 
 from motcua.integrations import selectors
 from motcua.integrations.models import OutboxMessage
@@ -83,6 +84,10 @@ class MessageOut(Schema):
     delivered_at: dt.datetime | None
 
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_SPAN_DAYS = 366
+
+
 def build_router() -> Router:
     """A new Router each call (a ninja Router attaches to one API only; tests mount
     their own)."""
@@ -94,6 +99,16 @@ def build_router() -> Router:
     def reconciliation(
         request: HttpRequest, start: dt.date, end: dt.date, unit: str = ""
     ) -> dict[str, Any]:
+        from motcua.api.problems import ApiError
+
+        if not (EARLIEST <= start <= end <= LATEST) or (end - start).days > MAX_SPAN_DAYS:
+            raise ApiError(
+                400,
+                _("Khoảng ngày không hợp lệ: từ ngày không sau đến ngày, tối đa 366 ngày.")
+                + " "
+                + _("Ngày trong khoảng 2000–2100."),
+                "invalid_period",
+            )
         units = _units(request)
         if unit:
             root = units.filter(code=unit).first()
@@ -103,7 +118,11 @@ def build_router() -> Router:
 
     @router.get("/messages", response=list[MessageOut], summary="Thông điệp đồng bộ")
     def messages(
-        request: HttpRequest, ma_ho_so: str = "", status: str = "", limit: int = 50, offset: int = 0
+        request: HttpRequest,
+        ma_ho_so: str = "",
+        status: str = "",
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     ) -> QuerySet[OutboxMessage]:
         """Filter by dossier code and/or status (pending, delivered, dead); newest first."""
         qs = OutboxMessage.objects.filter(unit__in=_units(request)).order_by("-pk")

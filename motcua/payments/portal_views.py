@@ -244,6 +244,24 @@ def sandbox_bank(request: HttpRequest) -> HttpResponse:
         return render(
             request, "payments/portal/sandbox_bank.html", {"refused": str(exc)}, status=400
         )
+    # Like a real bank, only the account holder confirms: the citizen who started the
+    # payment, in their own session (a signed URL alone is not enough).
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    payer = (
+        PaymentAttempt.objects.filter(txn_ref=params.get("vnp_TxnRef", ""))
+        .values_list("request__dossier__applicant_id", flat=True)
+        .first()
+    )
+    if payer is None or payer != request.user.pk:
+        return render(
+            request,
+            "payments/portal/sandbox_bank.html",
+            {"refused": _("Giao dịch này không phải của tài khoản đang đăng nhập.")},
+            status=403,
+        )
     if request.method == "POST":
         try:
             result = bank.pay(params, request.POST.get("choice", ""))

@@ -142,19 +142,22 @@ def test_wrong_or_revoked_token_is_refused(personas):
 
 
 def test_authorization_header_is_judged_alone_not_with_the_session(personas, client_for):
-    """A browser session riding along never rescues a wrong token, and a valid token
-    acts as its client, not as the logged-in person."""
+    """A browser session riding along never rescues a wrong token; a request carrying
+    both a logged-in session and a token is refused (issue 20: one mechanism per
+    request); without the session the token acts as its client."""
     api_client, token = _create_client()
     browser = client_for(personas.citizen_a)
     assert browser.get("/api/v1/me").json()["kind"] == "user"
-    refused = browser.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer mc_wrong")
-    assert refused.status_code == 401
-    assert refused["WWW-Authenticate"] == "Bearer"
-    assert browser.get("/api/v1/me", HTTP_AUTHORIZATION="Basic eDp5").status_code == 401
-    as_client = browser.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    for header in ("Bearer mc_wrong", "Basic eDp5", f"Bearer {token}"):
+        refused = browser.get("/api/v1/me", HTTP_AUTHORIZATION=header)
+        assert refused.status_code == 400
+        assert refused.json()["code"] == "ambiguous_credentials"
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    as_client = machine.get("/api/v1/me")
     assert (as_client.status_code, as_client.json()["kind"]) == (200, "client")
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer mc_wrong").status_code == 401
     ApiClient.objects.filter(pk=api_client.pk).update(is_active=False)
-    assert browser.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert machine.get("/api/v1/me").status_code == 401
 
 
 def test_api_client_create_rejects_unknown_scope_and_duplicate_name():

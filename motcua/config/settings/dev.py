@@ -1,7 +1,18 @@
 """Local development and `make demo`: SQLite under var/, console e-mail, demo data."""
 
-from motcua.config.env import env_bool, env_list, env_str
+import hashlib
+import hmac
+
+from motcua.config.env import env_bool, env_list, env_str, installation_secret
 from motcua.config.settings.base import *  # noqa: F403
+
+# A random secret per installation (var/secret_key), never the fixed development value:
+# signed links (kiosk ratings, payment return URLs) cannot be forged from the source code.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "") or installation_secret(VAR_DIR / "secret_key")  # noqa: F405
+MOTCUA_PAYGATE_SECRET = (
+    env_str("MOTCUA_PAYGATE_SECRET", "")
+    or hmac.new(SECRET_KEY.encode(), b"motcua-sandbox-paygate", hashlib.sha256).hexdigest()
+)
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 MOTCUA_DEMO = env_bool("MOTCUA_DEMO", True)
