@@ -1,6 +1,6 @@
 """Plugin point for external identity providers (OIDC), e.g. VNeID through the national
 public-service portal (Decree 69/2024/NĐ-CP: VNeID level-2 accounts carry the citizen's
-electronic identity; domain.md §12.3).
+electronic identity; law.md §12.3).
 
 A provider is a subclass of `IdentityProvider`, listed by dotted path in the setting
 `MOTCUA_IDENTITY_PROVIDERS`. The login page shows one button per provider; the views in

@@ -145,7 +145,7 @@ class LoginThrottle(models.Model):
 
 class ExternalAccount(models.Model):
     """Links a subject id at an external identity provider (e.g. VNeID through the
-    national portal, domain.md §12.3) to a local account."""
+    national portal, law.md §12.3) to a local account."""
 
     user = models.ForeignKey(
         User,

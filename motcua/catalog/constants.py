@@ -23,7 +23,7 @@ class Subject(models.TextChoices):
 
 
 class TimeUnit(models.TextChoices):
-    # DonViTinh of the national procedure database (domain.md §1.11(1)).
+    # DonViTinh of the national procedure database (law.md §1.11(1)).
     WORKING_DAYS = "working_days", _("ngày làm việc")
     WORKING_HOURS = "working_hours", _("giờ làm việc")
     DAYS = "days", pgettext_lazy("time unit", "ngày")

@@ -1,4 +1,4 @@
-"""Demo catalogue: 25 real procedures (domain.md §11) in the interchange format,
+"""Demo catalogue: 25 real procedures (law.md §11) in the interchange format,
 loaded idempotently. Run after the organisation demo (motcua/org/data/quangnam.json)
 so that competence and process steps find their units."""
 

@@ -1,7 +1,7 @@
 """Fee computation (no ORM): fee rules of a procedure version + e-form answers +
 channel → fee lines.
 
-Rules (domain.md §5.1): a line is a charge (phí) or a levy (lệ phí) in VND, charged per
+Rules (law.md §5.1): a line is a charge (phí) or a levy (lệ phí) in VND, charged per
 dossier, per copy or per page (with optional page tiers, e.g. certified copies: 2,000 đ
 per page for pages 1–2, 1,000 đ from page 3, at most 200,000 đ per copy — Circular
 226/2016/TT-BTC), capped, multiplied by a number of copies, exempted by a condition

@@ -1,5 +1,5 @@
 """The catalogue interchange format (docs/catalog-format.md): a JSON list of procedure
-objects mirroring the national procedure database (CSDL quốc gia về TTHC, domain.md
+objects mirroring the national procedure database (CSDL quốc gia về TTHC, law.md
 §12.2), so a province can load its published catalogue and export it back.
 
 Export writes, per procedure, the version in force (or the newest published one).

@@ -2,7 +2,7 @@
 components, fee rules, internal process steps and effective-dated competence.
 
 A dossier pins a ProcedureVersion (and case) at reception: catalogue edits create a new
-version and never alter a received dossier's deadline or fee (domain.md R2).
+version and never alter a received dossier's deadline or fee (law.md R2).
 """
 
 from __future__ import annotations
@@ -326,7 +326,7 @@ class ProcessStep(models.Model):
 
 
 class Competence(TimeStampedModel):
-    """Which units settle (and receive) a procedure, effective-dated (domain.md §10.3(5))."""
+    """Which units settle (and receive) a procedure, effective-dated (law.md §10.3(5))."""
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="competences", verbose_name=_("thủ tục")

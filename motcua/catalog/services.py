@@ -1,7 +1,7 @@
 """Business writes for the catalogue (design.md: one transaction each, permission and
 state checks, an audit entry).
 
-Versioning (domain.md R2): content lives in ProcedureVersion rows. Editing means
+Versioning (law.md R2): content lives in ProcedureVersion rows. Editing means
 creating a draft copy, changing it, and publishing it with an effective date; a
 published version is immutable, so a dossier that pinned it keeps its deadline
 and fee whatever happens to the catalogue later.

@@ -34,7 +34,7 @@ class WarehouseSource(models.TextChoices):
 
 
 class SignatureVerdict(models.TextChoices):
-    """Bottom line of one signature check (domain.md §6.2)."""
+    """Bottom line of one signature check (law.md §6.2)."""
 
     VALID = "valid", _("Hợp lệ")
     UNTRUSTED = "untrusted", _("Toàn vẹn, chưa xác thực được chứng thư")
@@ -49,7 +49,7 @@ VERDICT_COLOURS = {
     SignatureVerdict.BROKEN: "red",
 }
 
-# National sync flag DuocTaiSuDung (domain.md §3.2): 0 no, 1 reused, 2 reused with a
+# National sync flag DuocTaiSuDung (law.md §3.2): 0 no, 1 reused, 2 reused with a
 # replacement result code (MaKetQuaThayThe).
 REUSE_NONE, REUSE_YES, REUSE_REPLACED = 0, 1, 2
 

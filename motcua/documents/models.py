@@ -106,7 +106,7 @@ class FileLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     linked_at = models.DateTimeField(auto_now_add=True)
-    # National flags on the submitted document (TaiLieuNop, domain.md §3.2).
+    # National flags on the submitted document (TaiLieuNop, law.md §3.2).
     digitized = models.BooleanField(_("được số hóa (DuocSoHoa)"), default=False)
     reuse_flag = models.PositiveSmallIntegerField(_("được tái sử dụng (DuocTaiSuDung)"), default=0)
     from_national_warehouse = models.BooleanField(
@@ -246,7 +246,7 @@ class TrustAnchor(models.Model):
 
 
 class WarehouseItem(models.Model):
-    """One document in a citizen's / organisation's e-data warehouse (domain.md §3.3)."""
+    """One document in a citizen's / organisation's e-data warehouse (law.md §3.3)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="warehouse_items"

@@ -1,7 +1,7 @@
 """Pure rules of the online application (no ORM): the wizard's steps, which components
 must be asked for, and the second factor of public tracking.
 
-Rule "do not ask again" (domain.md §3.3; Decree 45/2020; Resolution 66.7/2025/NQ-CP):
+Rule "do not ask again" (law.md §3.3; Decree 45/2020; Resolution 66.7/2025/NQ-CP):
 a component whose information the state already holds in a national database is not
 requested, and a document already in the applicant's e-data warehouse is reused
 instead of being uploaded again.

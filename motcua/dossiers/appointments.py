@@ -1,7 +1,7 @@
 """Recompute provider for issued dossier appointments (issue 13, point 4).
 
 Editing the working-day calendar never changes an appointment already given to a
-citizen by itself (domain.md §9.2). `motcua workdays_recompute` asks this provider for
+citizen by itself (law.md §9.2). `motcua workdays_recompute` asks this provider for
 the open dossiers' appointments, lists those the current calendar computes differently,
 and — on an administrator's decision (`--apply`) — writes the new appointment here, with
 a dossier event; motcua.workdays.recompute writes the audit entry.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DossierStatus(models.TextChoices):
-    """Internal states (domain.md §1.10.2). The national status code (TrangThaiHoSo,
+    """Internal states (law.md §1.10.2). The national status code (TrangThaiHoSo,
     §1.10.1) of each state is in NATIONAL_STATUS. "Overdue" is a derived flag, and the
     extension with apology is a flag on the dossier (it keeps its processing state)."""
 
@@ -33,7 +33,7 @@ class DossierStatus(models.TextChoices):
 
 S = DossierStatus
 
-# National status codes 1–10 (TrangThaiHoSo, domain.md §1.10.1). None: not synced.
+# National status codes 1–10 (TrangThaiHoSo, law.md §1.10.1). None: not synced.
 NATIONAL_STATUS: dict[str, int | None] = {
     S.DRAFT: None,
     S.SUBMITTED: 1,
@@ -107,7 +107,7 @@ CITIZEN_STATUS_TEXT: dict[str, Any] = {
 
 
 class Channel(models.TextChoices):
-    # KenhThucHien (domain.md §1.2): 1 in person, 2 online, 3 public postal.
+    # KenhThucHien (law.md §1.2): 1 in person, 2 online, 3 public postal.
     IN_PERSON = "1", _("Trực tiếp")
     ONLINE = "2", _("Trực tuyến")
     POSTAL = "3", _("Bưu chính công ích")
@@ -139,7 +139,7 @@ class StepStatus(models.TextChoices):
 
 
 class FormCode(models.TextChoices):
-    # Circular 01/2018/TT-VPCP Art. 9 (domain.md §1.12.1).
+    # Circular 01/2018/TT-VPCP Art. 9 (law.md §1.12.1).
     NONE = "", _("Không")
     RECEIPT = "01", _("Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     SUPPLEMENT = "02", _("Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")

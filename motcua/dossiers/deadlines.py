@@ -22,7 +22,7 @@ from django.utils import timezone
 from motcua.catalog.constants import TimeUnit
 from motcua.dossiers.constants import TIME_COLOUR, TIME_LABEL
 from motcua.workdays import calendar as wd
-from motcua.workdays.selectors import get_calendar, get_calendars
+from motcua.workdays.selectors import civil_end_of_day, get_calendar, get_calendars
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,8 @@ def _civil_add(start: dt.datetime, span: Span, cal: wd.WorkCalendar) -> dt.datet
     """Calendar days and months (law.md R10a): from the effective start, ending on the
     next working day when the last day is a day off."""
     if span.unit == TimeUnit.MONTHS:
-        return cal.add_months(start, int(span.value))
-    return cal.add_calendar_days(start, math.ceil(span.value))
+        return cal.add_months(start, int(span.value), end_of_day=civil_end_of_day())
+    return cal.add_calendar_days(start, math.ceil(span.value), end_of_day=civil_end_of_day())
 
 
 def add(unit: Any, start: dt.datetime, span: Span) -> dt.datetime:

@@ -2,7 +2,7 @@
 is content-checked (type, size, PDF structure, image limits, virus scan plugin) before
 anything is stored; photos and scans become one PDF. At the counter, a component marked
 "digitized" becomes a digitized copy of the paper original, certified (signed) by the
-receptionist when a signing credential is available (Directive 04; domain.md §3.4, R5)."""
+receptionist when a signing credential is available (Directive 04; law.md §3.4, R5)."""
 
 from __future__ import annotations
 

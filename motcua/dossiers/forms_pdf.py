@@ -1,4 +1,4 @@
-"""The standard one-stop forms as PDF (Circular 01/2018/TT-VPCP Art. 9, domain.md
+"""The standard one-stop forms as PDF (Circular 01/2018/TT-VPCP Art. 9, law.md
 §1.12): 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and
 new appointment, 05 process control sheet (A5) and 06 dossier register (A4 landscape).
 

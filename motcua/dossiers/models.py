@@ -1,6 +1,6 @@
 """Dossiers (hồ sơ), their components, process steps, pauses, the append-only event
 log (the Control Sheet, Form 05, is derived from it) and the per-unit daily code
-counter (domain.md §1, §14.2–14.4)."""
+counter (law.md §1, §14.2–14.4)."""
 
 from __future__ import annotations
 

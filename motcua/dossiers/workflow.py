@@ -1,4 +1,4 @@
-"""The dossier state machine as a pure transition table (design.md §2; domain.md
+"""The dossier state machine as a pure transition table (design.md §2; law.md
 §1.10.2, §14.4 R17). No ORM: services ask this module whether an action is allowed,
 what the new state is, what the clock does and which standard form is produced.
 

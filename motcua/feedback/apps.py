@@ -11,5 +11,5 @@ class FeedbackConfig(AppConfig):
         from motcua.core.tasks import register_periodic_hook
         from motcua.feedback.services import feedback_send_reminders
 
-        # Deadline reminders (domain.md §7.2) ride on the core 15-minute sweep.
+        # Deadline reminders (law.md §7.2) ride on the core 15-minute sweep.
         register_periodic_hook("deadline-sweep", feedback_send_reminders)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackStatus(models.TextChoices):
-    # Mapped to the national PAKN statuses (domain.md §7.3) in NATIONAL_GROUP below.
+    # Mapped to the national PAKN statuses (law.md §7.3) in NATIONAL_GROUP below.
     RECEIVED = "received", _("Mới tiếp nhận, chờ phân loại")
     IN_PROCESS = "in_process", _("Đang xử lý")
     WAITING_SUPPLEMENT = "waiting_supplement", _("Chờ người gửi bổ sung thông tin")
@@ -21,7 +21,7 @@ class FeedbackStatus(models.TextChoices):
 
 
 class FeedbackKind(models.TextChoices):
-    # Decree 20/2008 Art. 9(1): classification on reception (domain.md §7.1, §7.5).
+    # Decree 20/2008 Art. 9(1): classification on reception (law.md §7.1, §7.5).
     REGULATION = "regulation", _("Về quy định hành chính, thủ tục hành chính")
     BEHAVIOUR = "behaviour", _("Về hành vi, thái độ của cán bộ (nhũng nhiễu, gây phiền hà…)")
     DOSSIER = "dossier", _("Về việc giải quyết một hồ sơ cụ thể")
@@ -37,7 +37,7 @@ class FeedbackChannel(models.TextChoices):
 
 
 class CitizenVerdict(models.TextChoices):
-    # The national portal counts likes/dislikes (domain.md §7.4).
+    # The national portal counts likes/dislikes (law.md §7.4).
     SATISFIED = "satisfied", _("Hài lòng với trả lời")
     UNSATISFIED = "unsatisfied", _("Chưa hài lòng với trả lời")
 
@@ -127,7 +127,7 @@ class Criterion(models.TextChoices):
     ONLINE = "h_online", _("Tiến độ, chất lượng cung cấp dịch vụ công trực tuyến")
 
 
-# Deadlines of the national PAKN system (domain.md §7.2, Decision 766 indicator 5.2),
+# Deadlines of the national PAKN system (law.md §7.2, Decision 766 indicator 5.2),
 # and the out-of-competence transfer of Decree 20/2008 Art. 9(1); in working days.
 REFUSE_DAYS = 2
 SUPPLEMENT_DAYS = 5

@@ -1,4 +1,4 @@
-"""Feedback deadlines (domain.md §7.2) on the working-day calendar — pure, no ORM.
+"""Feedback deadlines (law.md §7.2) on the working-day calendar — pure, no ORM.
 
 All periods are counted in working days by `motcua.workdays` (WorkCalendar), from:
   refuse ≤ 2, first supplement request ≤ 5, out-of-competence transfer ≤ 5 and

@@ -1,4 +1,4 @@
-"""Feedback and petitions (PAKN, domain.md §7) and satisfaction ratings (§8)."""
+"""Feedback and petitions (PAKN, law.md §7) and satisfaction ratings (§8)."""
 
 from __future__ import annotations
 

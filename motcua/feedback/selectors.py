@@ -157,7 +157,7 @@ def citizen_events(feedback: Feedback) -> QuerySet[FeedbackEvent]:
     return feedback.events.all()
 
 
-# --- Deadlines (domain.md §7.2) ---------------------------------------------------
+# --- Deadlines (law.md §7.2) ---------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def rating_counts_by_unit_day(
     *, start: dt.date, end: dt.date, units: QuerySet[OrgUnit] | None = None
 ) -> list[dict[str, Any]]:
     """Number of ratings per unit, local day, stage and level — the input monitoring
-    needs for KPI 5.4 (domain.md §8.5). Rows: {unit_id, day, stage, level, count}."""
+    needs for KPI 5.4 (law.md §8.5). Rows: {unit_id, day, stage, level, count}."""
     qs = SatisfactionRating.objects.filter(rated_at__date__gte=start, rated_at__date__lte=end)
     if units is not None:
         qs = qs.filter(unit__in=units)
@@ -337,7 +337,7 @@ def rating_summary_for(user: Any, *, start: dt.date, end: dt.date) -> list[Ratin
 
 def dissatisfied_dossier_ids(*, start: dt.date, end: dt.date) -> set[int]:
     """Dossiers with a "Chưa hài lòng" rating or with feedback received in [start, end]:
-    Decision 766 KPI 5.4 counts them against the unit (domain.md §8.5)."""
+    Decision 766 KPI 5.4 counts them against the unit (law.md §8.5)."""
     rated = SatisfactionRating.objects.filter(
         level=RatingLevel.UNSATISFIED, rated_at__date__gte=start, rated_at__date__lte=end
     ).values_list("dossier_id", flat=True)

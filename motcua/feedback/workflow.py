@@ -1,6 +1,6 @@
 """The feedback (PAKN) state machine — pure, no ORM (design.md §2).
 
-Flow (domain.md §7.5, Decree 20/2008 Art. 9 and 14): register → classify/accept (or
+Flow (law.md §7.5, Decree 20/2008 Art. 9 and 14): register → classify/accept (or
 refuse, or transfer to the competent unit) → handle → leader approval → publish →
 citizen rating (re-open when unsatisfied).
 
@@ -64,7 +64,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("approve", {S.AWAITING_APPROVAL}, S.AWAITING_PUBLICATION, APPROVER),
         # ≤ 2 working days after "chờ công khai" (§7.2).
         _t("publish", {S.AWAITING_PUBLICATION}, S.PUBLISHED, APPROVER),
-        # The sender is not satisfied with the answer (domain.md §7.4).
+        # The sender is not satisfied with the answer (law.md §7.4).
         _t("reopen", {S.PUBLISHED}, S.IN_PROCESS, CITIZEN),
         _t("rate", {S.PUBLISHED}, "", CITIZEN),
     )

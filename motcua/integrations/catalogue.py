@@ -1,4 +1,4 @@
-"""LayThuTuc record (national procedure database, domain.md §12.1–12.2) → the catalogue
+"""LayThuTuc record (national procedure database, law.md §12.1–12.2) → the catalogue
 interchange format (docs/catalog-format.md). Pure logic, no ORM."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """National-portal connector plugin (design.md §2: external systems are plugins with a
 small base class and a sandbox). The default speaks the DVCQG/LGSP JSON convention of
-domain.md §12.1 — one endpoint, body `{service, ...}`, bearer token, `error_code` "0"
+law.md §12.1 — one endpoint, body `{service, ...}`, bearer token, `error_code` "0"
 or "00" for success — to `MOTCUA_DVCQG_URL`; in dev/test that is the sandbox portal
 (motcua.sandbox_portal), reached in-process."""
 

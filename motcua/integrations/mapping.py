@@ -1,4 +1,4 @@
-"""Field mapping of the national-portal messages (domain.md §12.1). Pure logic, no ORM:
+"""Field mapping of the national-portal messages (law.md §12.1). Pure logic, no ORM:
 `snapshot.py` reads the database into the dataclasses below, this module turns them
 into the JSON the National Public Service Portal expects.
 

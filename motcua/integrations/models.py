@@ -1,4 +1,4 @@
-"""National-portal sync (DVCQG, domain.md §12.1, R22): the transactional outbox.
+"""National-portal sync (DVCQG, law.md §12.1, R22): the transactional outbox.
 
 How rows get here (docs/integrations.md, "Why a relay over DossierEvent"): every
 dossier transition writes a DossierEvent inside its own transaction. The relay reads
@@ -116,7 +116,7 @@ class OutboxMessage(models.Model):
 
 
 class DossierIdentityFlag(models.Model):
-    """TaiKhoanDuocXacThucVoiVNeID (domain.md §12.3, KPI 4.5): recorded once when the
+    """TaiKhoanDuocXacThucVoiVNeID (law.md §12.3, KPI 4.5): recorded once when the
     dossier is submitted, from the applicant's account at that moment, so later link
     changes do not rewrite history."""
 

@@ -51,7 +51,7 @@ class ReconRow:
 
     @property
     def ratio(self) -> float:
-        """KPI 1.4 sync ratio in percent (domain.md §4.4); 100 when nothing is due."""
+        """KPI 1.4 sync ratio in percent (law.md §4.4); 100 when nothing is due."""
         return round(100.0 * self.synced / self.expected, 2) if self.expected else 100.0
 
 

@@ -1,4 +1,4 @@
-"""VNeID relying party (domain.md §12.3; Decree 69/2024/NĐ-CP): OpenID Connect
+"""VNeID relying party (law.md §12.3; Decree 69/2024/NĐ-CP): OpenID Connect
 authorization-code flow with PKCE (S256), state and nonce checks, and RS256 ID-token
 signature validation against the provider's published JWKS.
 

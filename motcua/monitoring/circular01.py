@@ -1,4 +1,4 @@
-"""Evaluation of TTHC settlement under Circular 01/2018/TT-VPCP Art. 13–15 (domain.md
+"""Evaluation of TTHC settlement under Circular 01/2018/TT-VPCP Art. 13–15 (law.md
 §1.15, rule R27). Pure, no ORM.
 
 Nine indicators, 0/1/2 points each. Indicators 1, 2, 3, 4, 7 are scored per dossier

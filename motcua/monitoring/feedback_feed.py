@@ -1,4 +1,4 @@
-"""Feedback (PAKN) and satisfaction ratings → Decision 766 group 5 (domain.md §4.4, §8.5).
+"""Feedback (PAKN) and satisfaction ratings → Decision 766 group 5 (law.md §4.4, §8.5).
 
 Two inputs, both recomputed from the feedback tables (never incremented, so a refresh
 is idempotent and the live rows equal the rebuilt ones):
@@ -8,7 +8,7 @@ is idempotent and the live rows equal the rebuilt ones):
   recomputes the `fb_*` columns of its unit-day (and of its former unit-day when the
   item was transferred) from all the items of that unit-day.
 * 5.4 — a dossier with a "Chưa hài lòng" rating or with a (not refused) feedback item
-  about it counts against the unit (domain.md §8.5, same rule as
+  about it counts against the unit (law.md §8.5, same rule as
   `feedback.selectors.dissatisfied_dossier_ids`): the dossier's contribution is
   refreshed, so `unsatisfied` / `late_or_unsatisfied_*` follow.
 
@@ -67,7 +67,7 @@ def facts_of_feedback(
     verdict: str,
     reopen_count: int,
 ) -> FeedbackFacts:
-    """5.2: late only once the handling was judged late (`handled_late`, domain.md
+    """5.2: late only once the handling was judged late (`handled_late`, law.md
     §7.2); 5.3: the sender's "dislike" or a re-opening (re-raised about the result)
     counts against."""
     return FeedbackFacts(
@@ -160,7 +160,7 @@ def feedback_rows_rebuild() -> int:
 
 def dossier_dissatisfaction(dossier_ids: Iterable[int]) -> dict[int, tuple[bool, bool]]:
     """dossier id → (rated "Chưa hài lòng", feedback about it) for the dossiers that
-    have either (domain.md §8.5; a refused feedback item does not count)."""
+    have either (law.md §8.5; a refused feedback item does not count)."""
     from motcua.feedback.constants import FeedbackStatus, RatingLevel
     from motcua.feedback.models import Feedback, SatisfactionRating
 

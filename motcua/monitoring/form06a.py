@@ -1,4 +1,4 @@
-"""Form II.06a/VPCP/KSTT "Tình hình, kết quả giải quyết TTHC" (domain.md §13.2): the 13
+"""Form II.06a/VPCP/KSTT "Tình hình, kết quả giải quyết TTHC" (law.md §13.2): the 13
 columns per field of procedures, with its invariants. Pure module (no ORM).
 
 Columns (numbers as in the form):
@@ -124,7 +124,7 @@ def compute(
 
 
 def invariant_errors(row: Form06aRow) -> list[str]:
-    """The form's invariants (domain.md §13.2); empty when the row is consistent."""
+    """The form's invariants (law.md §13.2); empty when the row is consistent."""
     v = row.values
     errors = []
     if v["received"] != v["online"] + v["in_person"] + v["carried_over"]:

@@ -11,7 +11,7 @@ Per-unit, per-procedure, per-day rows (models.UnitDayStats) store exactly these
 counters, so the score of any period and any unit subtree is `score(sum(rows))`, and
 it equals the brute-force `score(aggregate(all facts))` (tested as a hypothesis law).
 
-Sources: domain.md §4.3 (catalogue, IDs are the VPCP document's numbering), §4.4
+Sources: law.md §4.3 (catalogue, IDs are the VPCP document's numbering), §4.4
 (VPCP formula description), §4.5 (scoring functions reproducing the live National
 Portal), §1.11 rule 4 (supplement time). Where the sources disagree the choice is a
 named option of `ScoringPolicy` (docs/monitoring.md lists the defaults).
@@ -57,7 +57,7 @@ class DossierFacts:
     `returned_at` "Đã trả kết quả", `closed_at` the time of refusal, stop or withdrawal.
     `supplement_pending_since` is the request time of a supplement still awaited;
     `supplement_paused_seconds` the total of completed supplement periods
-    (completion − request), which indicator 2.1 subtracts (domain.md §1.11 rule 4)."""
+    (completion − request), which indicator 2.1 subtracts (law.md §1.11 rule 4)."""
 
     procedure_code: str
     received_at: dt.datetime
@@ -126,7 +126,7 @@ FEEDBACK_OTHER = "other"
 @dataclass(frozen=True)
 class FeedbackFacts:
     """One feedback/petition (PAKN). Timeliness is judged by the feedback module with
-    the working-day rules of domain.md §7.2 (refuse ≤2, supplement ≤5, handle ≤15)."""
+    the working-day rules of law.md §7.2 (refuse ≤2, supplement ≤5, handle ≤15)."""
 
     received_at: dt.datetime
     classification: str = FEEDBACK_OTHER
@@ -268,7 +268,7 @@ VPCP_DOC = "vpcp_document"
 
 @dataclass(frozen=True)
 class ScoringPolicy:
-    """Named choices where the sources disagree (domain.md §4.4 vs §4.5, §1.11 rule 4).
+    """Named choices where the sources disagree (law.md §4.4 vs §4.5, §1.11 rule 4).
 
     - supplement_rule: "subtract_766" — 2.1 subtracts completed supplement time from the
       end time and counts a dossier with more than one supplement request as late
@@ -276,7 +276,7 @@ class ScoringPolicy:
       after the supplement (Decree 61 Art. 19(4)), compare end time with it as is.
     - digitisation_42: "proportional" (live National Portal: 4 × ratio) or
       "threshold_80" (VPCP document: full points at ≥ 80 %).
-    - payment_35_cap: cap 3.5 at its 2 points (min(2, 2.5·C), domain.md §4.5) or
+    - payment_35_cap: cap 3.5 at its 2 points (min(2, 2.5·C), law.md §4.5) or
       leave 2.5·C uncapped as in the reverse-engineered formula.
     - online_33: "plain" (live: online / all channels) or "qualified_times_sync"
       (VPCP: online needs an e-result when the result is paper, × sync ratio 1.4).
@@ -297,12 +297,12 @@ class ScoringPolicy:
 
     @classmethod
     def national_portal(cls) -> ScoringPolicy:
-        """Default: reproduce the live National Portal scores (domain.md §4.5)."""
+        """Default: reproduce the live National Portal scores (law.md §4.5)."""
         return cls()
 
     @classmethod
     def vpcp_document(cls) -> ScoringPolicy:
-        """The VPCP formula description read literally (domain.md §4.4)."""
+        """The VPCP formula description read literally (law.md §4.4)."""
         return cls(digitisation_42="threshold_80", online_33="qualified_times_sync")
 
     @classmethod
@@ -345,7 +345,7 @@ class IndicatorDef:
     api_code: str = ""
 
 
-# The six groups as displayed on the National Portal (domain.md §4.2).
+# The six groups as displayed on the National Portal (law.md §4.2).
 GROUPS: tuple[GroupDef, ...] = (
     GroupDef("transparency", _("Công khai, minh bạch"), 18),
     GroupDef("progress", _("Tiến độ giải quyết"), 20),
@@ -486,7 +486,7 @@ def _within(facts: DossierFacts, end: dt.datetime) -> bool:
 
 
 def on_time_766(facts: DossierFacts, as_of: dt.datetime) -> bool:
-    """Decision 766 indicator 2.1 (VPCP description, domain.md §4.4 and §1.11 rule 4)."""
+    """Decision 766 indicator 2.1 (VPCP description, law.md §4.4 and §1.11 rule 4)."""
     if facts.supplement_count > 1:
         return False  # "supplement requested more than once → counted late"
     end, _ended = end_of_processing(facts, as_of)

@@ -1,6 +1,6 @@
 """Migration of history: `motcua dossier_import FILE.jsonl` (issue 9 point 6).
 
-One JSON object per line in the national sync shape `DongBoHoSoMC` (domain.md §12.1),
+One JSON object per line in the national sync shape `DongBoHoSoMC` (law.md §12.1),
 dates `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh, plus `MaDonVi` (code of the settling unit).
 Each valid line is written in its own transaction (dossier, components, supplement
 pauses, result files, one append-only "import" event); an invalid line is reported with

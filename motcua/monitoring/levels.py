@@ -1,4 +1,4 @@
-"""Rating bands and colour levels (domain.md §4.6, rule R26). Pure, no ORM.
+"""Rating bands and colour levels (law.md §4.6, rule R26). Pure, no ORM.
 
 Bands rate a total out of 100: Xuất sắc ≥ 90 and Yếu < 50 are confirmed for
 Decision 766; the middle bands (Tốt 80, Khá 70, Trung bình 50) are the likely national

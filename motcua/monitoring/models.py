@@ -239,7 +239,7 @@ class PeriodSnapshot(models.Model):
 
 
 class WeeklyReport(models.Model):
-    """The Friday weekly report (Directive 04, domain.md §13.3) of one ISO week, archived
+    """The Friday weekly report (Directive 04, law.md §13.3) of one ISO week, archived
     with its files (XLSX and PDF) and their SHA-256 digests."""
 
     week = models.CharField(_("tuần"), max_length=8, unique=True)  # "2026-W48"
@@ -266,7 +266,7 @@ class WeeklyReport(models.Model):
 
 class RollForward(TimeStampedModel):
     """An administrator's decision that a unit's history counts under its successor
-    (domain.md §10.3: reorganisations). Live rows and rebuilds attribute the dossiers of
+    (law.md §10.3: reorganisations). Live rows and rebuilds attribute the dossiers of
     `source` to `target`; closed-period snapshots are not changed."""
 
     source = models.OneToOneField(

@@ -1,4 +1,4 @@
-"""Statistic periods (domain.md §4.7): week, month, quarter, six/nine months, year, custom.
+"""Statistic periods (law.md §4.7): week, month, quarter, six/nine months, year, custom.
 Pure date arithmetic, no ORM."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Reports: form II.06a for any unit and period (domain.md §13.2) and the Friday weekly
-report of Directive 04 (domain.md §13.3, R28): week and year-to-date figures, 766
+"""Reports: form II.06a for any unit and period (law.md §13.2) and the Friday weekly
+report of Directive 04 (law.md §13.3, R28): week and year-to-date figures, 766
 estimates by group with colours, overdue list with responsibility, apology letters and
 their reasons, feedback figures, ranking of units and of unit heads (effective-dated
 head assignments). Files: XLSX (XlsxWriter) and PDF (WeasyPrint via documents.rendering).

@@ -161,7 +161,7 @@ def month_stats_refresh(*, unit: OrgUnit | int, procedure_code: str, day: dt.dat
     rows.update(**{name: int(value or 0) for name, value in sums.items()})
 
 
-# --- closed periods and reorganisations (R24, domain.md §10.3) -----------------------
+# --- closed periods and reorganisations (R24, law.md §10.3) -----------------------
 
 SNAPSHOT_KINDS = ("week", "month", "quarter", "year")
 

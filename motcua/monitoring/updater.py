@@ -65,7 +65,9 @@ def _local_day(moment: dt.datetime, tz: dt.tzinfo | None = None) -> dt.date:
 
 
 def _timing(done: dt.datetime, due: dt.datetime, tz: dt.tzinfo | None = None) -> str:
-    """Circular 01/2018 Art. 13(2): compare by calendar day (local time)."""
+    """Early / on time / late by calendar day (local time). Circular 01/2018 Art. 13(1)
+    scores the processing time as shorter / equal / longer than the legal limit without
+    saying how to compare; the calendar day is this project's reading (law.md §1.15)."""
     a, b = _local_day(done, tz), _local_day(due, tz)
     return EARLY if a < b else (ON_TIME if a == b else LATE)
 
@@ -279,7 +281,7 @@ def contribution_of(
 ) -> Contribution | None:
     """The dossier's row key and counters; `units` maps rolled-forward units;
     `dissatisfied` (feedback_feed.dossier_dissatisfaction) the dossiers rated
-    "Chưa hài lòng" or with feedback about them (5.4, domain.md §8.5)."""
+    "Chưa hài lòng" or with feedback about them (5.4, law.md §8.5)."""
     facts = facts_of(d, tz)
     if facts is None:
         return None

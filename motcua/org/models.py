@@ -1,5 +1,5 @@
 """Organisation units as an effective-dated tree, succession links, staff assignments
-and delegations (domain.md §10.3)."""
+and delegations (law.md §10.3)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from motcua.org.constants import Role, SuccessionKind, UnitKind
 
 class OrgUnit(TimeStampedModel):
     """An agency or administrative unit. The internal id never changes; code and name
-    may change over time (a rename is recorded as a successor link, domain.md §10.3).
+    may change over time (a rename is recorded as a successor link, law.md §10.3).
 
     `path` is a materialised path of ancestor ids ("/1/4/27/") so that a subtree is
     one indexed prefix query; it is maintained by org.services on every move.

@@ -50,7 +50,7 @@ def units_visible_to(user, at: dt.date | None = None) -> QuerySet[OrgUnit]:  # t
     return OrgUnit.objects.filter(condition)
 
 
-# --- effective-dated organisation queries (domain.md §10.3) -----------------------
+# --- effective-dated organisation queries (law.md §10.3) -----------------------
 
 
 def unit_valid_on(at: dt.date) -> Q:
@@ -144,7 +144,7 @@ def predecessors(unit: OrgUnit) -> QuerySet[UnitSuccession]:
 def resolve_current(unit: OrgUnit, at: dt.date | None = None) -> list[OrgUnit]:
     """Follow successor links whose effective date is on or before `at` until reaching
     units with no further effective succession: "rolled forward to today's successor"
-    (domain.md §10.3 rule 3). A merge or rename gives one unit; a split can give several.
+    (law.md §10.3 rule 3). A merge or rename gives one unit; a split can give several.
     A unit that has no effective successor resolves to itself."""
     at = at or _today()
     result: list[OrgUnit] = []

@@ -3,7 +3,7 @@
 Every function is one transaction: check permission and state, write, record an audit
 entry (design.md §2). Units are effective-dated and never deleted: closing a unit sets
 `valid_to`; a merge/split/rename is a succession link with a date and a legal basis
-(domain.md §10.3 rules 1–3). Head-of-unit history lives in StaffAssignment rows so that
+(law.md §10.3 rules 1–3). Head-of-unit history lives in StaffAssignment rows so that
 "who was head of X on date D" stays answerable after transfers (§10.3 rule 6).
 """
 
@@ -358,7 +358,7 @@ def assignment_create(
     is_head: bool = False,
 ) -> StaffAssignment:
     """Assign an officer to a unit. A unit has at most one head on any day
-    (Directive 04 ranks the head; domain.md §10.3 rule 6)."""
+    (Directive 04 ranks the head; law.md §10.3 rule 6)."""
     _require_admin(actor, unit)
     if not getattr(user, "is_officer", False):
         raise ValidationError({"user": _("Chỉ tài khoản cán bộ mới được phân công vào đơn vị.")})

@@ -14,14 +14,14 @@ from motcua.payments.state import (  # noqa: F401  (re-exported)
 
 
 class RequestKind(models.TextChoices):
-    # domain.md §5.2: fees at submission, or a financial obligation during processing
+    # law.md §5.2: fees at submission, or a financial obligation during processing
     # (national status 6, e.g. land levies computed by the tax authority).
     FEE = "fee", _("Phí, lệ phí theo thủ tục")
     OBLIGATION = "obligation", _("Nghĩa vụ tài chính")
 
 
 class OnlineFlag(models.IntegerChoices):
-    # DuocThanhToanTrucTuyen in the national dossier sync (domain.md §5.2, R21).
+    # DuocThanhToanTrucTuyen in the national dossier sync (law.md §5.2, R21).
     NO = 0, _("Không thanh toán trực tuyến")
     NATIONAL = 1, _("Nền tảng thanh toán Cổng DVCQG")
     PROVINCIAL = 2, _("Cổng thanh toán của tỉnh / ngân hàng")

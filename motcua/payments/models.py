@@ -111,7 +111,7 @@ class PaymentRequest(models.Model):
 
 class FeeLine(models.Model):
     """A fee line copied from the catalogue at request time (amount, exemption, discount)
-    so later catalogue edits never change what was asked (domain.md R2)."""
+    so later catalogue edits never change what was asked (law.md R2)."""
 
     request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="lines")
     code = models.CharField(_("mã phí"), max_length=64)
@@ -220,7 +220,7 @@ class ProviderMessage(AppendOnly):
 
 class ReceiptSeries(models.Model):
     """Receipt template (mẫu số) and symbol (ký hiệu) of a collecting unit with its
-    running number (Decree 123/2020, Circular 78/2021/TT-BTC; domain.md §5.4)."""
+    running number (Decree 123/2020, Circular 78/2021/TT-BTC; law.md §5.4)."""
 
     unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
     template_code = models.CharField(_("mẫu số"), max_length=20)

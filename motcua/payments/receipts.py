@@ -1,10 +1,10 @@
-"""E-receipts (biên lai điện tử, domain.md §5.4): numbered per collecting unit within a
+"""E-receipts (biên lai điện tử, law.md §5.4): numbered per collecting unit within a
 series (template + symbol), issued in the same transaction as the payment so numbers
 never skip or repeat; the signed PDF is produced after commit (or on first download)
 and attached to the dossier, visible to the citizen.
 
 Template and symbol: Circular 78/2021/TT-BTC gives receipts a template code and a
-symbol; the 2026 successor described in domain.md §5.4 (unverified) uses a 5-character
+symbol; the 2026 successor described in law.md §5.4 (unverified) uses a 5-character
 symbol whose first two digits are the year and then "T" for organisation-registered
 receipts. The defaults follow that shape (`01BLP0-001`, `26TAA`) and are settings.
 """

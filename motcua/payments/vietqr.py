@@ -1,4 +1,4 @@
-"""VietQR (NAPAS) payload: EMVCo Merchant-Presented QR in TLV form (domain.md §5.5).
+"""VietQR (NAPAS) payload: EMVCo Merchant-Presented QR in TLV form (law.md §5.5).
 
 Pure functions, no ORM. Each field is ID (2 digits) + length (2 digits) + value; the
 payload ends with field 63 holding CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no

@@ -1,5 +1,5 @@
 """Receiver endpoint of the sandbox national portal: one URL, body `{service, ...}`,
-bearer token, answers `{"error_code": "0"}` on success (domain.md §12.1)."""
+bearer token, answers `{"error_code": "0"}` on success (law.md §12.1)."""
 
 from __future__ import annotations
 

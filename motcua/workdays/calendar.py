@@ -1,6 +1,6 @@
 """Deadline maths on a working-day calendar — pure, no ORM (design.md §2).
 
-Rules implemented (domain.md §1.11, §9, §14.3 R9–R16):
+Rules implemented (law.md §1.11, §9, §14.3 R9–R16):
 
 * Working week Monday–Friday; statutory holidays, compensatory days, swaps and working
   Saturdays come in as data (`days_off`, `working_days`), built by `selectors`.
@@ -12,7 +12,7 @@ Rules implemented (domain.md §1.11, §9, §14.3 R9–R16):
   applicant, law.md §5).
 * **A duration of N working days ends at the same working-clock time N working days
   later** (received Friday 13/02/2026 16:00 + 3 working days → Wednesday 25/02/2026
-  16:00, Tết 16–20/02 skipped). The law counts whole working days (domain.md §1.11(1))
+  16:00, Tết 16–20/02 skipped). The law counts whole working days (law.md §1.11(1))
   but does not say at what hour the last day ends; this convention is exact, additive
   (adding a then b = adding a+b) and equals "end of the N-th day" for a dossier
   received at the opening of a working day. A position on a day boundary maps to the
@@ -405,15 +405,20 @@ class WorkCalendar:
         longest internal process a same-day procedure may have (law.md R10)."""
         return sum(max(0, end - max(start, self._cutoff)) for start, end in self._periods)
 
-    def add_calendar_days(self, start: dt.datetime, days: int) -> dt.datetime:
+    def add_calendar_days(
+        self, start: dt.datetime, days: int, *, end_of_day: bool = False
+    ) -> dt.datetime:
         """A limit in calendar days ("ngày"), law.md R10a: counted from the effective
         start (after-hours reception counts from the next working period, R11), ending
-        at the same clock time `days` calendar days later; a limit whose last day is a
-        day off ends at the close of the next working day."""
+        at the same clock time `days` calendar days later (`end_of_day`: at the close of
+        that day, law.md §15 Q4); a limit whose last day is a day off ends at the close
+        of the next working day."""
         begin = self.effective_start(start)
-        return self._civil_end(begin, begin + dt.timedelta(days=days))
+        return self._civil_end(begin + dt.timedelta(days=days), end_of_day)
 
-    def add_months(self, start: dt.datetime, months: int) -> dt.datetime:
+    def add_months(
+        self, start: dt.datetime, months: int, *, end_of_day: bool = False
+    ) -> dt.datetime:
         """A limit in months, law.md R10a: the same day of the month `months` later (the
         month's last day when it has no such day), then as `add_calendar_days`."""
         begin = self.effective_start(start)
@@ -421,12 +426,12 @@ class WorkCalendar:
         year += begin.year
         month += 1
         day = min(begin.day, calendar_module.monthrange(year, month)[1])
-        return self._civil_end(begin, begin.replace(year=year, month=month, day=day))
+        return self._civil_end(begin.replace(year=year, month=month, day=day), end_of_day)
 
-    def _civil_end(self, begin: dt.datetime, end: dt.datetime) -> dt.datetime:
-        if self.is_working_day(end.date()):
-            return end
-        return self.close_of(self.next_working_day(end.date()))
+    def _civil_end(self, end: dt.datetime, end_of_day: bool) -> dt.datetime:
+        if not self.is_working_day(end.date()):
+            return self.close_of(self.next_working_day(end.date()))
+        return self.close_of(end.date()) if end_of_day else end
 
     def paper_transfer_due(
         self, received: dt.datetime, *, across_levels: bool = False

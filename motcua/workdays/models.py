@@ -1,4 +1,4 @@
-"""Working-day calendar data (domain.md §9): annual official overrides with their legal
+"""Working-day calendar data (law.md §9): annual official overrides with their legal
 basis and a change log, per-unit office hours, and a version counter that invalidates
 the in-process calendar index on every edit."""
 
@@ -102,7 +102,7 @@ class DayOverrideChange(models.Model):
 
 
 class OfficeHours(TimeStampedModel):
-    """Office hours of a unit (domain.md §9.4); the row without a unit is the default
+    """Office hours of a unit (law.md §9.4); the row without a unit is the default
     for every unit that has none. Two periods a day, morning and afternoon."""
 
     unit = models.OneToOneField(

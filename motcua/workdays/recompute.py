@@ -1,6 +1,6 @@
 """Recompute policy for appointments already issued to citizens (issue 13 point 4).
 
-Editing the calendar never changes an issued appointment by itself (domain.md §9.2:
+Editing the calendar never changes an issued appointment by itself (law.md §9.2:
 "deadlines already issued are not recomputed … unless the authority decides so").
 Apps that issue appointments (dossiers, steps) register a provider; the command
 `motcua workdays_recompute` lists the appointments whose due moment would change under

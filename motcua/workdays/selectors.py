@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
 from motcua.org.models import OrgUnit
@@ -126,6 +127,16 @@ def _build(
         receives_on_saturday=bool(unit and unit.receives_on_saturday),
         version=version,
     )
+
+
+def civil_end_of_day() -> bool:
+    """Whether calendar-day and month limits end at the close of their last day rather
+    than at the reception's clock time (law.md §15 Q4; setting MOTCUA_CIVIL_LIMIT_END,
+    "same_time" by default — the earlier moment — or "end_of_day")."""
+    value = getattr(settings, "MOTCUA_CIVIL_LIMIT_END", "same_time")
+    if value not in ("same_time", "end_of_day"):
+        raise ImproperlyConfigured("MOTCUA_CIVIL_LIMIT_END: same_time | end_of_day")
+    return value == "end_of_day"
 
 
 def get_calendar(unit: OrgUnit | str | None = None) -> WorkCalendar:

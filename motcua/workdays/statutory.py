@@ -1,6 +1,6 @@
 """Statutory holidays of Viet Nam, as plain data (no ORM).
 
-Sources, in order (domain.md §9):
+Sources, in order (law.md §9):
 1. `holidays` (pinned to 0.109 in pyproject.toml) — Vietnam calendar: Labour Code 2019
    Art. 112 holidays, the 5-day Tết range of the public sector, compensatory days
    (Art. 111(3): a holiday on the weekly rest day is compensated on the next working

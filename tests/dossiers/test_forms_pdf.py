@@ -1,4 +1,4 @@
-"""Forms 01–06 as PDF (Circular 01/2018/TT-VPCP Art. 9, domain.md §1.12): valid PDF
+"""Forms 01–06 as PDF (Circular 01/2018/TT-VPCP Art. 9, law.md §1.12): valid PDF
 files with the dossier's data, downloadable only by the dossier's officers and by the
 applicant (forms addressed to them)."""
 

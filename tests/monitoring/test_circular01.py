@@ -1,4 +1,4 @@
-"""Circular 01/2018/TT-VPCP Art. 13–15 scoring (domain.md §1.15, R27)."""
+"""Circular 01/2018/TT-VPCP Art. 13–15 scoring (law.md §1.15, R27)."""
 
 from __future__ import annotations
 

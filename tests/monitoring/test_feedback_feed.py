@@ -1,5 +1,5 @@
 """Decision 766 group 5 from real feedback (PAKN) and satisfaction ratings
-(domain.md §4.4 5.1–5.4, §8.5): live post_save refresh of the aggregates, and
+(law.md §4.4 5.1–5.4, §8.5): live post_save refresh of the aggregates, and
 `monitoring_rebuild` giving the same rows."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Table tests: each Decision 766 indicator at and around its thresholds, the
-denominator-zero rules, and group/total sums (domain.md §4.3–4.5)."""
+denominator-zero rules, and group/total sums (law.md §4.3–4.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bands and colour levels at their boundaries (domain.md §4.6, R26)."""
+"""Bands and colour levels at their boundaries (law.md §4.6, R26)."""
 
 from __future__ import annotations
 

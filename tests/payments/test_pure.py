@@ -11,7 +11,7 @@ from motcua.payments import state, vietqr
 from motcua.payments.providers.sandbox_gateway import protocol
 from motcua.payments.receipts_pdf import amount_in_words
 
-# NAPAS "static QR to account" test vector (QR Format T&C v1.0, domain.md §5.5).
+# NAPAS "static QR to account" test vector (QR Format T&C v1.0, law.md §5.5).
 NAPAS_VECTOR = (
     "00020101021138570010A00000072701270006970403011200110123456780208QRIBFTTA53037045802VN6304"
 )

@@ -1,4 +1,4 @@
-"""Real dates 2025–2027 (domain.md §9; holidays 0.109 + lunar-vn)."""
+"""Real dates 2025–2027 (law.md §9; holidays 0.109 + lunar-vn)."""
 
 import datetime as dt
 

@@ -313,3 +313,19 @@ def test_received_same_day_dossier_plans_its_steps_by_the_legal_due(personas):
         at(2026, 3, 2, 15, 52),
         at(2026, 3, 2, 17),
     ]
+
+
+@pytest.mark.django_db
+def test_civil_limits_ending_at_the_close_of_the_day_is_a_setting(personas, settings):
+    # MOTCUA_CIVIL_LIMIT_END = "end_of_day" (law.md §15 Q4): Mon 02/03/2026 09:00
+    # + 7 ngày = Mon 09/03, a working day -> its close, 17:00; a last day off still moves
+    # to the next working day's close (11/02 10:00 + 5 ngày -> 23/02 17:00).
+    settings.MOTCUA_CIVIL_LIMIT_END = "end_of_day"
+    unit = personas.unit_x
+    span = deadlines.Span(Decimal(7), TimeUnit.DAYS)
+    assert deadlines.due_at(unit, at(2026, 3, 2, 9), span) == at(2026, 3, 9, 17)
+    span = deadlines.Span(Decimal(5), TimeUnit.DAYS)
+    assert deadlines.due_at(unit, at(2026, 2, 11, 10), span) == at(2026, 2, 23, 17)
+    assert run("--start", "2026-03-02T09:00", "--calendar-days", "7")[-1] == (
+        "2026-03-09T17:00:00+07:00"
+    )

@@ -170,6 +170,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # pseudonymise it; set it from the province's list of records and retention periods.
 MOTCUA_DOSSIER_RETENTION_YEARS = env_int("MOTCUA_DOSSIER_RETENTION_YEARS", 10)
 
+# --- Readings of open legal questions (docs/law.md §15) -------------------------
+# Q2: the time restarts from zero after a complete supplement (the decrees) or the
+# waiting time is subtracted (Decision 766): "restart" | "subtract".
+MOTCUA_SUPPLEMENT_CLOCK_POLICY = env_str("MOTCUA_SUPPLEMENT_CLOCK_POLICY", "restart")
+# Q4: calendar-day and month limits end at the reception's clock time on their last day
+# ("same_time", the earlier moment) or at the close of that day ("end_of_day").
+MOTCUA_CIVIL_LIMIT_END = env_str("MOTCUA_CIVIL_LIMIT_END", "same_time")
+
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -1,7 +1,7 @@
 """Digitization at reception (Decree 61/2018 Art. 17(1); Directive 04; R5): scanned
 images and multi-page scans become one PDF, optionally OCR'd in Vietnamese, recording
 who digitized it, when and from which original; the receptionist then signs it as a
-certified electronic copy (domain.md §3.4)."""
+certified electronic copy (law.md §3.4)."""
 
 from __future__ import annotations
 

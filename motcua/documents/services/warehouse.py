@@ -1,4 +1,4 @@
-"""Citizen / organisation e-data warehouse (domain.md §3.3; R6 "do not ask again")."""
+"""Citizen / organisation e-data warehouse (law.md §3.3; R6 "do not ask again")."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from motcua.documents.services.files import LinkTarget, file_link_create
 
 def warehouse_push_result(*, issued: IssuedDocument, actor: Any = None) -> WarehouseItem:
     """Put (or refresh) an issued result in its owner's warehouse; KPI 4.4 counts the
-    push of the electronic result link (domain.md §3.3)."""
+    push of the electronic result link (law.md §3.3)."""
     if issued.owner_id is None or issued.file is None:
         raise ValueError("issued document without owner or file")
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 Every signature is an incremental update (IncrementalPdfFileWriter): the bytes already
 signed are kept verbatim, so a leader's signature stays valid after the agency signs
-(domain.md §6.3). Level: PAdES B-T (RFC 3161 timestamp) always; B-LT when revocation
+(law.md §6.3). Level: PAdES B-T (RFC 3161 timestamp) always; B-LT when revocation
 data for the chain is available (the CRL/OCSP responses and certificates are embedded
 in the DSS so the file validates offline years later)."""
 

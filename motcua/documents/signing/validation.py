@@ -1,5 +1,5 @@
 """Validate every signature of a PDF with pyHanko's Python API and summarise it for
-people (domain.md §6.2 checklist: integrity, trusted chain, signer, signing time,
+people (law.md §6.2 checklist: integrity, trusted chain, signer, signing time,
 timestamp, revocation checked or not). No ORM: the trust roots are passed in."""
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ class Route:
 def route(
     *, kind: str, dossier: Any = None, subject_officer: Any = None, unit: OrgUnit | None = None
 ) -> Route:
-    """Where an item goes (domain.md §7.5). Behaviour complaints go to the head of the
+    """Where an item goes (law.md §7.5). Behaviour complaints go to the head of the
     PARENT of the subject's unit (a unit does not judge its own staff); when the head
     there is excluded too, one level higher; at the top, the provincial supervisors
     (who see their whole subtree) handle it."""

@@ -426,7 +426,7 @@ def feedback_supplement(
 def feedback_rate(
     *, feedback: Feedback, verdict: str, actor: Any = None, now: dt.datetime | None = None
 ) -> Feedback:
-    """The sender rates the published answer (like / dislike, domain.md §7.4)."""
+    """The sender rates the published answer (like / dislike, law.md §7.4)."""
     now = _now(now)
     if verdict not in CitizenVerdict.values:
         raise ValidationError(_("Mức đánh giá không hợp lệ."))

@@ -1,5 +1,5 @@
 """`motcua report_weekly --week 2026-W48 --out DIR`: build, sign and archive the Friday
-weekly report (Directive 04, domain.md §13.3) and write its PDF and XLSX to DIR."""
+weekly report (Directive 04, law.md §13.3) and write its PDF and XLSX to DIR."""
 
 from __future__ import annotations
 

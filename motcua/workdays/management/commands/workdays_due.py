@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.org.models import OrgUnit
 from motcua.workdays.calendar import CalendarError, Duration, WorkCalendar, to_local
-from motcua.workdays.selectors import get_calendar
+from motcua.workdays.selectors import civil_end_of_day, get_calendar
 
 # Rule sets by the first day they apply (docs/law.md §1).
 RULE_SETS = {
@@ -89,10 +89,13 @@ class Command(BaseCommand):
     ) -> dt.datetime:
         if options["explain"]:
             self.stdout.write(f"Bộ quy tắc: {rules}")
+        end_of_day = civil_end_of_day()
         if options["calendar_days"] is not None:
-            return calendar.add_calendar_days(start, options["calendar_days"])
+            return calendar.add_calendar_days(
+                start, options["calendar_days"], end_of_day=end_of_day
+            )
         if options["months"] is not None:
-            return calendar.add_months(start, options["months"])
+            return calendar.add_months(start, options["months"], end_of_day=end_of_day)
         if options["paper_transfer"]:
             # Across levels: 1 working day under Decree 118/2025 Art. 20(1)(a); Decree
             # 61/2018 Art. 19(7) sets no limit, so its 15:00 rule (Art. 18) applies.
