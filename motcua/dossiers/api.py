@@ -78,6 +78,10 @@ class TransferIn(ReasonIn):
     to_unit: int = Field(ge=1, le=2**31 - 1)
 
 
+class ConsultIn(ReasonIn):
+    consulted_units: list[int] = Field(default_factory=list, max_length=50)
+
+
 class ExtendIn(ReasonIn):
     new_due_at: dt.datetime
     reason_kind: Literal["subjective", "objective"]
@@ -98,6 +102,7 @@ def _schema_of(action: str) -> type[_ActionIn]:
     special: dict[str, type[_ActionIn]] = {
         "assign": AssignIn,
         "transfer": TransferIn,
+        "start_consultation": ConsultIn,
         "extend_with_apology": ExtendIn,
         "issue_result": IssueIn,
         "return_result": ReturnIn,
@@ -201,6 +206,12 @@ def _kwargs(action: str, d: Any, body: _ActionIn) -> dict[str, Any]:
         if unit is None:
             raise _invalid("to_unit", _("Không tìm thấy cơ quan nhận."))
         kwargs["to_unit"] = unit
+    if isinstance(body, ConsultIn):
+        wanted = set(body.consulted_units)
+        units = list(OrgUnit.objects.filter(pk__in=wanted))
+        if len(units) != len(wanted):
+            raise _invalid("consulted_units", _("Không tìm thấy cơ quan được lấy ý kiến."))
+        kwargs["consulted_units"] = units
     if isinstance(body, ExtendIn) and timezone.is_naive(body.new_due_at):
         kwargs["new_due_at"] = timezone.make_aware(body.new_due_at)
     return kwargs

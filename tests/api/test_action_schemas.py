@@ -102,3 +102,15 @@ def test_event_times_are_monotonic(personas, version, client_for):  # noqa: F811
     assert r.status_code == 200, r.content
     event = DossierEvent.objects.get(dossier=d, action="receive")
     assert event.at >= ahead
+
+
+def test_each_api_schema_takes_exactly_the_fields_of_the_page_form(personas, received):  # noqa: F811
+    """API and page stay in step: the same inputs for every action (plus nothing)."""
+    from motcua.dossiers import forms
+    from motcua.dossiers import workflow as wf
+    from motcua.dossiers.api import ACTION_SCHEMAS
+
+    assert set(ACTION_SCHEMAS) == set(services.SERVICES)
+    for action, schema in ACTION_SCHEMAS.items():
+        page = set(forms.action_form(wf.transition(action), received).fields)
+        assert set(schema.model_fields) == page, action
