@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,6 +56,29 @@ ROLE_PANELS: dict[str, RolePanelSpec] = {
 }
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of work waiting for an officer in one of their roles, e.g. "Chờ tiếp
+    nhận: 3", linking to the list that holds it."""
+
+    role: str
+    label: str | Promise
+    count: int | str
+    url: str
+
+
+# Apps that hold work register a source here (the dossiers app: its worklist tabs),
+# so the home page does not import them: source(user) -> work items.
+WorkSource = Callable[[Any], Iterable[WorkItem]]
+WORK_SOURCES: list[WorkSource] = []
+
+
+def register_work_source(source: WorkSource) -> WorkSource:
+    if source not in WORK_SOURCES:
+        WORK_SOURCES.append(source)
+    return source
+
+
 @dataclass
 class RolePanel:
     role: str
@@ -61,6 +86,7 @@ class RolePanel:
     title: str | Promise
     description: str | Promise
     units: list[OrgUnit] = field(default_factory=list)
+    work: list[WorkItem] = field(default_factory=list)
 
 
 def role_panels(user: object) -> list[RolePanel]:
@@ -68,11 +94,23 @@ def role_panels(user: object) -> list[RolePanel]:
     for assignment in active_assignments(user).order_by("unit__path"):
         if assignment.unit not in units_by_role[assignment.role]:
             units_by_role[assignment.role].append(assignment.unit)
+    work: dict[str, list[WorkItem]] = defaultdict(list)
+    if units_by_role:
+        for source in WORK_SOURCES:
+            for item in source(user):
+                work[item.role].append(item)
     panels = []
     for role, spec in ROLE_PANELS.items():
         if role in units_by_role:
             panels.append(
-                RolePanel(role, Role(role).label, spec.title, spec.description, units_by_role[role])
+                RolePanel(
+                    role,
+                    Role(role).label,
+                    spec.title,
+                    spec.description,
+                    units_by_role[role],
+                    work[role],
+                )
             )
     return panels
 

@@ -8,9 +8,10 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
+        from motcua.backoffice.views import register_work_source
         from motcua.documents.access import register_access_policy
         from motcua.dossiers.appointments import DossierAppointments
-        from motcua.dossiers.selectors import officer_file_policy
+        from motcua.dossiers.selectors import home_work, officer_file_policy
         from motcua.workdays.recompute import register_provider
 
         # Issued appointments are only recomputed on an administrator's decision.
@@ -18,3 +19,5 @@ class DossiersConfig(AppConfig):
         # Officers who may see a dossier may open its files (after a transfer, the new
         # competent unit; consulted bodies while consulted).
         register_access_policy(officer_file_policy)
+        # The back-office home shows the worklists' counts.
+        register_work_source(home_work)

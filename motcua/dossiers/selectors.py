@@ -314,6 +314,25 @@ def tab_counts(user: Any, tabs: Iterable[Tab], scope: Scope | None = None) -> di
     return counts
 
 
+def home_work(user: Any) -> list[Any]:
+    """The officer's worklist tabs with their counts for the back-office home page,
+    under the role each tab serves (the overdue tab under each of the officer's roles)."""
+    from django.urls import reverse
+
+    from motcua.backoffice.views import WorkItem
+
+    scope = scope_of(user)
+    tabs = [t for t in tabs_for(user, scope.held) if t.key != "all"]
+    counts = tab_counts(user, tabs, scope)
+    mine = set().union(*scope.held.values()) if scope.held else set()
+    url = reverse("dossiers:worklist")
+    return [
+        WorkItem(role=role, label=t.label, count=counts[t.key], url=f"{url}?tab={t.key}")
+        for t in tabs
+        for role in sorted(t.roles & mine)
+    ]
+
+
 # --- single dossier -------------------------------------------------------------------
 
 

@@ -149,3 +149,19 @@ def test_duplicate_tax_code_is_refused(personas, client):
 
 def test_logged_in_user_is_not_shown_the_signup_form(personas, client_for):
     assert client_for(personas.citizen_a).get(SIGNUP).status_code == 302
+
+
+def test_sign_up_keeps_where_the_citizen_was_going(db, client):
+    """Issue 18: the sign-up link on the login page dropped `next`."""
+    target = "/thu-tuc/DEMO-KS/nop/"
+    login_page = client.get("/tai-khoan/dang-nhap/", {"next": target}).content.decode()
+    assert f'href="{SIGNUP}?next={target}"' in login_page
+    form = client.get(SIGNUP, {"next": target}).content.decode()
+    assert f'name="next" value="{target}"' in form
+    response = client.post(SIGNUP, {**citizen_data(), "next": target})
+    assert response.status_code == 302 and response["Location"] == target
+
+
+def test_sign_up_ignores_a_foreign_next(db, client):
+    response = client.post(SIGNUP, {**citizen_data(), "next": "https://evil.example/"})
+    assert response["Location"] == "/tai-khoan/cua-toi/"

@@ -14,19 +14,26 @@ from django.views.decorators.debug import sensitive_post_parameters
 from motcua.accounts import services
 from motcua.accounts.forms import BusinessSignupForm, CitizenSignupForm
 from motcua.accounts.models import User
+from motcua.accounts.redirects import safe_next
+
+
+def _next(request: HttpRequest) -> str:
+    """Where the citizen was going when asked to log in (e.g. the application of a
+    procedure); kept through sign-up. Only safe local targets."""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next")) or ""
 
 
 def _done(request: HttpRequest, user: User) -> HttpResponse:
     login(request, user)
     messages.success(request, _("Đăng ký tài khoản thành công. Chào mừng bạn!"))
-    return redirect("accounts:my_account")
+    return redirect(_next(request) or "accounts:my_account")
 
 
 def _render(request: HttpRequest, form: Form, business: bool) -> HttpResponse:
     return render(
         request,
         "accounts/signup.html",
-        {"form": form, "business": business},
+        {"form": form, "business": business, "next": _next(request)},
         status=400 if form.errors else 200,
     )
 
