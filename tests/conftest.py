@@ -86,3 +86,27 @@ def mobile_page(browser, live_server):
     yield page
     context.close()
     assert not console_errors, f"browser console errors: {console_errors}"
+
+
+# --- Signing (electronic results) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def signing_pki_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing-pki")
+
+
+@pytest.fixture
+def e_signing(db, settings, signing_pki_dir, tmp_path):
+    """The demo PKI for every officer and staffed unit present when it is requested
+    (request it after the personas / staff fixtures), files in a temporary directory."""
+    settings.MOTCUA_PKI_DIR = str(signing_pki_dir)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MOTCUA_TSA_URL = ""
+    settings.MOTCUA_VIRUS_SCANNER = ""
+    from django.core.cache import cache
+
+    from motcua.documents.demo_pki import provision
+
+    cache.clear()
+    return provision()

@@ -213,6 +213,16 @@ class IssuedDocument(models.Model):
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revocation_reason = models.CharField(_("lý do thu hồi"), max_length=300, blank=True)
+    # Decree 61/2018 Art. 21 (correction of results): a corrected or replacement result
+    # points to the one it replaces; the old one stays, revoked, on its public page.
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("thay thế cho"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
 
     class Meta:
         ordering = ["-issued_at"]

@@ -66,6 +66,27 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def download(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The issued file itself, for whoever holds the (unguessable) result code: the
+    QR on the paper, the citizen's page and the national portal link here (Decree
+    45/2020 Art. 9: the electronic result is returned as a file that can be checked)."""
+    issued = selectors.issued_by_code(code)
+    if issued is None or issued.file is None:
+        raise Http404
+    stored = issued.file
+    response = FileResponse(
+        storage.open_file(stored.storage_name),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.mime_type,
+    )
+    response["Content-Length"] = str(stored.size)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def demo_crl(request: HttpRequest) -> HttpResponseBase:
     """CRL distribution point named in the demo certificates."""
     path = pki.paths().crl

@@ -61,6 +61,11 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
     )
     if version is None:
         raise DemoNotReady("Chưa nạp danh mục thủ tục trình diễn (motcua catalog_load_demo).")
+    # Approval and issue sign the electronic result: the officers need their demo
+    # credentials (idempotent; normally done by `documents_demo_pki` just before).
+    from motcua.documents.demo_pki import provision
+
+    provision()
     existing = set(
         Dossier.objects.filter(form_answers__has_key="demo_key").values_list(
             "form_answers__demo_key", flat=True

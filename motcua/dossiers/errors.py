@@ -52,3 +52,11 @@ class ExtensionRefused(DossierError):
 class InvalidDossierData(DossierError):
     default_message = _("Thông tin hồ sơ không hợp lệ.")
     code = "invalid"
+
+
+class SignatureMissing(DossierError):
+    """Decree 45/2020 Art. 9; Decree 30/2020 Art. 8: an electronic result has legal
+    value only with the competent person's and the agency's digital signatures."""
+
+    default_message = _("Kết quả điện tử chưa có đủ chữ ký số theo quy định.")
+    code = "signature_required"

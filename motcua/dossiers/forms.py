@@ -103,6 +103,18 @@ class IssueForm(ActionForm):
     )
 
 
+class SubmitForApprovalForm(ActionForm):
+    result_file = forms.FileField(
+        label=_("Dự thảo kết quả (PDF, không bắt buộc)"),
+        required=False,
+        help_text=_(
+            "Để trống: hệ thống tạo văn bản kết quả theo mẫu của thủ tục khi lãnh đạo ký. "
+            "Tệp đã ký số được kiểm tra chữ ký khi tải lên."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
 class ReturnForm(ActionForm):
     channel = forms.ChoiceField(label=_("Hình thức trả"), choices=ReturnChannel.choices)
     collected_by = forms.CharField(label=_("Người nhận kết quả"), required=False, max_length=200)
@@ -114,19 +126,24 @@ FORMS: dict[str, type[ActionForm]] = {
     "start_consultation": ConsultForm,
     "extend_with_apology": ExtendForm,
     "issue_result": IssueForm,
+    "submit_for_approval": SubmitForApprovalForm,
     "return_result": ReturnForm,
 }
 
 
 def action_form(
-    transition: wf.Transition, dossier: Any, data: Any = None, specialists: Any = ()
+    transition: wf.Transition,
+    dossier: Any,
+    data: Any = None,
+    specialists: Any = (),
+    files: Any = None,
 ) -> ActionForm:
     cls = FORMS.get(transition.action, ActionForm)
     kw: dict[str, Any] = {"transition": transition, "dossier": dossier}
     if cls is AssignForm:
         kw["specialists"] = specialists
     initial = {"expected_version": dossier.version}
-    return cls(data, initial=initial, **kw)
+    return cls(data, files, initial=initial, **kw)
 
 
 class FilterForm(forms.Form):

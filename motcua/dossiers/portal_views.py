@@ -93,9 +93,12 @@ def _results(d: Any) -> list[dict[str, Any]]:
 
     rows = []
     issued = (
-        IssuedDocument.objects.filter(dossier_code=d.code, owner_id=d.applicant_id)
+        IssuedDocument.objects.filter(
+            dossier_code=d.code, owner_id=d.applicant_id, revoked_at__isnull=True
+        )
         .exclude(file__kind=FileKind.FORM)
-        .select_related("file")
+        .select_related("file", "replaces")
+        .order_by("-issued_at", "-pk")
     )
     for doc in issued:
         if doc.file is None:

@@ -52,6 +52,24 @@ def has_template(name: str) -> bool:
     return True
 
 
+def e_result_context(d: Any) -> dict[str, Any]:
+    """The dossier's electronic result and its history, for the dossier pages."""
+    from motcua.dossiers.services.e_result import (
+        result_document_of,
+        result_history_of,
+        signed_roles,
+    )
+
+    current = result_document_of(d)
+    return {
+        "e_result": current,
+        "e_result_signed": signed_roles(current),
+        "e_result_history": [
+            i for i in result_history_of(d) if current is None or i.pk != current.pk
+        ],
+    }
+
+
 def status_context(d: Any) -> dict[str, Any]:
     code = NATIONAL_STATUS.get(d.status)
     return {
@@ -145,6 +163,7 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "action_forms": action_forms,
             "refused_form": refused,
             "pdf_forms": [(n, forms_pdf.form_label(d, n)) for n in forms_pdf.available_forms(d)],
+            **e_result_context(d),
         },
         status=status,
     )
@@ -163,7 +182,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if t is None or action not in services.SERVICES:
         raise Http404
     specialists = sel.specialists_of(d.competent_unit_id) if action == "assign" else ()
-    form = f.action_form(t, d, data=request.POST, specialists=specialists)
+    form = f.action_form(t, d, data=request.POST, files=request.FILES, specialists=specialists)
     if not form.is_valid():
         return _detail(request, d, bound=form, status=400)
     service = services.SERVICES[action]

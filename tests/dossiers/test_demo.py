@@ -14,7 +14,7 @@ def test_demo_requires_the_demo_organisation():
 
 
 @pytest.mark.django_db
-def test_demo_is_idempotent_and_covers_the_states():
+def test_demo_is_idempotent_and_covers_the_states(e_signing):
     from motcua.catalog.demo import load_demo_catalogue
     from motcua.org.demo import demo_load
 
@@ -36,3 +36,11 @@ def test_demo_is_idempotent_and_covers_the_states():
         DossierStatus.REJECTED_AT_RECEPTION,
     } <= states
     assert Dossier.objects.filter(extended_at__isnull=False).count() == 1
+    # The resolved and returned dossiers carry a result signed by the leader and sealed.
+    from motcua.dossiers.services.e_result import result_document_of, signed_roles
+
+    for d in Dossier.objects.filter(
+        status__in=[DossierStatus.RESOLVED, DossierStatus.RESULT_RETURNED]
+    ):
+        assert signed_roles(result_document_of(d)) == ["leader", "agency"]
+        assert d.result_files[0]["ref"] == result_document_of(d).code

@@ -59,7 +59,9 @@ def refreshed(d) -> Dossier:
     return Dossier.objects.get(pk=d.pk)
 
 
-def test_counter_dossier_from_reception_to_return(page, transactional_db, personas, staff, version):
+def test_counter_dossier_from_reception_to_return(
+    page, transactional_db, personas, staff, version, e_signing
+):
     citizen = personas.citizen_a
     login_officer(page, personas.receptionist_x)
     page.goto("/quan-tri/ho-so/tiep-nhan/")
@@ -110,7 +112,9 @@ def test_counter_dossier_from_reception_to_return(page, transactional_db, person
     assert page.locator("form.dossier-action").count() == 0
 
 
-def test_online_dossier_with_a_supplement(page, transactional_db, personas, staff, version):
+def test_online_dossier_with_a_supplement(
+    page, transactional_db, personas, staff, version, e_signing
+):
     citizen = personas.citizen_a
     d = services.dossier_submit_online(
         applicant=citizen,

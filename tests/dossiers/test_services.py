@@ -29,7 +29,7 @@ def snapshot(dossier):
     return (d.status, d.version, d.due_at, d.events.count(), d.steps.count())
 
 
-def test_counter_happy_path_receive_to_return(personas, staff, version):
+def test_counter_happy_path_receive_to_return(personas, staff, version, e_signing):
     d = services.dossier_create_at_counter(
         actor=personas.receptionist_x,
         applicant=personas.citizen_a,
@@ -117,7 +117,7 @@ def test_counter_happy_path_receive_to_return(personas, staff, version):
     assert d.version == 7
 
 
-def test_online_supplement_restart_then_result(personas, staff, in_process):
+def test_online_supplement_restart_then_result(personas, staff, in_process, e_signing):
     d = in_process
     d = services.dossier_request_supplement(
         dossier=d,
@@ -437,7 +437,7 @@ def test_assignee_must_be_a_specialist_of_the_competent_unit(personas, received)
         )
 
 
-def test_issue_result_requires_a_number(personas, staff, in_process):
+def test_issue_result_requires_a_number(personas, staff, in_process, e_signing):
     d = services.dossier_submit_for_approval(
         dossier=in_process, actor=staff.specialist_x, expected_version=in_process.version
     )

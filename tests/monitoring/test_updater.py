@@ -72,6 +72,7 @@ def test_live_rows_follow_transitions_and_equal_the_rebuild(
     staff,  # noqa: F811
     version,  # noqa: F811
     django_capture_on_commit_callbacks,
+    e_signing,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         on_time = _receive_assign(personas, staff, _new(personas, version, MONDAY), MONDAY)

@@ -126,12 +126,10 @@ def signing(settings, personas, portal_pki):
     return reg("leader", user=personas.leader_x), reg("agency", unit=personas.unit_x)
 
 
-def process_to_result(d: Any, personas: Any, staff: Staff, signed: bool = True) -> Any:
-    """The officers' part, through the services: receive, assign, approve, issue a
-    signed result (leader then agency signature; pushed to the warehouse), return it
-    online."""
-    from motcua.documents.constants import SignerRole
-    from motcua.documents.services import document_sign, issued_document_create
+def process_to_result(d: Any, personas: Any, staff: Staff) -> Any:
+    """The officers' part, through the services: receive, assign, submit; the leader
+    approves by signing the result generated from the procedure's template, the clerk
+    issues it with the agency seal (pushed to the warehouse), it is returned online."""
     from motcua.dossiers import services
 
     d = services.dossier_receive(
@@ -144,32 +142,8 @@ def process_to_result(d: Any, personas: Any, staff: Staff, signed: bool = True) 
         dossier=d, actor=staff.specialist, expected_version=d.version
     )
     d = services.dossier_approve(dossier=d, actor=personas.leader_x, expected_version=d.version)
-    files: list[dict[str, Any]] = []
-    if signed:
-        issued = issued_document_create(
-            title="Giấy khai sinh",
-            issuer_name=personas.unit_x.name,
-            actor=staff.clerk,
-            unit=personas.unit_x,
-            owner=d.applicant,
-            dossier_code=d.code,
-            procedure_code=BIRTH,
-            template_source="<p>Giấy khai sinh cho {{ ho_ten_tre }}</p>",
-            context={"ho_ten_tre": d.form_answers.get("ho_ten_tre", "")},
-        )
-        first = document_sign(file=issued.file, actor=personas.leader_x, role=SignerRole.LEADER)
-        final = document_sign(
-            file=first, actor=staff.clerk, role=SignerRole.AGENCY, unit=personas.unit_x
-        )
-        files = [
-            {"name": "giay-khai-sinh.pdf", "ref": f"documents:{final.pk}", "file_id": str(final.pk)}
-        ]
     d = services.dossier_issue_result(
-        dossier=d,
-        actor=staff.clerk,
-        expected_version=d.version,
-        result_number="15/GKS",
-        result_files=files,
+        dossier=d, actor=staff.clerk, expected_version=d.version, result_number="15/GKS"
     )
     return services.dossier_return_result(
         dossier=d, actor=personas.receptionist_x, expected_version=d.version, channel="online"

@@ -37,7 +37,7 @@ pytestmark = [
 ]
 
 
-def test_soak_mixed_citizens_and_officers(personas, staff, version):
+def test_soak_mixed_citizens_and_officers(personas, staff, version, e_signing):
     deadline = time.monotonic() + SECONDS
     stats: Counter[str] = Counter()
     errors: list[BaseException] = []

@@ -248,24 +248,32 @@ def dossier_start_consultation(
 dossier_end_consultation = _simple("end_consultation")
 
 
-@transaction.atomic
 def dossier_submit_for_approval(
     *,
     dossier: Dossier | int,
     actor: Any,
     expected_version: int,
     note: str = "",
+    result_file: Any = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """The processing officer submits the appraisal and draft result to the leader."""
-    act = p._begin(dossier, actor, "submit_for_approval", expected_version, now)
-    p._write(act, status_reason="")
-    step = _complete_step(act.dossier, Role.SPECIALIST, actor, act.now)
-    p._record(act, reason=note, step=step)
+    """The processing officer submits the appraisal and draft result to the leader.
+    The draft is either uploaded here (`result_file`, a PDF) or, by default, rendered
+    from the procedure's result template when the leader signs."""
+    from motcua.dossiers.services.e_result import result_document_upload
+
+    with transaction.atomic():
+        d = p._begin(dossier, actor, "submit_for_approval", expected_version, now).dossier
+    if result_file is not None:
+        result_document_upload(dossier=d, actor=actor, upload=result_file)
+    with transaction.atomic():
+        act = p._begin(dossier, actor, "submit_for_approval", expected_version, now)
+        p._write(act, status_reason="")
+        step = _complete_step(act.dossier, Role.SPECIALIST, actor, act.now)
+        p._record(act, reason=note, step=step)
     return act.dossier
 
 
-@transaction.atomic
 def dossier_approve(
     *,
     dossier: Dossier | int,
@@ -274,10 +282,25 @@ def dossier_approve(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Dossier:
-    act = p._begin(dossier, actor, "approve", expected_version, now)
-    p._write(act)
-    step = _complete_step(act.dossier, Role.LEADER, actor, act.now)
-    p._record(act, reason=note, step=step)
+    """The competent leader approves by signing the result with their own credential
+    (PAdES; `signature_required` of the transition; Decree 30/2020 Art. 8)."""
+    from motcua.documents.constants import SignerRole
+    from motcua.dossiers.services.e_result import result_sign
+
+    with transaction.atomic():
+        d = p._begin(dossier, actor, "approve", expected_version, now).dossier
+    issued = result_sign(
+        dossier=d,
+        actor=actor,
+        role=SignerRole.LEADER,
+        reason=_("Phê duyệt kết quả giải quyết hồ sơ %(code)s") % {"code": d.code},
+        generate=True,
+    )
+    with transaction.atomic():
+        act = p._begin(dossier, actor, "approve", expected_version, now)
+        p._write(act)
+        step = _complete_step(act.dossier, Role.LEADER, actor, act.now)
+        p._record(act, reason=note, step=step, payload={"result_code": issued.code})
     return act.dossier
 
 

@@ -28,7 +28,6 @@ from motcua.dossiers.services._steps import (
 from motcua.org.constants import Role
 
 
-@transaction.atomic
 def dossier_issue_result(
     *,
     dossier: Dossier | int,
@@ -36,22 +35,45 @@ def dossier_issue_result(
     expected_version: int,
     result_number: str,
     result_summary: str = "",
-    result_files: list[dict[str, Any]] | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """The clerical officer numbers and issues the result: end of processing (status 9)."""
-    act = p._begin(dossier, actor, "issue_result", expected_version, now)
-    if not (result_number or "").strip():
-        raise InvalidDossierData(_("Vui lòng nhập số, ký hiệu văn bản kết quả."))
-    p._write(
-        act,
-        completed_at=act.now,
-        result_number=result_number.strip(),
-        result_summary=result_summary,
-        result_files=result_files or [],
+    """The clerical officer numbers and issues the result: end of processing (status 9).
+    The result signed by the leader receives the agency seal (Decree 30/2020 Art. 8:
+    the clerk numbers the document and signs with the agency's credential), is linked
+    to the dossier (`result_files`, sent to the national portal) and pushed to the
+    applicant's e-data warehouse."""
+    from motcua.documents.constants import SignerRole
+    from motcua.dossiers.services.e_result import (
+        REQUIRED_SIGNATURES,
+        require_signatures,
+        result_file_entry,
+        result_sign,
     )
-    step = _complete_step(act.dossier, Role.CLERK, actor, act.now)
-    p._record(act, payload={"result_number": result_number.strip()}, step=step)
+
+    number = (result_number or "").strip()
+    with transaction.atomic():
+        d = p._begin(dossier, actor, "issue_result", expected_version, now).dossier
+    if not number:
+        raise InvalidDossierData(_("Vui lòng nhập số, ký hiệu văn bản kết quả."))
+    require_signatures(d, (SignerRole.LEADER,))
+    result_sign(
+        dossier=d,
+        actor=actor,
+        role=SignerRole.AGENCY,
+        reason=_("Ban hành văn bản số %(number)s") % {"number": number},
+    )
+    with transaction.atomic():
+        act = p._begin(dossier, actor, "issue_result", expected_version, now)
+        issued = require_signatures(act.dossier, REQUIRED_SIGNATURES)
+        p._write(
+            act,
+            completed_at=act.now,
+            result_number=number,
+            result_summary=result_summary,
+            result_files=[result_file_entry(issued)],
+        )
+        step = _complete_step(act.dossier, Role.CLERK, actor, act.now)
+        p._record(act, payload={"result_number": number, "result_code": issued.code}, step=step)
     return act.dossier
 
 
@@ -65,12 +87,16 @@ def dossier_return_result(
     collected_by: str = "",
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Deliver the result (Decree 61/2018 Art. 20; R18): counter, post, online, warehouse."""
+    """Deliver the result (Decree 61/2018 Art. 20; R18): counter, post, online, warehouse.
+    Only a result carrying the required signatures is returned."""
+    from motcua.dossiers.services.e_result import REQUIRED_SIGNATURES, require_signatures
+
     act = p._begin(dossier, actor, "return_result", expected_version, now)
     if channel not in ReturnChannel.values:
         raise InvalidDossierData(_("Hình thức trả kết quả không hợp lệ."))
     if channel == ReturnChannel.COUNTER and not collected_by.strip():
         raise InvalidDossierData(_("Vui lòng ghi tên người nhận kết quả tại quầy."))
+    require_signatures(act.dossier, REQUIRED_SIGNATURES)
     p._write(act, returned_at=act.now, return_channel=channel, result_collected_by=collected_by)
     step = _complete_step(act.dossier, Role.RECEPTIONIST, actor, act.now)
     p._record(act, payload={"channel": channel, "collected_by": collected_by}, step=step)
