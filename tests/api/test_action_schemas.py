@@ -43,7 +43,13 @@ def test_citizen_cannot_backdate_a_withdrawal(personas, submitted, client_for): 
     assert event.at >= before  # the server's time
 
 
-def test_issue_result_takes_no_time_and_no_files(personas, staff, in_process, client_for):  # noqa: F811
+def test_issue_result_takes_no_time_and_no_files(
+    personas,
+    staff,  # noqa: F811
+    in_process,  # noqa: F811
+    client_for,
+    e_signing,
+):
     d = in_process
     services.dossier_submit_for_approval(
         dossier=d, actor=staff.specialist_x, expected_version=d.version
@@ -60,7 +66,11 @@ def test_issue_result_takes_no_time_and_no_files(personas, staff, in_process, cl
     r = _post(c, d, "issue_result", body)
     assert r.status_code == 200, r.content
     d.refresh_from_db()
-    assert d.completed_at >= before and d.result_files == []
+    # The result files are the server's: the signed result it issued, nothing sent.
+    from motcua.dossiers.services.e_result import result_document_of
+
+    assert d.completed_at >= before
+    assert [f["ref"] for f in d.result_files] == [result_document_of(d).code]
 
 
 def test_supplement_cannot_rewrite_the_declaration(personas, staff, in_process, client_for):  # noqa: F811
@@ -105,12 +115,17 @@ def test_event_times_are_monotonic(personas, version, client_for):  # noqa: F811
 
 
 def test_each_api_schema_takes_exactly_the_fields_of_the_page_form(personas, received):  # noqa: F811
-    """API and page stay in step: the same inputs for every action (plus nothing)."""
+    """API and page stay in step: the same inputs for every action (plus nothing).
+    File fields are the page's only (a JSON body carries no file; without the draft
+    upload the result is generated from the procedure's template)."""
+    from django import forms as django_forms
+
     from motcua.dossiers import forms
     from motcua.dossiers import workflow as wf
     from motcua.dossiers.api import ACTION_SCHEMAS
 
     assert set(ACTION_SCHEMAS) == set(services.SERVICES)
     for action, schema in ACTION_SCHEMAS.items():
-        page = set(forms.action_form(wf.transition(action), received).fields)
+        fields = forms.action_form(wf.transition(action), received).fields
+        page = {n for n, f in fields.items() if not isinstance(f, django_forms.FileField)}
         assert set(schema.model_fields) == page, action
