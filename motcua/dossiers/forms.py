@@ -80,6 +80,16 @@ class ConsultForm(ActionForm):
             "Cán bộ của các cơ quan này xem được hồ sơ và tệp đính kèm khi đang lấy ý kiến."
         ),
     )
+    answer_days = forms.IntegerField(
+        label=_("Thời hạn trả lời của mỗi cơ quan (ngày làm việc)"),
+        min_value=1,
+        max_value=60,
+        initial=5,
+        help_text=_(
+            "Không muộn hơn hạn giải quyết hồ sơ; quá hạn mà cơ quan chưa trả lời thì "
+            "người đứng đầu Bộ phận Một cửa được thông báo."
+        ),
+    )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = super().service_kwargs()

@@ -23,6 +23,7 @@ from motcua.dossiers.constants import DossierStatus, StepStatus
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, DossierStep
 from motcua.dossiers.permissions import roles_in_units, roles_on
 from motcua.org.constants import Role
+from motcua.org.models import OrgUnit
 from motcua.org.selectors import units_visible_to
 
 S = DossierStatus
@@ -364,6 +365,38 @@ def consulted_units(d: Dossier) -> list[int]:
     )
     units = (started or {}).get("consulted_units") or []
     return [int(pk) for pk in units if str(pk).isdigit()]
+
+
+@dataclass(frozen=True)
+class ConsultedBody:
+    unit: Any
+    answer_by: dt.datetime | None
+
+    @property
+    def late(self) -> bool:
+        return self.answer_by is not None and timezone.now() > self.answer_by
+
+
+def consultation_bodies(d: Dossier) -> list[ConsultedBody]:
+    """The bodies consulted on `d` with their own answer deadline (law.md R16a), while
+    the consultation lasts."""
+    if d.status != S.IN_CONSULTATION:
+        return []
+    started = (
+        DossierEvent.objects.filter(dossier=d, action="start_consultation")
+        .order_by("-at", "-pk")
+        .values_list("payload", flat=True)
+        .first()
+    ) or {}
+    answer_by = started.get("answer_by") or {}
+    units = OrgUnit.objects.in_bulk(consulted_units(d))
+    return [
+        ConsultedBody(
+            unit,
+            dt.datetime.fromisoformat(answer_by[str(pk)]) if str(pk) in answer_by else None,
+        )
+        for pk, unit in sorted(units.items())
+    ]
 
 
 def can_officer_see(user: Any, d: Dossier) -> bool:

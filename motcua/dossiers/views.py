@@ -155,6 +155,7 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             **status_context(d),
             "time": sel.time_state_of(d),
             "steps": sel.steps_with_time(d),
+            "consulted": sel.consultation_bodies(d),
             "events": d.events.all(),
             "components": [(c, files_for_display(c)) for c in d.components.all()],
             "answers": readable_answers(d.procedure_version.form_schema, d.form_answers),

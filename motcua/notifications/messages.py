@@ -30,6 +30,7 @@ EVENTS = (
     "dossier_withdrawn",
     "dossier_assigned",
     "step_due_soon",
+    "consultation_late",
     "leader_digest",
     "privacy_request_approved",
     "privacy_request_refused",

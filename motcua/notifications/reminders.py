@@ -70,6 +70,52 @@ def remind_step_deadlines(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def notify_late_consultations(*, now: dt.datetime | None = None) -> int:
+    """A consulted body still silent at its answer deadline is reported, once per body
+    and deadline, to the heads of the dossier's one-stop (receiving) unit (Decree
+    61/2018 Art. 19(5); Decree 118/2025 Art. 19(4); law.md R16a)."""
+    from motcua.dossiers.selectors import consultation_bodies
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    dossiers = Dossier.objects.filter(status=S.IN_CONSULTATION).select_related(
+        "procedure_version", "receiving_unit"
+    )
+    sent = 0
+    for d in dossiers:
+        late = [
+            (b, b.answer_by)
+            for b in consultation_bodies(d)
+            if b.answer_by is not None and b.answer_by < now
+        ]
+        if not late:
+            continue
+        heads = StaffAssignment.objects.filter(
+            valid_on(today), is_head=True, role=Role.LEADER, unit_id=d.receiving_unit_id
+        ).select_related("user")
+        for body, answer_by in late:
+            ctx = {
+                **dossier_context(d),
+                "body": body.unit.name,
+                "body_ascii": ascii_fold(body.unit.name)[:40],
+                "answer_by": answer_by,
+            }
+            for head in heads:
+                n = notify(
+                    recipient=head.user,
+                    event="consultation_late",
+                    context=ctx,
+                    dossier=d,
+                    url=reverse("dossiers:detail", args=[d.pk]),
+                    dedup_key=(
+                        f"consult-late:{d.pk}:{body.unit.pk}:{head.user_id}:{answer_by:%Y%m%d%H%M}"
+                    ),
+                    now=now,
+                )
+                sent += n is not None
+    return sent
+
+
 def unit_digest(unit_id: int, now: dt.datetime) -> dict[str, object]:
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()

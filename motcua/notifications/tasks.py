@@ -18,7 +18,11 @@ def deliver_notifications(slot: str = "") -> dict[str, Any]:
 
 @task()
 def remind_step_deadlines(slot: str = "") -> dict[str, Any]:
-    return {"reminders": reminders.remind_step_deadlines()}
+    """Every 15 minutes: steps due soon, and consulted bodies late to answer (R16a)."""
+    return {
+        "reminders": reminders.remind_step_deadlines(),
+        "late_consultations": reminders.notify_late_consultations(),
+    }
 
 
 @task()

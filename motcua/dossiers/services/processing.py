@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.constants import TimeUnit
 from motcua.dossiers import deadlines
 from motcua.dossiers.constants import (
     PauseKind,
@@ -234,15 +236,38 @@ def dossier_start_consultation(
     expected_version: int,
     reason: str = "",
     consulted_units: Iterable[Any] = (),
+    answer_days: int | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Seek the opinion of other bodies, clock running (Decree 61/2018 Art. 19(5)). The
-    bodies named may read the dossier and its files while the consultation lasts."""
+    """Seek the opinion of other bodies, clock running (Decree 61/2018 Art. 19(5);
+    Decree 118/2025 Art. 19(4)). The bodies named may read the dossier and its files
+    while the consultation lasts. Each body gets its own deadline (law.md R16a):
+    `answer_days` working days from now, never later than the dossier's due moment
+    while it is ahead (R3a; without `answer_days`, the due moment); a body silent at its
+    deadline is reported to the head of the one-stop unit."""
     act = p._begin(dossier, actor, "start_consultation", expected_version, now, reason)
+    d = act.dossier
     p._write(act, status_reason=reason)
     units = sorted({getattr(u, "pk", u) for u in consulted_units})
-    p._record(act, reason=reason, payload={"consulted_units": units})
-    return act.dossier
+    due = d.due_at
+    if answer_days is not None:
+        if answer_days < 1:
+            raise InvalidDossierData(_("Thời hạn trả lời phải từ 01 ngày làm việc trở lên."))
+        asked = deadlines.add(
+            d.receiving_unit, act.now, deadlines.Span(Decimal(answer_days), TimeUnit.WORKING_DAYS)
+        )
+        # Inside the dossier's due moment while there is time left (R3a); a dossier
+        # already overdue still gives the body its days.
+        if due is not None and act.now < due < asked:
+            act.warnings.append(
+                _("Thời hạn trả lời được rút về hạn giải quyết hồ sơ %(due)s.")
+                % {"due": deadlines.format_moment(due)}
+            )
+        else:
+            due = asked
+    answer_by = {str(u): due.isoformat() for u in units} if due is not None else {}
+    p._record(act, reason=reason, payload={"consulted_units": units, "answer_by": answer_by})
+    return d
 
 
 dossier_end_consultation = _simple("end_consultation")
