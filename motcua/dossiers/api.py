@@ -80,6 +80,8 @@ class TransferIn(ReasonIn):
 
 class ConsultIn(ReasonIn):
     consulted_units: list[int] = Field(default_factory=list, max_length=50)
+    # Each body's answer time in working days (law.md R16a); none: the dossier's due.
+    answer_days: int | None = Field(None, ge=1, le=60)
 
 
 class ExtendIn(ReasonIn):

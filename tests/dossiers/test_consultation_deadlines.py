@@ -82,3 +82,20 @@ def test_the_page_asks_for_the_deadline_and_lists_the_bodies(
     d = type(in_process).objects.get(pk=in_process.pk)
     [body] = selectors.consultation_bodies(d)
     assert body.answer_by > d.due_at > MONDAY and not body.late
+
+
+def test_the_api_takes_the_answer_time_like_the_page(personas, staff, in_process, client_for):
+    c = client_for(staff.specialist_x)
+    body = {
+        "expected_version": in_process.version,
+        "reason": "Xin ý kiến",
+        "consulted_units": [personas.unit_y.pk],
+        "answer_days": 0,
+    }
+    url = f"/api/v1/dossiers/{in_process.pk}/actions/start_consultation"
+    assert c.post(url, body, content_type="application/json").status_code == 422
+    body["answer_days"] = 3
+    assert c.post(url, body, content_type="application/json").status_code == 200
+    d = type(in_process).objects.get(pk=in_process.pk)
+    [body_] = selectors.consultation_bodies(d)
+    assert body_.unit == personas.unit_y and body_.answer_by is not None
