@@ -7,6 +7,10 @@ MOTCUA := $(BIN)/motcua
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Links in e-mails/SMS and on printed forms point at the address the demo is served on
+# (the worker has no request to take it from).
+export MOTCUA_SITE_URL ?= http://$(HOST):$(PORT)
+export MOTCUA_PUBLIC_BASE_URL ?= $(MOTCUA_SITE_URL)
 
 .PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench scale-demo openapi messages clean
 

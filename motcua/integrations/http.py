@@ -57,12 +57,28 @@ def request(
         raise TransportError(str(exc)) from exc
 
 
+def site_host(netloc: str) -> str:
+    """The Host header of an in-process request: `netloc` when this site accepts it
+    (the test runner allows "testserver"), else the first literal host of
+    ALLOWED_HOSTS. Under the demo settings "testserver" is not allowed, and sending it
+    made every sandbox delivery fail with DisallowedHost (issue 18)."""
+    from django.http.request import split_domain_port, validate_host
+
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    if validate_host(split_domain_port(netloc)[0], allowed):
+        return netloc
+    literal = [h for h in allowed if h and h != "*" and not h.startswith(".")]
+    return literal[0] if literal else netloc
+
+
 def _inprocess(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Response:
     from django.test import Client
 
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
-    client = Client(raise_request_exception=False, HTTP_HOST=parts.netloc)
+    client = Client(raise_request_exception=False, HTTP_HOST=site_host(parts.netloc))
     content_type = headers.pop("Content-Type", "application/octet-stream")
     extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
     if method == "GET":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,7 +39,9 @@ from motcua.integrations.models import (
 
 logger = logging.getLogger(__name__)
 CURSOR = "dvcqg"
-BATCH = 500
+# One relay transaction: at most BATCH events and about BATCH_SECONDS of lock time.
+BATCH = 50
+BATCH_SECONDS = 0.2
 
 
 @dataclass
@@ -135,17 +138,23 @@ def _unbuildable(event: DossierEvent, exc: Exception, now: dt.datetime) -> Outbo
 
 
 def relay(*, now: dt.datetime | None = None, limit: int = 5000) -> RelayResult:
-    """Turn not-yet-relayed events into outbox messages, oldest first."""
+    """Turn not-yet-relayed events into outbox messages, oldest first.
+
+    Each transaction relays at most BATCH events and stops early once it has held the
+    write lock for BATCH_SECONDS: on SQLite every page write of the site waits behind
+    it, so a transaction must stay short however large the backlog (issue 18)."""
     result = RelayResult()
     while result.events < limit:
         wall = timezone.now()
+        started = time.monotonic()
+        done = 0
         with transaction.atomic():
             cursor, _ = RelayCursor.objects.select_for_update().get_or_create(name=CURSOR)
             events = list(
                 DossierEvent.objects.filter(pk__gt=cursor.watermark)
                 .exclude(pk__in=RelayedEvent.objects.values("event_id"))
                 .select_related("actor", "unit", "step")
-                .order_by("pk")[:BATCH]
+                .order_by("pk")[: min(BATCH, limit - result.events)]
             )
             for event in events:
                 try:
@@ -160,7 +169,10 @@ def relay(*, now: dt.datetime | None = None, limit: int = 5000) -> RelayResult:
                 )
                 RelayedEvent.objects.create(event_id=event.pk, relayed_at=wall)
                 result.messages += len(rows)
-            result.events += len(events)
+                done += 1
+                if time.monotonic() - started > BATCH_SECONDS:
+                    break
+            result.events += done
             # Advance the watermark over events relayed before the grace period and
             # drop their markers: everything at or below it is never scanned again.
             settled = RelayedEvent.objects.filter(relayed_at__lt=wall - _grace()).aggregate(
@@ -170,6 +182,6 @@ def relay(*, now: dt.datetime | None = None, limit: int = 5000) -> RelayResult:
                 cursor.watermark = settled
                 cursor.save(update_fields=["watermark", "updated_at"])
                 RelayedEvent.objects.filter(event_id__lte=settled).delete()
-        if len(events) < BATCH:
+        if done == len(events) and len(events) < BATCH:
             break
     return result

@@ -679,6 +679,9 @@ def weekly_report_generate(
 
     now = now or timezone.now()
     data = build_weekly(week, now)
+    # `now` is the cut-off of the figures (a late scheduler slot keeps its own); the
+    # report says when it was actually made (issue 18: it showed the slot's date).
+    data.generated_at = timezone.now()
     xlsx = render_weekly_xlsx(data)
     pdf, signer = _sign(render_weekly_pdf(data), [ln.unit for ln in data.lines])
     summary = {
@@ -694,7 +697,7 @@ def weekly_report_generate(
             defaults={
                 "start": data.period.start,
                 "end": data.period.end,
-                "generated_at": now,
+                "generated_at": data.generated_at,
                 "xlsx": xlsx,
                 "pdf": pdf,
                 "xlsx_sha256": hashlib.sha256(xlsx).hexdigest(),

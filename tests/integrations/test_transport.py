@@ -46,3 +46,27 @@ def test_auto_sync_sends_right_after_the_transition(
     with django_capture_on_commit_callbacks(execute=True):
         d = receive_and_assign(d)
     assert ReceivedMessage.objects.filter(ma_ho_so=d.code).count() == 6
+
+
+def test_inprocess_requests_use_a_host_the_site_accepts(settings):
+    """Issue 18: under the demo settings "testserver" is not an allowed host; the
+    in-process sandbox delivery must not be refused with DisallowedHost."""
+    from motcua.integrations.http import site_host
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    assert site_host("testserver") == "127.0.0.1"
+    assert site_host("localhost:8000") == "localhost:8000"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert site_host("testserver") == "testserver"
+
+
+def test_sandbox_delivery_succeeds_with_the_demo_hosts(settings, make_dossier, receive_and_assign):
+    from motcua.integrations import delivery, relay
+    from motcua.sandbox_portal.models import ReceivedMessage
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    d = receive_and_assign(make_dossier())
+    relay.relay()
+    result = delivery.deliver()
+    assert result.delivered > 0 and result.dead == 0 and result.failed == 0
+    assert ReceivedMessage.objects.filter(ma_ho_so=d.code).exists()

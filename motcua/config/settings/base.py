@@ -355,4 +355,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's default config gives "django" its own console handler (DEBUG) on top of
+    # propagation to the root: every "django.*" line (the task worker's) came out twice.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

@@ -1,0 +1,176 @@
+"""Acceptance fixtures: the system run the way `make demo` runs it (issue 18).
+
+`demo_site` is a throwaway deployment started once per test session: a fresh database
+(an SQLite file, or — when DATABASE_URL names PostgreSQL — a database created next to it
+and dropped afterwards), `migrate` + `demo_load` as `make setup` does, then the three
+processes of `make demo` — `runserver` on a free port, `run_worker` and
+`run_scheduler` — with the demo (dev) settings and the database task backend. Nothing
+of the test settings reaches these processes.
+
+Clients talk to it over HTTP with `site.browser()` (cookies, CSRF, real login form).
+Other acceptance tests reuse the fixture; `site.shell(code)` runs Django code against
+the same database (prints after "JSON" are parsed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+MOTCUA = str(BIN / "motcua")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from httpload import Browser, free_port, stop_processes  # noqa: E402
+
+FACTS = r"""
+import json
+from motcua.catalog.models import Competence
+from motcua.dossiers import portal_views as pv
+from motcua.org.demo import CITIZENS, DEMO_PASSWORD, demo_login_rows
+versions = []
+for v in pv._online_versions():
+    points = list(Competence.objects.filter(procedure_id=v.procedure_id,
+                  is_reception_point=True).values_list("unit_id", "unit__kind"))
+    if pv._eform(v, None, user=None) is None and points:
+        unit = next((u for u, kind in points if kind == "service_center"), points[0][0])
+        versions.append([v.pk, unit])
+print("JSON" + json.dumps({
+    "password": DEMO_PASSWORD,
+    "logins": [row[1] for row in demo_login_rows()],
+    "citizens": [str(c["username"]) for c in CITIZENS],
+    "versions": versions,
+}))
+"""
+
+
+def _database(tmp: Path) -> tuple[str, str]:
+    """(DATABASE_URL for the site, PostgreSQL admin URL or "" for SQLite)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urllib.parse.urlsplit(url)
+        name = f"{parts.path.lstrip('/') or 'motcua'}_acc_{secrets.token_hex(4)}"
+        admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+        _psql(admin, f'CREATE DATABASE "{name}"')
+        return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), admin
+    return f"sqlite:///{tmp / 'demo.sqlite3'}", ""
+
+
+def _psql(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+@dataclass
+class DemoSite:
+    tmp: Path
+    env: dict[str, str]
+    port: int = 0
+    facts: dict[str, Any] = field(default_factory=dict)
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    started_at: float = 0.0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str, timeout: float = 900) -> str:
+        done = subprocess.run(
+            [MOTCUA, *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert done.returncode == 0, f"motcua {' '.join(args)}:\n{done.stderr[-3000:]}"
+        return done.stdout
+
+    def shell(self, code: str) -> Any:
+        return json.loads(self.manage("shell", "-c", code).rsplit("JSON", 1)[1])
+
+    def spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        log = open(self.tmp / f"{args[0]}.log", "ab")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen(
+            [MOTCUA, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.procs.append(proc)
+        return proc
+
+    def log(self, name: str) -> str:
+        path = self.tmp / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def browser(self) -> Browser:
+        return Browser(self.port)
+
+    def start(self) -> None:
+        """`make demo`'s three processes, started together."""
+        self.spawn("run_worker")
+        self.spawn("run_scheduler")
+        self.spawn("runserver", "--noreload", f"127.0.0.1:{self.port}")
+        self.started_at = time.monotonic()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            for proc in self.procs:
+                assert proc.poll() is None, f"a demo process exited: {self.log('runserver')}"
+            with contextlib.suppress(OSError):
+                status, _loc, _page = self.browser().request("GET", "/tai-khoan/dang-nhap/")
+                if status == 200:
+                    return
+            time.sleep(0.3)
+        raise AssertionError(f"the server did not start:\n{self.log('runserver')[-3000:]}")
+
+    def stop(self) -> None:
+        stop_processes(self.procs)
+
+
+@contextlib.contextmanager
+def demo_deployment(tmp: Path) -> Iterator[DemoSite]:
+    """A loaded, running demo (see the module docstring); stopped and dropped on exit."""
+    url, admin = _database(tmp)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "motcua.config.settings.dev",
+        "DATABASE_URL": url,
+        "MOTCUA_VAR_DIR": str(tmp),
+        "MOTCUA_TASKS_BACKEND": "db",
+        "MOTCUA_SITE_URL": f"http://127.0.0.1:{port}",
+        "MOTCUA_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    site = DemoSite(tmp=tmp, env=env, port=port)
+    try:
+        site.manage("migrate", "--noinput", "-v0")
+        site.manage("demo_load")
+        site.facts = site.shell(FACTS)
+        site.start()
+        yield site
+    finally:
+        site.stop()
+        if admin:
+            with contextlib.suppress(Exception):
+                name = urllib.parse.urlsplit(url).path.lstrip("/")
+                _psql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    with demo_deployment(tmp_path_factory.mktemp("demo-site")) as site:
+        yield site
