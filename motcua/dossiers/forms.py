@@ -66,9 +66,15 @@ class AssignForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    to_unit = forms.ModelChoiceField(
-        label=_("Chuyển đến cơ quan"), queryset=OrgUnit.objects.order_by("code")
-    )
+    to_unit = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # Only the other units competent for the procedure (Decree 61/2018 Art. 18(3)).
+        from motcua.dossiers.selectors import transfer_targets
+
+        field = cast(forms.ModelChoiceField[Any], self.fields["to_unit"])
+        field.queryset = transfer_targets(self.dossier)
 
 
 class ConsultForm(ActionForm):

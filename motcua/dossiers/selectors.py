@@ -540,3 +540,24 @@ def supplement_appointments(
     from motcua.dossiers.services._steps import supplement_appointments as compute
 
     return compute(dossier)
+
+
+def transfer_targets(dossier: Any, at: dt.date | None = None) -> QuerySet[Any]:
+    """Units a dossier may be transferred to: the others competent for its procedure on
+    `at` (Decree 61/2018 Art. 18(3): to the competent authority), by code."""
+    from motcua.org.models import OrgUnit
+    from motcua.org.selectors import valid_on
+
+    at = at or timezone.localdate()
+    if dossier is None:
+        return OrgUnit.objects.none()
+    competent = Competence.objects.filter(
+        valid_on(at),
+        procedure_id=dossier.procedure_version.procedure_id,
+        is_competent=True,
+    ).values("unit_id")
+    return (
+        OrgUnit.objects.filter(pk__in=competent)
+        .exclude(pk=dossier.competent_unit_id)
+        .order_by("code")
+    )

@@ -22,9 +22,9 @@ from motcua.org.models import Delegation, OrgUnit, StaffAssignment
 
 DEMO_PASSWORD = "MotCua@2026!"
 DATA_FILE = Path(__file__).resolve().parent / "data" / "quangnam.json"
-LOGIN_URL = "http://127.0.0.1:8000/tai-khoan/dang-nhap/"
-STAFF_HOME = "http://127.0.0.1:8000/quan-tri/"
-CITIZEN_HOME = "http://127.0.0.1:8000/tai-khoan/cua-toi/"
+LOGIN_PATH = "/tai-khoan/dang-nhap/"
+STAFF_HOME_PATH = "/quan-tri/"
+CITIZEN_HOME_PATH = "/tai-khoan/cua-toi/"
 
 PROVINCE = "000.00.00.H47"
 PAS_CENTRE = "000.00.01.H47"
@@ -32,6 +32,8 @@ DEPT_JUSTICE = "000.00.03.H47"  # Sở Tư pháp
 TAM_KY_ONE_STOP = "000.01.31.H47"  # Bộ phận Một cửa UBND thành phố Tam Kỳ
 TAM_KY_JUSTICE = "000.02.31.H47"  # Phòng Tư pháp thành phố Tam Kỳ
 DA_NANG = "000.00.00.H17"  # successor of the province from 1/7/2025
+POLICE = "000.00.19.H47"  # Công an tỉnh: judicial records and driving licences since 2025
+DEPT_ENVIRONMENT = "000.00.10.H47"  # Sở Tài nguyên và Môi trường: land registration
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,101 @@ STAFF: tuple[DemoStaff, ...] = (
     ),
 )
 
+
+def _commune_codes() -> list[str]:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return [u["code"] for u in data["units"] if u.get("kind") == "commune"]
+
+
+def _commune_staff() -> tuple[DemoStaff, ...]:
+    """Issue 18: the demo catalogue's commune-level procedures (birth registration…) are
+    decided by every commune/ward of the demo; three printed accounts work in all of
+    them (each assignment is per unit, so worklists and permissions stay per unit)."""
+    accounts = (
+        (
+            "tiepnhan.xa",
+            "Hồ Thị Thanh Tâm",
+            (Role.RECEPTIONIST, Role.CLERK),
+            "Công chức một cửa, văn thư — mọi xã, phường trình diễn",
+            "Công chức Văn phòng - Thống kê",
+        ),
+        (
+            "chuyenvien.xa",
+            "Nguyễn Văn Quý",
+            (Role.SPECIALIST,),
+            "Công chức Tư pháp - Hộ tịch (xử lý) — mọi xã, phường trình diễn",
+            "Công chức Tư pháp - Hộ tịch",
+        ),
+        (
+            "lanhdao.xa",
+            "Lê Văn Bình",
+            (Role.LEADER,),
+            "Lãnh đạo (Chủ tịch UBND) — mọi xã, phường trình diễn",
+            "Chủ tịch UBND",
+        ),
+    )
+    out = []
+    for username, name, roles, label, position in accounts:
+        for n, (code, role) in enumerate((c, r) for c in _commune_codes() for r in roles):
+            out.append(DemoStaff(username, name, code, role, label, position, listed=n == 0))
+    return tuple(out)
+
+
+STAFF += (
+    # Units competent for demo procedures (catalog/data/procedures.json): every demo
+    # procedure can be processed end to end with the printed logins (issue 18).
+    DemoStaff(
+        "chuyenvien.ca",
+        "Đỗ Quang Huy",
+        POLICE,
+        Role.SPECIALIST,
+        "Cán bộ xử lý — Công an tỉnh (lý lịch tư pháp, giấy phép lái xe)",
+        "Cán bộ",
+    ),
+    DemoStaff(
+        "lanhdao.ca",
+        "Trần Đức Long",
+        POLICE,
+        Role.LEADER,
+        "Lãnh đạo — Công an tỉnh",
+        "Phó Giám đốc",
+    ),
+    DemoStaff(
+        "vanthu.ca",
+        "Phan Thị Yến",
+        POLICE,
+        Role.CLERK,
+        "Văn thư, tiếp nhận — Công an tỉnh",
+        "Văn thư",
+    ),
+    DemoStaff("vanthu.ca", "Phan Thị Yến", POLICE, Role.RECEPTIONIST, "", "Văn thư", listed=False),
+    DemoStaff(
+        "chuyenvien.stnmt",
+        "Lưu Văn Khánh",
+        DEPT_ENVIRONMENT,
+        Role.SPECIALIST,
+        "Chuyên viên xử lý — Sở Tài nguyên và Môi trường",
+        "Chuyên viên",
+    ),
+    DemoStaff(
+        "lanhdao.stnmt",
+        "Ngô Thị Thu",
+        DEPT_ENVIRONMENT,
+        Role.LEADER,
+        "Lãnh đạo — Sở Tài nguyên và Môi trường",
+        "Phó Giám đốc",
+    ),
+    DemoStaff(
+        "vanthu.stnmt",
+        "Bùi Thị Hạnh",
+        DEPT_ENVIRONMENT,
+        Role.CLERK,
+        "Văn thư — Sở Tài nguyên và Môi trường",
+        "Văn thư",
+    ),
+    *_commune_staff(),
+)
+
 CITIZENS: tuple[dict[str, Any], ...] = (
     {
         "username": "049090001234",
@@ -272,10 +369,15 @@ def demo_load() -> DemoResult:
 
 
 def demo_login_rows() -> list[tuple[str, str, str, str, str]]:
-    """(role, username, password, login URL, home page) for every listed demo account."""
-    rows = [(s.label, s.username, DEMO_PASSWORD, LOGIN_URL, STAFF_HOME) for s in STAFF if s.listed]
+    """(role, username, password, login URL, home page) for every listed demo account,
+    on the address the site is served on (MOTCUA_SITE_URL; `make demo` sets it)."""
+    from django.conf import settings
+
+    site = str(getattr(settings, "MOTCUA_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    login, staff_home = site + LOGIN_PATH, site + STAFF_HOME_PATH
+    rows = [(s.label, s.username, DEMO_PASSWORD, login, staff_home) for s in STAFF if s.listed]
     rows += [
-        (str(c["label"]), str(c["username"]), DEMO_PASSWORD, LOGIN_URL, CITIZEN_HOME)
+        (str(c["label"]), str(c["username"]), DEMO_PASSWORD, login, site + CITIZEN_HOME_PATH)
         for c in CITIZENS
     ]
     return rows

@@ -400,7 +400,42 @@ def test_send_back_reopens_appraisal(personas, staff, in_process):
     assert active.role == "specialist"
 
 
+def test_transfer_only_to_a_competent_unit(personas, staff, received):
+    """Issue 18: the transfer list offered every unit; only competent ones are offered
+    and accepted."""
+    from motcua.catalog.models import Competence
+    from motcua.dossiers.forms import TransferForm
+    from motcua.dossiers.selectors import transfer_targets
+    from motcua.dossiers.workflow import TRANSITIONS
+
+    assert not transfer_targets(received).exists()
+    with pytest.raises(InvalidDossierData):
+        services.dossier_transfer(
+            dossier=received,
+            actor=personas.leader_x,
+            expected_version=received.version,
+            to_unit=personas.unit_y,
+            reason="Thuộc thẩm quyền Sở Y",
+        )
+    Competence.objects.create(
+        procedure=received.procedure_version.procedure,
+        unit=personas.unit_y,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    assert list(transfer_targets(received)) == [personas.unit_y]
+    transition = next(t for t in TRANSITIONS if t.action == "transfer")
+    form = TransferForm(transition=transition, dossier=received)
+    assert list(form.fields["to_unit"].queryset) == [personas.unit_y]
+
+
 def test_transfer_keeps_history(personas, staff, received):
+    from motcua.catalog.models import Competence
+
+    Competence.objects.create(
+        procedure=received.procedure_version.procedure,
+        unit=personas.unit_y,
+        valid_from=dt.date(2020, 1, 1),
+    )
     d = services.dossier_transfer(
         dossier=received,
         actor=personas.leader_x,

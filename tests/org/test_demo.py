@@ -107,7 +107,13 @@ def test_demo_staff_roles_and_head_history(db):
     roles = set(StaffAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     receptionists = StaffAssignment.objects.filter(role=Role.RECEPTIONIST)
-    assert {a.unit.kind for a in receptionists} == {UnitKind.SERVICE_CENTER, UnitKind.ONE_STOP}
+    # The one-stop desks, and the communes and the police, which receive themselves.
+    assert {a.unit.kind for a in receptionists} == {
+        UnitKind.SERVICE_CENTER,
+        UnitKind.ONE_STOP,
+        UnitKind.COMMUNE,
+        UnitKind.VERTICAL,
+    }
     # The provincial supervisor sees every unit: the Quảng Nam tree and its successor.
     supervisor = User.objects.get(username="giamsat.tinh")
     assert selectors.units_visible_to(supervisor).count() == OrgUnit.objects.count()
@@ -138,3 +144,35 @@ def test_demo_logins_lists_every_role(db):
         assert username in text
     assert "http://127.0.0.1:8000/tai-khoan/dang-nhap/" in text
     assert DEMO_PASSWORD in text
+
+
+def test_demo_staff_cover_every_demo_procedure(db, settings):
+    """Issue 18: every demo procedure can be processed end to end with the printed
+    logins: each competent unit has a specialist, a leader and a clerk, each reception
+    point a receptionist, all of them printed by demo_logins."""
+    from motcua.catalog.demo import load_demo_catalogue
+    from motcua.catalog.models import Competence
+    from motcua.org.demo import demo_login_rows
+
+    demo_load()
+    load_demo_catalogue()
+    printed = {row[1] for row in demo_login_rows()}
+    today = dt.date.today()
+    staffed: dict[int, set[str]] = {}
+    for a in StaffAssignment.objects.filter(selectors.valid_on(today), user__username__in=printed):
+        staffed.setdefault(a.unit_id, set()).add(a.role)
+    missing = []
+    for c in Competence.objects.filter(selectors.valid_on(today)).select_related(
+        "procedure", "unit"
+    ):
+        roles = staffed.get(c.unit_id, set())
+        need = set()
+        if c.is_competent:
+            need |= {Role.SPECIALIST, Role.LEADER, Role.CLERK}
+        if c.is_reception_point:
+            need.add(Role.RECEPTIONIST)
+        if need - roles:
+            missing.append((c.procedure.code, c.unit.code, sorted(need - roles)))
+    assert not missing, missing[:10]
+    settings.MOTCUA_SITE_URL = "http://127.0.0.1:8123"
+    assert demo_login_rows()[0][3] == "http://127.0.0.1:8123/tai-khoan/dang-nhap/"

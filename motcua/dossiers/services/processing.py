@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.constants import TimeUnit
@@ -86,6 +87,10 @@ def dossier_transfer(
     d = act.dossier
     if to_unit.pk == d.competent_unit_id:
         raise InvalidDossierData(_("Hồ sơ đang ở chính cơ quan này."))
+    from motcua.dossiers.selectors import transfer_targets
+
+    if not transfer_targets(d, timezone.localdate(act.now)).filter(pk=to_unit.pk).exists():
+        raise InvalidDossierData(_("Cơ quan này không có thẩm quyền giải quyết thủ tục."))
     old_unit = d.competent_unit
     p._write(act, competent_unit=to_unit, assignee=None, status_reason=reason)
     d.steps.exclude(status=StepStatus.DONE).filter(unit=old_unit).update(
