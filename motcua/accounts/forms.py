@@ -310,3 +310,28 @@ class VietnamesePasswordChangeForm(VietnamesePasswordMixin, PasswordChangeForm):
         self.fields["new_password1"].label = _("Mật khẩu mới")
         self.fields["new_password1"].help_text = HELP_TEXT
         self.fields["new_password2"].label = _("Nhập lại mật khẩu mới")
+
+
+class ActivationForm(_PasswordPairMixin):
+    """Claim an account created at the counter (activation code from Form 01 / SMS)."""
+
+    field_order = ["personal_id", "code", "password1", "password2", "declaration"]
+
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        validators=[personal_id_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
+        error_messages={"required": _("Vui lòng nhập số định danh cá nhân.")},
+    )
+    code = forms.CharField(
+        label=_("Mã kích hoạt"),
+        help_text=_("In trên Giấy tiếp nhận hồ sơ và gửi qua tin nhắn khi tạo tài khoản."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": _("Vui lòng nhập mã kích hoạt.")},
+    )
+
+    def _user_for_similarity(self) -> User:
+        return User(username=self.cleaned_data.get("personal_id", ""))

@@ -167,3 +167,36 @@ class ExternalAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.subject} → {self.user}"
+
+
+class AccountActivation(models.Model):
+    """A one-time code handing over an account created for a citizen by an officer (at
+    the counter): printed on Form 01 and sent by SMS/e-mail, claimed on the portal by
+    setting a password. The code is looked up by its keyed hash; its clear text is kept
+    only while it is pending (Form 01 is printed, and may be reprinted, after the
+    account is created) and wiped when it is used or revoked."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="activations", verbose_name=_("tài khoản")
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    code = models.CharField(_("mã"), max_length=16, blank=True)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cấp"),
+    )
+    created_at = models.DateTimeField(_("cấp lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã kích hoạt tài khoản")
+        verbose_name_plural = _("mã kích hoạt tài khoản")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

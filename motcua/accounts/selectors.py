@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,3 +52,24 @@ def backup_codes_left(user: User) -> int:
 
 def external_accounts(user: User) -> list[ExternalAccount]:
     return list(user.external_accounts.order_by("provider"))
+
+
+def pending_activation(user: Any, now: Any = None) -> Any:
+    """The account's activation code still to be claimed (printed on Form 01), if any."""
+    from django.utils import timezone
+
+    from motcua.accounts.models import AccountActivation
+
+    if user is None or not getattr(user, "pk", None):
+        return None
+    return (
+        AccountActivation.objects.filter(
+            user=user,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+        .exclude(code="")
+        .order_by("-created_at")
+        .first()
+    )

@@ -390,3 +390,129 @@ def login_throttles_purge(*, now: dt.datetime | None = None) -> int:
     )
     deleted, _details = stale.delete()
     return deleted
+
+
+# --- Hand-over of an account created by an officer ------------------------------------
+
+# No 0/O, 1/I/L: the code is read off paper and typed on a phone.
+ACTIVATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ACTIVATION_LENGTH = 8
+
+
+def _activation_hash(code: str) -> str:
+    normal = "".join(c for c in code.upper() if c.isalnum())
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"activation:{normal}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def activation_issue(*, user: User, actor: Any, now: dt.datetime | None = None) -> tuple[str, Any]:
+    """A new one-time activation code for an account created for a citizen by an
+    officer (at the counter), valid MOTCUA_ACTIVATION_TTL_HOURS (default 72); earlier
+    unused codes of the account are revoked. Sent by SMS/e-mail through the citizen's
+    notification channels; returns (code, activation); Form 01 prints it."""
+    import secrets
+
+    from motcua.accounts.models import AccountActivation
+
+    now = now or timezone.now()
+    ttl = dt.timedelta(hours=int(getattr(settings, "MOTCUA_ACTIVATION_TTL_HOURS", 72)))
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_LENGTH))
+    with transaction.atomic():
+        AccountActivation.objects.filter(
+            user=user, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now, code="")
+        activation = AccountActivation.objects.create(
+            user=user,
+            code_hash=_activation_hash(code),
+            code=code,
+            issued_by=actor if getattr(actor, "pk", None) else None,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        audit_record(
+            action="accounts.activation_issued",
+            actor=actor,
+            obj=user,
+            after={"expires_at": activation.expires_at},
+        )
+
+        def send() -> None:
+            from django.urls import reverse
+
+            from motcua.notifications.services import notify
+
+            notify(
+                recipient=user,
+                event="account_activation",
+                context={"code": code, "expires_at": activation.expires_at},
+                url=reverse("accounts:activate"),
+                now=now,
+            )
+
+        transaction.on_commit(send)
+    return code, activation
+
+
+def activation_claim(
+    *, personal_id: str, code: str, password: str, ip: str | None, now: dt.datetime | None = None
+) -> User:
+    """Claim an account with its activation code and choose the password. Wrong codes
+    count as failed logins of the identifier and the client IP (same lockout); a code
+    works once and only until it expires. Audited either way."""
+    from motcua.accounts.models import AccountActivation
+    from motcua.accounts.passwords import validate_password
+
+    now = now or timezone.now()
+    user = selectors.user_by_identifier(personal_id)
+    masked = mask_identifier(personal_id)
+    locked_until = login_lock_status(identifier=personal_id, ip=ip, now=now)
+    if locked_until is not None:
+        raise ValidationError(
+            _("Nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s.")
+            % {"time": timezone.localtime(locked_until).strftime("%H:%M %d/%m/%Y")}
+        )
+    with transaction.atomic():
+        activation = (
+            AccountActivation.objects.select_for_update()
+            .filter(
+                user=user,
+                code_hash=_activation_hash(code),
+                used_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .first()
+            if user is not None
+            else None
+        )
+        if activation is None:
+            _register_failure(personal_id, user, ip, now)
+            audit_record(
+                action="accounts.activation_failed",
+                actor=None,
+                obj=user,
+                after={"identifier": masked},
+            )
+    if activation is None or user is None:
+        raise ValidationError(
+            _(
+                "Mã kích hoạt không đúng, đã dùng hoặc đã hết hạn. "
+                "Đề nghị cán bộ tiếp nhận cấp mã mới."
+            )
+        )
+    validate_password(password, user)
+    with transaction.atomic():
+        claimed = AccountActivation.objects.filter(pk=activation.pk, used_at__isnull=True).update(
+            used_at=now, code=""
+        )
+        if not claimed:  # claimed by a concurrent request meanwhile
+            raise ValidationError(_("Mã kích hoạt đã được dùng."))
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        LoginThrottle.objects.filter(
+            scope=ThrottleScope.ACCOUNT, key=_account_key(personal_id, locked)
+        ).delete()
+        audit_record(action="accounts.activation_claimed", actor=locked, obj=locked)
+    return locked

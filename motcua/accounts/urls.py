@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.accounts.views import external, login, otp, profile, signup
+from motcua.accounts.views import activation, external, login, otp, profile, signup
 
 app_name = "accounts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("dang-nhap/ngoai/<slug:name>/ve/", external.external_callback, name="external_callback"),
     path("dang-xuat/", login.logout_view, name="logout"),
     path("dang-ky/", signup.signup, name="signup"),
+    path("kich-hoat/", activation.activate, name="activate"),
     path("dang-ky/doanh-nghiep/", signup.signup_business, name="signup_business"),
     path("xac-thuc-2-lop/", otp.otp_verify, name="otp_verify"),
     path("xac-thuc-2-lop/dang-ky/", otp.otp_enrol, name="otp_enrol"),

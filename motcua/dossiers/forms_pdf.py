@@ -197,6 +197,27 @@ def form01_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
         "due_text": moment_text(due_at),
         "receiver": _receiver(d),
         "return_place": d.receiving_unit.name,
+        **activation_context(d.applicant, base_url),
+    }
+
+
+def activation_context(applicant: Any, base_url: str = "") -> dict[str, Any]:
+    """The hand-over of an account created at the counter (issue 18): its pending
+    one-time activation code and where to claim it, printed on Form 01."""
+    from django.urls import reverse
+
+    from motcua.accounts.selectors import pending_activation
+
+    activation = pending_activation(applicant)
+    if activation is None:
+        return {"activation": None}
+    path = reverse("accounts:activate")
+    return {
+        "activation": activation,
+        "activation_url": f"{base_url.rstrip('/')}{path}" if base_url else path,
+        "activation_expires_text": timezone.localtime(activation.expires_at).strftime(
+            "%H:%M %d/%m/%Y"
+        ),
     }
 
 

@@ -287,7 +287,18 @@ def counter(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             register.add_error(None, exc)
         else:
-            messages.success(request, _("Đã tạo tài khoản cho công dân."))
+            # Hand-over (issue 18): a one-time code to claim the account, sent by SMS and
+            # printed on Form 01.
+            from motcua.accounts.services import activation_issue
+
+            activation_issue(user=citizen, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "Đã tạo tài khoản cho công dân. Mã kích hoạt đã gửi qua tin nhắn và "
+                    "sẽ in trên Giấy tiếp nhận hồ sơ."
+                ),
+            )
             target = reverse("dossiers:counter")
             return redirect(f"{target}?unit={unit.pk}&personal_id={citizen.personal_id}")
     version = next((v for v in versions if str(v.pk) == request.GET.get("version")), None)
@@ -402,6 +413,7 @@ def form01(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "dossiers/form01.html",
         {
+            **forms_pdf.activation_context(d.applicant, request.build_absolute_uri("/")),
             "d": d,
             "qr": qr_svg(url),
             "tracking_url": url,

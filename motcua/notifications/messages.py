@@ -35,6 +35,7 @@ EVENTS = (
     "privacy_request_approved",
     "privacy_request_refused",
     "privacy_request_executed",
+    "account_activation",
 )
 
 
