@@ -217,6 +217,7 @@ def audit_record(
     unit_code: str = "",
     role: str = "",
     object_repr: str = "",
+    anonymous: bool = False,
 ) -> AuditEntry:
     """Append one entry to the audit chain, inside the caller's transaction.
 
@@ -234,6 +235,11 @@ def audit_record(
             actor = candidate
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    ip_address = context.ip_address
+    if anonymous:
+        # The action is recorded, not who did it: e.g. the sender of a behaviour
+        # complaint, whom only the inspecting body may know (from the item itself).
+        actor, ip_address = None, None
 
     object_type = object_id = ""
     if obj is not None:
@@ -261,7 +267,7 @@ def audit_record(
             object_repr=_truncate(str(object_repr), "object_repr"),
             before=clean_snapshot(before),
             after=clean_snapshot(after),
-            ip_address=_clean_ip(context.ip_address),
+            ip_address=_clean_ip(ip_address),
             prev_hash=head.last_hash,
         )
         entry.entry_hash = compute_hash(entry)

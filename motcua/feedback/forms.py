@@ -58,6 +58,16 @@ class PortalFeedbackForm(_FeedbackFields):
     dossier_code = forms.CharField(
         label=_("Mã hồ sơ liên quan (nếu có)"), required=False, max_length=64
     )
+    # Like public tracking: a dossier is named only with its second factor, so the form
+    # neither tells which codes exist nor lets anyone attach complaints to any dossier.
+    dossier_factor = forms.RegexField(
+        label=_("4 số cuối số định danh (hoặc số điện thoại, mã số thuế) của người nộp hồ sơ"),
+        regex=r"^[0-9]{4}$",
+        required=False,
+        max_length=4,
+        error_messages={"invalid": _("Vui lòng nhập đúng 4 chữ số.")},
+        help_text=_("Bắt buộc khi nhập mã hồ sơ."),
+    )
     sender_name = forms.CharField(
         label=_("Họ và tên (không bắt buộc)"), required=False, max_length=200
     )
@@ -82,10 +92,22 @@ class PortalFeedbackForm(_FeedbackFields):
                 for d in dossiers or []
             ]
             self.fields["dossier"].choices = choices  # type: ignore[attr-defined]
-            for name in ("dossier_code", "sender_name", "sender_phone", "sender_email"):
+            for name in (
+                "dossier_code",
+                "dossier_factor",
+                "sender_name",
+                "sender_phone",
+                "sender_email",
+            ):
                 del self.fields[name]
         else:
             del self.fields["dossier"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("dossier_code", "").strip() and not data.get("dossier_factor"):
+            self.add_error("dossier_factor", _("Vui lòng nhập 4 số cuối để gắn với hồ sơ."))
+        return data
 
 
 class StaffFeedbackForm(_FeedbackFields):

@@ -61,7 +61,7 @@ def _citizen_dossiers(user: Any) -> list[Any]:
 def submit(request: HttpRequest) -> HttpResponse:
     """Logged-in citizens attach one of their dossiers; anonymous senders get a code
     and a PIN (shown once) to follow their feedback."""
-    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services.drafts import TrackingThrottled, tracking_lookup
 
     user = request.user
     citizen = getattr(user, "is_citizen", False)
@@ -84,9 +84,17 @@ def submit(request: HttpRequest) -> HttpResponse:
                 if dossier is None:
                     raise ValidationError(_("Hồ sơ không hợp lệ."))
             elif not citizen and data.get("dossier_code"):
-                dossier = Dossier.objects.filter(code=data["dossier_code"].strip()).first()
+                # Throttled before any look-up (the public tracking limit, atomic), and
+                # the same answer whether the code or the 4 digits were wrong.
+                dossier = tracking_lookup(
+                    code=data["dossier_code"],
+                    factor=data.get("dossier_factor", ""),
+                    client=_ip(request) or "",
+                )
                 if dossier is None:
-                    raise ValidationError(_("Không tìm thấy hồ sơ có mã này."))
+                    raise ValidationError(
+                        _("Mã hồ sơ hoặc 4 số cuối không khớp. Vui lòng kiểm tra lại.")
+                    )
             result = services.feedback_submit(
                 kind=data["kind"],
                 title=data["title"],
@@ -100,7 +108,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 unit=data.get("unit"),
                 client_ip=_ip(request),
             )
-        except services.RateLimited:
+        except (services.RateLimited, TrackingThrottled):
             response = render(
                 request, "feedback/portal_submit.html", {"form": form, "limited": True}
             )

@@ -58,8 +58,13 @@ def contributions(
     *,
     procedure_code: str = "",
     officer_id: int | None = None,
+    viewer: Any = None,
 ) -> QuerySet[DossierContribution]:
-    """Contributions of the unit's subtree received in `period`, filtered to `kind`."""
+    """Contributions of the unit's subtree received in `period`, filtered to `kind`.
+    With a `viewer`, the "unsatisfied" list leaves out the dossiers counted only
+    because of a behaviour complaint the viewer may not see (issue 20): they still
+    count in the number, but the dossier, its officer and the sender are not shown
+    (`hidden_behaviour` counts them)."""
     qs = DossierContribution.objects.filter(
         unit__path__startswith=unit.path, day__gte=period.start, day__lte=period.end
     )
@@ -77,6 +82,8 @@ def contributions(
     elif kind == "unsatisfied":
         suffix = "766" if on_time == "on_time_766" else "d61"
         qs = qs.filter(counters__has_key=f"late_or_unsatisfied_{suffix}")
+        if viewer is not None:
+            qs = qs.exclude(_behaviour_only(viewer, on_time))
     if procedure_code:
         qs = qs.filter(procedure_code=procedure_code)
     if officer_id is not None:
@@ -88,6 +95,35 @@ def contributions(
         "dossier__competent_unit",
         "dossier__receiving_unit",
     ).order_by("day", "dossier_id")
+
+
+def _behaviour_only(viewer: Any, on_time_field: str) -> Q:
+    """Dossiers in 5.4 only through a behaviour complaint hidden from `viewer`: on time,
+    not rated "Chưa hài lòng", no other feedback about them."""
+    from motcua.feedback.constants import FeedbackKind, FeedbackStatus, RatingLevel
+    from motcua.feedback.models import Feedback, SatisfactionRating
+    from motcua.feedback.selectors import feedback_visible_to
+
+    counted = Feedback.objects.exclude(status=FeedbackStatus.REFUSED).filter(dossier__isnull=False)
+    behaviour = counted.filter(kind=FeedbackKind.BEHAVIOUR).exclude(
+        pk__in=feedback_visible_to(viewer).values("pk")
+    )
+    others = counted.exclude(kind=FeedbackKind.BEHAVIOUR)
+    rated = SatisfactionRating.objects.filter(level=RatingLevel.UNSATISFIED)
+    return (
+        Q(dossier_id__in=behaviour.values("dossier_id"))
+        & Q(**{on_time_field: True})
+        & ~Q(dossier_id__in=others.values("dossier_id"))
+        & ~Q(dossier_id__in=rated.values("dossier_id"))
+    )
+
+
+def hidden_behaviour(unit: OrgUnit, period: Period, viewer: Any, **filters: Any) -> int:
+    """How many dossiers the viewer's "unsatisfied" list leaves out (see contributions)."""
+    return (
+        contributions(unit, period, "unsatisfied", **filters).count()
+        - contributions(unit, period, "unsatisfied", viewer=viewer, **filters).count()
+    )
 
 
 @dataclass(frozen=True)

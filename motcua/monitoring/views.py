@@ -217,9 +217,11 @@ def unit_dossiers_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     procedure = request.GET.get("procedure", "")
     officer_raw = request.GET.get("officer", "")
     officer = int(officer_raw) if officer_raw.isdigit() else None
-    qs = drilldown.contributions(
-        unit, query.period, kind, procedure_code=procedure, officer_id=officer
-    )
+    filters: dict[str, Any] = {"procedure_code": procedure, "officer_id": officer}
+    qs = drilldown.contributions(unit, query.period, kind, viewer=request.user, **filters)
+    hidden = 0
+    if kind == "unsatisfied":
+        hidden = drilldown.hidden_behaviour(unit, query.period, request.user, **filters)
     page = Paginator(drilldown.prefetch_for_rows(qs), 50).get_page(request.GET.get("page"))
     context = {
         "unit": unit,
@@ -229,6 +231,7 @@ def unit_dossiers_view(request: HttpRequest, unit_id: int) -> HttpResponse:
         "page": page,
         "rows": drilldown.late_rows(page.object_list),
         "total": page.paginator.count,
+        "hidden_behaviour": hidden,
         "procedure": procedure,
         "officer": officer_raw,
         "period_query": _period_query(request),

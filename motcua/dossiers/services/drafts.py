@@ -349,14 +349,9 @@ def tracking_lookup(
     TRACKING_WINDOW every look-up is refused (TrackingThrottled)."""
     now = now or timezone.now()
     key = _throttle_key(client or "unknown")
-    # Read the counter without a lock: a look-up that succeeds writes nothing, so public
-    # tracking scales with reads; only a failure touches the row (atomic increment).
-    row = TrackingThrottle.objects.filter(key=key).first()
-    if (
-        row is not None
-        and now - row.window_started_at <= TRACKING_WINDOW
-        and row.attempts >= TRACKING_MAX_FAILURES
-    ):
+    # Every look-up first reserves one attempt under a row lock, so parallel wrong
+    # guesses can never pass the limit; a look-up that succeeds gives it back.
+    if not _tracking_reserve(key, now):
         raise TrackingThrottled
     d = (
         Dossier.objects.select_related("applicant", "procedure_version", "receiving_unit")
@@ -370,21 +365,23 @@ def tracking_lookup(
         getattr(d.applicant, "tax_code", "") or "",
     )
     if not ok:
-        _tracking_failure(key, now)
         return None
+    TrackingThrottle.objects.filter(key=key, attempts__gt=0).update(attempts=F("attempts") - 1)
+    TrackingThrottle.objects.filter(key=key, attempts=0).delete()
     return d
 
 
-def _tracking_failure(key: str, now: dt.datetime) -> None:
-    """Count one failed look-up in the client's window (a new window after it expired)."""
+def _tracking_reserve(key: str, now: dt.datetime) -> bool:
+    """Count one look-up in the client's window (a new window after it expired); False
+    when the window's attempts are used up. Atomic: the row is locked."""
     with transaction.atomic():
-        row, created = TrackingThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"window_started_at": now, "attempts": 1}
+        row, _created = TrackingThrottle.objects.select_for_update().get_or_create(
+            key=key, defaults={"window_started_at": now, "attempts": 0}
         )
-        if created:
-            return
         if now - row.window_started_at > TRACKING_WINDOW:
-            row.window_started_at, row.attempts = now, 1
-            row.save(update_fields=["window_started_at", "attempts"])
-        else:
-            TrackingThrottle.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+            row.window_started_at, row.attempts = now, 0
+        if row.attempts >= TRACKING_MAX_FAILURES:
+            return False
+        row.attempts += 1
+        row.save(update_fields=["window_started_at", "attempts"])
+        return True

@@ -208,8 +208,12 @@ def _record(
         note=note,
         unit=feedback.handling_unit,
     )
-    # The audit entry names the item by its code only: no content, no sender.
+    # The audit entry names the item by its code only: no content, no sender; for a
+    # behaviour complaint not even the sender's account or IP (issue 20): the sender is
+    # known only to the inspecting body, from the item itself.
+    sender_side = actor_user is None or not getattr(actor_user, "is_officer", False)
     _audit(
+        anonymous=sender_side and feedback.kind == FeedbackKind.BEHAVIOUR,
         action=f"feedback.{action}",
         actor=actor_user,
         obj=feedback,

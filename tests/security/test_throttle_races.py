@@ -1,0 +1,66 @@
+"""Issue 20 finding 6 (throttle races): limits hold under real parallel requests.
+PostgreSQL only: SQLite serialises writers for the whole transaction (and the test
+database is one in-memory connection), so the race cannot happen there."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from motcua.dossiers.services.drafts import TRACKING_MAX_FAILURES
+from tests.dossiers.conftest import received, submitted, version  # noqa: F401
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+PARALLEL = 24
+
+
+def _parallel(call) -> list[int]:
+    start = threading.Barrier(PARALLEL)
+
+    def run(_i: int) -> int:
+        try:
+            start.wait(10)
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        return list(pool.map(run, range(PARALLEL)))
+
+
+def test_tracking_throttle_holds_under_parallel_guesses(received):  # noqa: F811
+    url = f"/tra-cuu/{received.code}/"
+
+    def guess() -> int:
+        return Client(REMOTE_ADDR="203.0.113.9").post(url, {"factor": "0000"}).status_code
+
+    codes = _parallel(guess)
+    assert codes.count(404) == TRACKING_MAX_FAILURES
+    assert codes.count(429) == PARALLEL - TRACKING_MAX_FAILURES
+
+
+def test_anonymous_feedback_throttle_holds_under_parallel_requests(settings):
+    import datetime as dt
+
+    from motcua.feedback.services import throttle_hit
+    from motcua.feedback.services._base import RateLimited
+
+    settings.MOTCUA_FEEDBACK_LIMITS = {"anon_hour": (5, dt.timedelta(hours=1))}
+
+    def hit() -> int:
+        try:
+            throttle_hit(scope="anon_hour", ip="203.0.113.7")
+        except RateLimited:
+            return 429
+        return 200
+
+    codes = _parallel(hit)
+    assert codes.count(200) == 5 and codes.count(429) == PARALLEL - 5
