@@ -467,7 +467,10 @@ def build_form(
 # --- reading answers back ------------------------------------------------------------
 
 # Keys the dossiers app adds beside the e-form's own answers.
-EXTRA_LABELS = {"_nop_thay": gettext_lazy("Nộp thay cho")}
+EXTRA_LABELS = {
+    "_nop_thay": gettext_lazy("Nộp thay cho"),
+    "_dia_chi_nguoi_nop": gettext_lazy("Địa chỉ người nộp"),
+}
 
 
 def display_value(prop: Mapping[str, Any], value: Any) -> str:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User, personal_id_validator, phone_validator
+from motcua.catalog.constants import Requirement
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import Channel, DelayReasonKind, DossierStatus, ReturnChannel
 from motcua.org.models import OrgUnit
@@ -230,12 +231,36 @@ class CounterForm(forms.Form):
         help_text=_("Dùng khi thủ tục chưa có biểu mẫu điện tử."),
     )
 
-    def __init__(self, *args: Any, components: Any = (), with_json: bool = True, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        components: Any = (),
+        with_json: bool = True,
+        applicant: Any = None,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
         self.component_fields: list[tuple[Any, str, str]] = []
+        # At the counter: which paper documents were handed over (Form 01 lists only
+        # those, with the scanned ones), and the address when the account has none.
+        self.received_fields: dict[int, str] = {}
         if not with_json:
             del self.fields["answers_json"]
+        if applicant is not None and not (applicant.address or "").strip():
+            self.fields["applicant_address"] = forms.CharField(
+                label=_("Địa chỉ người nộp"),
+                required=False,
+                max_length=300,
+                help_text=_("In trên giấy tiếp nhận (Mẫu 01); tài khoản chưa có địa chỉ."),
+            )
         for c in components:
+            if applicant is not None:
+                self.received_fields[c.pk] = f"received_{c.pk}"
+                self.fields[f"received_{c.pk}"] = forms.BooleanField(
+                    label=_("Đã nhận giấy tờ này"),
+                    required=False,
+                    initial=c.requirement == Requirement.REQUIRED,
+                )
             fname, dname = f"file_{c.pk}", f"digitized_{c.pk}"
             self.fields[fname] = forms.FileField(
                 label=c.name, required=False, help_text=c.get_document_form_display()
@@ -261,3 +286,22 @@ class CounterForm(forms.Form):
 
     def bound_components(self) -> list[tuple[Any, Any, Any]]:
         return [(c, self[f], self[d]) for c, f, d in self.component_fields]
+
+    def counter_components(self) -> list[tuple[Any, Any, Any, Any]]:
+        """At the counter, with the "received" tick of each component."""
+        return [
+            (
+                c,
+                self[f],
+                self[d],
+                self[self.received_fields[c.pk]] if self.received_fields else None,
+            )
+            for c, f, d in self.component_fields
+        ]
+
+    def handed_over(self, component: Any, file_field: str) -> bool:
+        """A component is part of the dossier when its paper was ticked as received or
+        a scan of it was attached."""
+        name = self.received_fields.get(component.pk)
+        ticked = name is None or bool(self.cleaned_data.get(name))
+        return ticked or bool(self.cleaned_data.get(file_field))

@@ -33,6 +33,8 @@ from motcua.org.models import OrgUnit
 
 FORM_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05")
 APPLICANT_FORMS = frozenset({"01", "02", "03", "04"})
+# The address the receptionist typed at the counter for an applicant without one on file.
+ADDRESS_ANSWER = "_dia_chi_nguoi_nop"
 SUPPLEMENT_ACTIONS = ("request_supplement", "return_for_completion")
 MAX_REGISTER_DAYS = 366
 REFUSAL_ACTIONS = ("refuse_reception", "refuse_after_appraisal")
@@ -192,7 +194,8 @@ def form01_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
         "form_qr": qr_data_uri(payload, scale=2),
         "tracking_url": url,
         "components": list(d.components.all()),
-        "span_text": f"{_number(span.value)} {TimeUnit(span.unit).label}",
+        "span_text": span_text(span.value, span.unit),
+        "address": applicant_address(d),
         "received_text": moment_text(d.received_at),
         "due_text": moment_text(due_at),
         "receiver": _receiver(d),
@@ -219,6 +222,26 @@ def activation_context(applicant: Any, base_url: str = "") -> dict[str, Any]:
             "%H:%M %d/%m/%Y"
         ),
     }
+
+
+def span_text(value: Any, unit: str) -> str:
+    """The legal processing time as printed: "10 ngày làm việc"; a same-day procedure
+    has no number ("trong ngày (sau 15 giờ: …)", Decree 61/2018 Art. 18(1))."""
+    if unit == TimeUnit.SAME_DAY:
+        return str(TimeUnit.SAME_DAY.label)
+    return f"{_number(value)} {TimeUnit(unit).label}"
+
+
+def applicant_address(d: Dossier) -> str:
+    """The applicant's address: their profile's, else the one declared on this dossier
+    (the e-form field prefilled from the profile address, or the receptionist's entry)."""
+    address = (getattr(d.applicant, "address", "") or "").strip()
+    if address:
+        return address
+    answers = d.form_answers or {}
+    prefill = (d.procedure_version.form_layout or {}).get("prefill") or {}
+    keys = [ADDRESS_ANSWER, *(name for name, source in prefill.items() if source == "address")]
+    return next((str(answers[k]).strip() for k in keys if str(answers.get(k) or "").strip()), "")
 
 
 def _number(value: Any) -> str:

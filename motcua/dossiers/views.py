@@ -312,6 +312,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             request.FILES if posting else None,
             components=components,
             with_json=eform is None,
+            applicant=citizen,
         )
         if posting:
             valid = counter_form.is_valid() and (eform is None or eform.is_valid())
@@ -352,6 +353,9 @@ def _counter_receive(
     eform: Any,
 ) -> HttpResponse | None:
     answers = eform.answers() if eform is not None else form.cleaned_data.get("answers_json", {})
+    address = (form.cleaned_data.get("applicant_address") or "").strip()
+    if address:
+        answers = {**answers, forms_pdf.ADDRESS_ANSWER: address}
     fields = {component.pk: file_field for component, file_field, _d in form.component_fields}
     try:
         d = services.dossier_receive_at_counter(
@@ -367,6 +371,7 @@ def _counter_receive(
                     digitized=bool(form.cleaned_data.get(digitized_field)),
                 )
                 for component, file_field, digitized_field in form.component_fields
+                if form.handed_over(component, file_field)
             ],
             representative_name=form.cleaned_data["representative_name"],
             representative_id=form.cleaned_data["representative_id"],
@@ -409,6 +414,7 @@ def form01(request: HttpRequest, pk: int) -> HttpResponse:
     if not d.code:
         raise Http404
     url = tracking_url(request, d.code)
+    span = deadlines.span_of(d.procedure_version, d.case)
     return render(
         request,
         "dossiers/form01.html",
@@ -417,7 +423,8 @@ def form01(request: HttpRequest, pk: int) -> HttpResponse:
             "d": d,
             "qr": qr_svg(url),
             "tracking_url": url,
-            "span": deadlines.span_of(d.procedure_version, d.case),
+            "span_text": forms_pdf.span_text(span.value, span.unit),
+            "address": forms_pdf.applicant_address(d),
             "receiver": next((e.actor for e in d.events.all() if e.action == "receive"), None),
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),

@@ -33,17 +33,20 @@ logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineRevinfoNo
 # Visible boxes (points, origin bottom-left) by role, placed at the bottom of the last
 # page: the competent person on the right, the agency seal on the left (Decree 30/2020
 # layout of the signature block), the receptionist above the person.
-BOX_W, BOX_H, MARGIN = 220, 62, 36
+BOX_W, BOX_H, MARGIN, GAP = 220, 62, 36, 10
 
 
 def _box(role: str, page_w: float) -> tuple[int, int, int, int]:
-    right_x = int(page_w - MARGIN - BOX_W)
+    # On a narrow page (A5 forms: 420 pt) the two boxes side by side share the width
+    # instead of overlapping.
+    width = int(min(BOX_W, (page_w - 2 * MARGIN - GAP) / 2))
+    right_x = int(page_w - MARGIN - width)
     if role == "agency":
-        return (MARGIN, MARGIN, MARGIN + BOX_W, MARGIN + BOX_H)
+        return (MARGIN, MARGIN, MARGIN + width, MARGIN + BOX_H)
     if role in ("receptionist", "officer"):
-        y = MARGIN + BOX_H + 10
-        return (right_x, y, right_x + BOX_W, y + BOX_H)
-    return (right_x, MARGIN, right_x + BOX_W, MARGIN + BOX_H)
+        y = MARGIN + BOX_H + GAP
+        return (right_x, y, right_x + width, y + BOX_H)
+    return (right_x, MARGIN, right_x + width, MARGIN + BOX_H)
 
 
 @dataclass(frozen=True)
