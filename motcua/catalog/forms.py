@@ -92,6 +92,9 @@ class VersionBasicForm(forms.ModelForm):
             "result_is_paper_equivalent",
             "result_template",
             "announcement_decision",
+            "announced_on",
+            "national_published_on",
+            "certified_copy_service",
             "is_example_data",
             "change_note",
         ]
@@ -100,6 +103,8 @@ class VersionBasicForm(forms.ModelForm):
             "methods_description": forms.Textarea(attrs={"rows": 3}),
             "requirements": forms.Textarea(attrs={"rows": 3}),
             "result_template": forms.Textarea(attrs={"rows": 4, "class": "mono"}),
+            "announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "national_published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

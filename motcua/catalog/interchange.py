@@ -107,6 +107,9 @@ def version_to_dict(version: ProcedureVersion) -> dict[str, Any]:
         "subjects": list(version.subjects or []),
         "legal_basis": list(version.legal_basis or []),
         "announcement_decision": version.announcement_decision,
+        "announced_on": _iso(version.announced_on),
+        "national_published_on": _iso(version.national_published_on),
+        "certified_copy_service": version.certified_copy_service,
         "online_mode": version.online_mode,
         "full_process_eligible": version.full_process_eligible,
         "steps_description": version.steps_description,
@@ -293,6 +296,11 @@ def validate_procedure(data: Any, index: int) -> list[str]:
         return [f"{where}: phải là một đối tượng."]
     errors: list[str] = []
     where = f"{where} ({data.get('code', '?')})"
+    for key in ("announced_on", "national_published_on"):  # Decision 766 1.1/1.2
+        try:
+            _date(data.get(key))
+        except (TypeError, ValueError):
+            errors.append(f"{where}: {key} phải là ngày dạng YYYY-MM-DD.")
     for key in ("code", "name", "field", "processing_time", "components", "fees"):
         if key not in data:
             errors.append(f"{where}: thiếu “{key}”.")
@@ -366,6 +374,10 @@ def validate_procedure(data: Any, index: int) -> list[str]:
 # --- writing ----------------------------------------------------------------------
 
 
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _date(value: Any, default: dt.date | None = None) -> dt.date | None:
     if value in (None, ""):
         return default
@@ -382,6 +394,9 @@ def apply_version_scalars(version: ProcedureVersion, data: Mapping[str, Any]) ->
     version.subjects = list(data.get("subjects") or [])
     version.legal_basis = list(data.get("legal_basis") or [])
     version.announcement_decision = data.get("announcement_decision") or ""
+    version.announced_on = _date(data.get("announced_on"))
+    version.national_published_on = _date(data.get("national_published_on"))
+    version.certified_copy_service = bool(data.get("certified_copy_service"))
     version.online_mode = data.get("online_mode") or OnlineMode.NONE
     version.full_process_eligible = bool(data.get("full_process_eligible"))
     version.steps_description = data.get("steps_description") or ""
@@ -603,6 +618,9 @@ def normalised_content(item: Mapping[str, Any], known_units: set[str]) -> dict[s
         "subjects": list(item.get("subjects") or []),
         "legal_basis": list(item.get("legal_basis") or []),
         "announcement_decision": item.get("announcement_decision") or "",
+        "announced_on": item.get("announced_on") or None,
+        "national_published_on": item.get("national_published_on") or None,
+        "certified_copy_service": bool(item.get("certified_copy_service")),
         "online_mode": item.get("online_mode") or OnlineMode.NONE,
         "full_process_eligible": bool(item.get("full_process_eligible")),
         "steps_description": item.get("steps_description") or "",

@@ -80,6 +80,16 @@ class ProcedureVersion(TimeStampedModel):
     subjects = models.JSONField(_("đối tượng thực hiện"), default=list)  # list[Subject]
     legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list)  # [{"number","title","date"}]
     announcement_decision = models.CharField(_("quyết định công bố"), max_length=255, blank=True)
+    # Decision 766 indicators 1.1/1.2 (law.md §4.4): the date of the announcement
+    # decision (QĐCB) and of the "publish" click in the national procedure database.
+    announced_on = models.DateField(_("ngày quyết định công bố"), null=True, blank=True)
+    national_published_on = models.DateField(
+        _("ngày công khai trên CSDL quốc gia về TTHC"), null=True, blank=True
+    )
+    # Indicator 4.2b (ELECTRONIC_CERTIFIED_COPY): a certification of copies from originals.
+    certified_copy_service = models.BooleanField(
+        _("thủ tục chứng thực bản sao từ bản chính"), default=False
+    )
     online_mode = models.CharField(
         _("mức độ trực tuyến"), max_length=16, choices=OnlineMode.choices, default=OnlineMode.NONE
     )

@@ -31,6 +31,17 @@ class MonitoringConfig(AppConfig):
                 SatisfactionRating,
                 dispatch_uid=f"{uid}.rating.{id(signal)}",
             )
+        # Native facts of 1.4, 3.5/3.6, 4.1/4.2 and 4.5 (issue 19)
+        from motcua.documents.models import IssuedDocument
+        from motcua.integrations.models import DossierIdentityFlag, OutboxMessage
+        from motcua.payments.models import PaymentRequest
+
+        for model in (OutboxMessage, PaymentRequest, DossierIdentityFlag, IssuedDocument):
+            post_save.connect(
+                updater.on_native_fact_saved,
+                model,
+                dispatch_uid=f"monitoring.native.{model._meta.label_lower}",
+            )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
         register_periodic_hook("deadline-sweep", services.snapshots_close)
         register_periodic_hook("weekly-report", reports.weekly_report_hook)

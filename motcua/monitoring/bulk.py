@@ -85,6 +85,20 @@ class _Sql:
             return f"(({x}) AT TIME ZONE '{self.tzname}')::date"
         return f"date(substr({x}, 1, 19), '{self.offset or 0:+d} seconds')"
 
+    def month_end_us(self, x: str) -> str:
+        """Integer microseconds since the epoch of the last microsecond of the local
+        month of a datetime column (indicators.judging_instant)."""
+        if self.vendor == "postgresql":
+            tz = self.tzname
+            nxt = f"((date_trunc('month', ({x}) AT TIME ZONE '{tz}') + INTERVAL '1 month')"
+            return f"((EXTRACT(EPOCH FROM {nxt} AT TIME ZONE '{tz}')) * 1000000)::bigint - 1)"
+        off = self.offset or 0
+        nxt = f"date(substr({x}, 1, 19), '{off:+d} seconds', 'start of month', '+1 month')"
+        return (
+            f"((CAST(ROUND((julianday({nxt}) - 2440587.5) * 86400) AS INTEGER) - {off})"
+            " * 1000000 - 1)"
+        )
+
     def greatest(self, a: str, b: str) -> str:
         return f"GREATEST({a}, {b})" if self.vendor == "postgresql" else f"MAX({a}, {b})"
 
@@ -175,9 +189,12 @@ def _b(condition: str) -> str:
 
 def _tables() -> dict[str, str]:
     from motcua.catalog.models import Procedure, ProcedureVersion
+    from motcua.documents.models import IssuedDocument
     from motcua.dossiers.models import Dossier, DossierComponent, DossierPause, DossierStep
     from motcua.feedback.models import Feedback, SatisfactionRating
+    from motcua.integrations.models import DossierIdentityFlag, OutboxMessage
     from motcua.monitoring.models import DossierContribution, UnitDayStats, UnitMonthStats
+    from motcua.payments.models import PaymentRequest
 
     models = {
         "dossier": Dossier,
@@ -188,6 +205,10 @@ def _tables() -> dict[str, str]:
         "procedure": Procedure,
         "rating": SatisfactionRating,
         "feedback": Feedback,
+        "outbox": OutboxMessage,
+        "payment": PaymentRequest,
+        "identity": DossierIdentityFlag,
+        "issued": IssuedDocument,
         "contribution": DossierContribution,
         "day": UnitDayStats,
         "month": UnitMonthStats,
@@ -195,8 +216,18 @@ def _tables() -> dict[str, str]:
     return {key: f'"{m._meta.db_table}"' for key, m in models.items()}
 
 
+def _in_codes(codes: set[str]) -> str:
+    if not codes:
+        return "1 = 0"
+    return f"pr.code IN ({', '.join(_literal(c) for c in sorted(codes))})"
+
+
 def facts_select(
-    sql: _Sql, as_of: dt.datetime, units: dict[int, int], fee_bearing: set[str]
+    sql: _Sql,
+    as_of: dt.datetime,
+    units: dict[int, int],
+    fee_bearing: set[str],
+    certified_copy: set[str] | None = None,
 ) -> str:
     """The per-dossier SELECT: one row per received dossier.
 
@@ -204,6 +235,7 @@ def facts_select(
     timestamp into integer microseconds and every flag into 0/1; the outer SELECT
     applies the rules with integer arithmetic only."""
     from motcua.feedback.constants import FeedbackStatus, RatingLevel
+    from motcua.integrations.models import OutboxStatus, Service
 
     t = _tables()
     us, dn = sql.us, sql.day_number
@@ -213,14 +245,13 @@ def facts_select(
     fin = "CASE WHEN d.status IN ('resolved', 'result_returned') THEN d.completed_at END"
     ret = "CASE WHEN d.status = 'result_returned' THEN d.returned_at END"
     clo = "CASE WHEN d.status IN ('refused', 'withdrawn') THEN d.completed_at END"
-    pend = "CASE WHEN d.status = 'supplement_requested' THEN p.pending END"
+    pend = "p.pending"
     done = f"COALESCE({fin}, {ret})"
     due766 = "COALESCE(d.original_due_at, d.due_at)"
     dued61 = "CASE WHEN d.extended_at IS NOT NULL THEN d.due_before_extension ELSE d.due_at END"
-    if fee_bearing:
-        fee = f"pr.code IN ({', '.join(_literal(c) for c in sorted(fee_bearing))})"
-    else:
-        fee = "1 = 0"
+    fee = _in_codes(fee_bearing)
+    # the judging instant J (indicators.judging_instant) of a dossier received at `x`
+    judged = sql.least(str(as_of_us), sql.month_end_us("{x}"))
     unit = "d.competent_unit_id"
     if units:
         whens = " ".join(f"WHEN {int(s)} THEN {int(t_)}" for s, t_ in sorted(units.items()))
@@ -232,6 +263,9 @@ def facts_select(
         "day": sql.day("d.received_at"),
         "channel": "d.channel",
         "supplement_count": "d.supplement_count",
+        "supp_j": sql.greatest("0", "d.supplement_count - COALESCE(p.later, 0)"),
+        "judged_us": judged.format(x="d.received_at"),
+        "month_end_us": sql.month_end_us("d.received_at"),
         "received_us": us("d.received_at"),
         "fin_us": us(fin),
         "ret_us": us(ret),
@@ -244,11 +278,22 @@ def facts_select(
         # PostgreSQL: SUM(bigint) is numeric
         "paused_us": "CAST(COALESCE(p.paused, 0) AS BIGINT) * 1000000",
         "fee": _b(fee),
-        "synced": _b(sql.truthy("d.form_answers", "_sync", "synced")),
-        "fee_synced": _b(sql.truthy("d.form_answers", "_sync", "fee_data_synced")),
-        "paid": _b(sql.truthy("d.form_answers", "_sync", "paid_online")),
-        "population": _b(sql.truthy("d.form_answers", "_sync", "population_data")),
-        "result_file": _b(sql.truthy("d.result_files")),
+        "synced": _b(
+            f"o.dossier_id IS NOT NULL OR {sql.truthy('d.form_answers', '_sync', 'synced')}"
+        ),
+        "fee_synced": _b(
+            "COALESCE(pay.fee_data, 0) = 1 OR "
+            + sql.truthy("d.form_answers", "_sync", "fee_data_synced")
+        ),
+        "paid": _b(
+            "COALESCE(pay.paid, 0) = 1 OR " + sql.truthy("d.form_answers", "_sync", "paid_online")
+        ),
+        "population": _b(
+            "idf.dossier_id IS NOT NULL OR "
+            + sql.truthy("d.form_answers", "_sync", "population_data")
+        ),
+        "result_file": _b(f"doc.dossier_code IS NOT NULL OR {sql.truthy('d.result_files')}"),
+        "certified": _b(_in_codes(certified_copy or set())),
         "digitised_components": _b("c.n > 0 AND c.all_digitised = 1"),
         "reused": "COALESCE(c.any_reused, 0)",
         "warehouse": _b("c.any_warehouse = 1 OR d.return_channel = 'warehouse'"),
@@ -259,21 +304,32 @@ def facts_select(
         f"CASE WHEN {dn('completed_at')} < {dn('due_at')} THEN 2"
         f" WHEN {dn('completed_at')} = {dn('due_at')} THEN 1 ELSE 0 END"
     )
-    pause_seconds = sql.greatest("0", f"({us('ended_at')} - {us('started_at')}) / 1000000")
+    pause_seconds = sql.greatest("0", f"({us('pa.ended_at')} - {us('pa.started_at')}) / 1000000")
+    pj = judged.format(x="dd.received_at")
+    started_j = f"{us('pa.started_at')} <= {pj}"
+    ended_j = f"{us('pa.ended_at')} <= {pj}"
+    awaited = (
+        f"{started_j} AND ((pa.ended_at IS NULL AND dd.status = 'supplement_requested')"
+        f" OR (pa.ended_at IS NOT NULL AND NOT ({ended_j})))"
+    )
     base = f"""
 SELECT {", ".join(f"{expr} AS {name}" for name, expr in base_columns.items())}
 FROM {t["dossier"]} d
 JOIN {t["version"]} v ON v.id = d.procedure_version_id
 JOIN {t["procedure"]} pr ON pr.id = v.procedure_id
 LEFT JOIN (
-    SELECT dossier_id,
-           SUM(CASE WHEN ended_at IS NOT NULL THEN {pause_seconds} ELSE 0 END) AS paused,
-           MAX(CASE WHEN ended_at IS NULL THEN started_at END) AS pending
-    FROM {t["pause"]} WHERE kind = 'supplement' GROUP BY dossier_id
+    SELECT pa.dossier_id,
+           SUM(CASE WHEN pa.ended_at IS NOT NULL AND {started_j} AND {ended_j}
+               THEN {pause_seconds} ELSE 0 END) AS paused,
+           MAX(CASE WHEN {awaited} THEN pa.started_at END) AS pending,
+           SUM(CASE WHEN {started_j} THEN 0 ELSE 1 END) AS later
+    FROM {t["pause"]} pa JOIN {t["dossier"]} dd ON dd.id = pa.dossier_id
+    WHERE pa.kind = 'supplement' AND dd.received_at IS NOT NULL GROUP BY pa.dossier_id
 ) p ON p.dossier_id = d.id
 LEFT JOIN (
     SELECT dossier_id, COUNT(*) AS n,
-           MIN(CASE WHEN digitized THEN 1 ELSE 0 END) AS all_digitised,
+           MIN(CASE WHEN digitized OR {sql.truthy("files")} THEN 1 ELSE 0 END)
+               AS all_digitised,
            MAX(CASE WHEN reused THEN 1 ELSE 0 END) AS any_reused,
            MAX(CASE WHEN from_warehouse THEN 1 ELSE 0 END) AS any_warehouse
     FROM {t["component"]} GROUP BY dossier_id
@@ -291,14 +347,34 @@ LEFT JOIN (
     SELECT DISTINCT dossier_id FROM {t["feedback"]}
     WHERE dossier_id IS NOT NULL AND NOT (status = {_literal(FeedbackStatus.REFUSED)})
 ) f ON f.dossier_id = d.id
+LEFT JOIN (
+    SELECT DISTINCT dossier_id FROM {t["outbox"]}
+    WHERE service = {_literal(Service.DOSSIER)} AND status = {_literal(OutboxStatus.DELIVERED)}
+) o ON o.dossier_id = d.id
+LEFT JOIN (
+    SELECT dossier_id, MAX(CASE WHEN amount > 0 THEN 1 ELSE 0 END) AS fee_data,
+           MAX(CASE WHEN paid_at IS NOT NULL AND online_flag IN (1, 2) THEN 1 ELSE 0 END)
+               AS paid
+    FROM {t["payment"]} GROUP BY dossier_id
+) pay ON pay.dossier_id = d.id
+LEFT JOIN (
+    SELECT dossier_id FROM {t["identity"]} WHERE vneid_authenticated
+) idf ON idf.dossier_id = d.id
+LEFT JOIN (
+    SELECT DISTINCT dossier_code FROM {t["issued"]}
+    WHERE revoked_at IS NULL AND dossier_code <> ''
+) doc ON doc.dossier_code = d.code
 WHERE d.received_at IS NOT NULL
 """  # noqa: S608 - table names, expressions and literals are ours
 
     # -- outer: updater.facts_of + indicators.dossier_counters + updater.flips_at --
     done_us = "COALESCE(fin_us, ret_us)"
-    end_us = f"COALESCE(fin_us, ret_us, clo_us, pend_us, {as_of_us})"
+    by_j = ", ".join(
+        f"CASE WHEN {c} <= judged_us THEN {c} END" for c in ("fin_us", "ret_us", "clo_us")
+    )
+    end_us = f"COALESCE({by_j}, pend_us, judged_us)"
     ok766 = (
-        "CASE WHEN supplement_count > 1 THEN 0 WHEN due766_us IS NULL THEN 1"
+        "CASE WHEN supp_j > 1 THEN 0 WHEN due766_us IS NULL THEN 1"
         f" WHEN {end_us} - paused_us <= due766_us THEN 1 ELSE 0 END"
     )
     okd61 = (
@@ -310,13 +386,15 @@ WHERE d.received_at IS NOT NULL
     # flips_at: the first deadline (766: shifted by completed supplement time) still
     # ahead of as_of, + 1 µs; none once the dossier ended or awaits a supplement
     c1 = (
-        "CASE WHEN due766_us IS NOT NULL AND supplement_count <= 1 AND"
-        f" due766_us + paused_us >= {as_of_us} THEN due766_us + paused_us END"
+        "CASE WHEN due766_us IS NOT NULL AND supp_j <= 1 AND"
+        f" due766_us + paused_us >= {as_of_us} AND due766_us + paused_us < month_end_us"
+        " THEN due766_us + paused_us END"
     )
     recounted = "COALESCE(dued61_us, due766_us)"
-    c2 = f"CASE WHEN {recounted} >= {as_of_us} THEN {recounted} END"
+    c2 = f"CASE WHEN {recounted} >= {as_of_us} AND {recounted} < month_end_us THEN {recounted} END"
     flips = (
-        "CASE WHEN fin_us IS NOT NULL OR ret_us IS NOT NULL OR clo_us IS NOT NULL"
+        f"CASE WHEN {as_of_us} >= month_end_us THEN NULL"
+        " WHEN fin_us IS NOT NULL OR ret_us IS NOT NULL OR clo_us IS NOT NULL"
         " OR pend_us IS NOT NULL THEN NULL"
         f" WHEN ({c1}) IS NULL THEN ({c2}) WHEN ({c2}) IS NULL THEN ({c1})"
         f" ELSE {sql.least(f'({c1})', f'({c2})')} END + 1"
@@ -344,8 +422,8 @@ WHERE d.received_at IS NOT NULL
         "reused_data": "reused",
         "warehouse_linked": "warehouse",
         "population_data": "population",
-        "certified_copy": "0",
-        "certified_copy_electronic": "0",
+        "certified_copy": "certified",
+        "certified_copy_electronic": "certified * result_file",
         "unsatisfied": "unsatisfied",
         "late_or_unsatisfied_766": f"CASE WHEN unsatisfied = 1 THEN 1 ELSE 1 - ({ok766}) END",
         "late_or_unsatisfied_d61": f"CASE WHEN unsatisfied = 1 THEN 1 ELSE 1 - ({okd61}) END",
@@ -390,7 +468,12 @@ def rebuild_set_based(as_of: dt.datetime) -> tuple[int, int, int]:
     from motcua.dossiers.models import Dossier
     from motcua.monitoring.feedback_feed import FB_FIELDS, feedback_rows_rebuild
     from motcua.monitoring.models import DossierContribution, UnitDayStats, UnitMonthStats
-    from motcua.monitoring.updater import _fee_bearing, catalogue_flags, roll_forward_map
+    from motcua.monitoring.updater import (
+        _fee_bearing,
+        catalogue_flags,
+        certified_copy_codes,
+        roll_forward_map,
+    )
 
     span = Dossier.objects.filter(received_at__isnull=False).values_list("received_at", flat=True)
     first, last = span.order_by("received_at").first(), span.order_by("-received_at").first()
@@ -400,7 +483,9 @@ def rebuild_set_based(as_of: dt.datetime) -> tuple[int, int, int]:
     # every procedure of the catalogue (small): flags of codes without dossiers are
     # never joined, so this equals the codes of the received dossiers
     codes = set(Procedure.objects.values_list("code", flat=True))
-    select = facts_select(sql, as_of, roll_forward_map(), _fee_bearing(codes))
+    select = facts_select(
+        sql, as_of, roll_forward_map(), _fee_bearing(codes), certified_copy_codes(codes)
+    )
     counters = tuple(n for n in INT_FIELDS if n not in FB_FIELDS)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":

@@ -465,16 +465,38 @@ TOTAL_MAX = 100.0
 # --- Per-dossier judgements --------------------------------------------------------
 
 
+def judging_instant(received_at: dt.datetime, as_of: dt.datetime) -> dt.datetime:
+    """The instant a dossier is judged at for 2.1 (law.md §4.4: "no terminal status
+    yet → the last day of the period is the end time"): the end of the last day of its
+    reception month (in the zone of `received_at`, local time), or `as_of` if earlier.
+
+    Rows are kept per reception day and periods are made of whole months, so the
+    month is the period every figure of the dossier belongs to: whenever the
+    computation runs (April or December), a March dossier is judged as it stood at
+    31/3 23:59:59.999999 — what happened later never changes March's figures."""
+    return min(as_of, month_end(received_at))
+
+
+def month_end(moment: dt.datetime) -> dt.datetime:
+    """The last microsecond of the month of `moment` (in its own zone)."""
+    nxt = dt.date(moment.year + (moment.month == 12), moment.month % 12 + 1, 1)
+    return dt.datetime.combine(nxt, dt.time.min, tzinfo=moment.tzinfo) - dt.timedelta(
+        microseconds=1
+    )
+
+
 def end_of_processing(facts: DossierFacts, as_of: dt.datetime) -> tuple[dt.datetime, bool]:
-    """(end time, ended?) per indicator 2.1: "processed" wins over "returned", which
-    wins over refusal/stop/withdrawal; a dossier awaiting a supplement ends at the
-    request; a dossier without a terminal status is judged at `as_of`."""
+    """(end time, ended?) per indicator 2.1 at the judging instant J
+    (`judging_instant(received_at, as_of)`): "processed" wins over "returned", which
+    wins over refusal/stop/withdrawal (only statuses reached by J count); a dossier
+    awaiting a supplement at J ends at the request; a dossier open at J ends at J."""
+    judged = judging_instant(facts.received_at, as_of)
     for moment in (facts.finished_at, facts.returned_at, facts.closed_at):
-        if moment is not None:
+        if moment is not None and moment <= judged:
             return moment, True
-    if facts.supplement_pending_since is not None:
+    if facts.supplement_pending_since is not None and facts.supplement_pending_since <= judged:
         return facts.supplement_pending_since, False
-    return as_of, False
+    return judged, False
 
 
 def _within(facts: DossierFacts, end: dt.datetime) -> bool:

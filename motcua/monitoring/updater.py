@@ -9,10 +9,20 @@ Attribution: the **competent unit** (cơ quan giải quyết), because Decision 
 the body that settles the procedure and the province ranks departments and communes,
 not the reception counter (a PAS centre receives for many departments).
 
-Judgement instant: a dossier without a terminal status is judged at the refresh time;
-its judgement changes only when that time passes its deadline (`flips_at`), which the
-deadline sweep (`contributions_sweep`, every 15 min) re-judges. `rebuild()` judges every
-dossier at one instant, so after a sweep live rows == rebuilt rows (tested).
+Judgement instant (`indicators.judging_instant`): a dossier is judged as it stood at
+the end of the last day of its reception month (Asia/Ho_Chi_Minh), or at the refresh
+time while that month is still running; statuses, supplements and pauses after that
+instant never change its 2.1 judgement, so a closed month's figures are the same
+whenever they are computed. While the month runs, an open dossier's judgement changes
+only when the refresh time passes its deadline (`flips_at`), which the deadline sweep
+(`contributions_sweep`, every 15 min) re-judges. `rebuild()` judges every dossier at
+one instant, so after a sweep live rows == rebuilt rows (tested).
+
+Native facts (issue 19): synced = a delivered DongBoHoSoMC outbox message
+(integrations); paid online = a paid PaymentRequest with an online channel
+(DuocThanhToanTrucTuyen 1/2); population data = DossierIdentityFlag authenticated
+with VNeID; electronic result = a result file or a (not revoked) issued document of
+the dossier. `form_answers["_sync"]` only adds the same facts for imported history.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ from motcua.monitoring.indicators import (
     ON_TIME,
     DossierFacts,
     dossier_counters,
+    judging_instant,
+    month_end,
     on_time_766,
     on_time_d61,
 )
@@ -56,6 +68,18 @@ CLOSED = frozenset({"refused", "withdrawn"})  # dừng xử lý / từ chối / 
 # yet (the integrations app will); filled by `dossier_import` for legacy dossiers
 # (DongBoHoSoMC, DuocThanhToanTrucTuyen, ...) and by the demo history.
 SYNC_KEYS = ("synced", "fee_data_synced", "paid_online", "population_data")
+
+
+@dataclass(frozen=True)
+class NativeFacts:
+    """What Motcua itself recorded about a dossier (loaded by `native_facts`)."""
+
+    synced: bool = False  # a DongBoHoSoMC message delivered to the national portal
+    fee_data: bool = False  # a payment request with an amount (fee data synced with it)
+    paid_online: bool = False  # paid through an online channel
+    vneid: bool = False  # the applicant's account was VNeID-authenticated
+    issued_result: bool = False  # an issued (not revoked) electronic result document
+
 
 Key = tuple[int, str, dt.date]
 
@@ -94,9 +118,12 @@ class DossierRow:
     form_answers: Any
     result_files: Any
     fee_bearing: bool = False
+    certified_copy: bool = False
+    code: str | None = None
+    native: NativeFacts = field(default_factory=NativeFacts)
     # (kind, started_at, ended_at)
     pauses: list[tuple[str, dt.datetime, dt.datetime | None]] = field(default_factory=list)
-    # (digitized, reused, from_warehouse)
+    # (digitized or has a file, reused, from_warehouse)
     components: list[tuple[bool, bool, bool]] = field(default_factory=list)
     # (due_at, completed_at)
     steps: list[tuple[dt.datetime | None, dt.datetime | None]] = field(default_factory=list)
@@ -118,11 +145,59 @@ ROW_FIELDS = (
     "return_channel",
     "form_answers",
     "result_files",
+    "code",
 )
 
 
-def load_rows(dossier_ids: list[int], fee_bearing: set[str]) -> list[DossierRow]:
-    """DossierRows of the given dossiers in four queries."""
+def native_facts(dossier_ids: list[int], codes: Mapping[int, str | None]) -> dict[int, NativeFacts]:
+    """NativeFacts of the given dossiers (`codes`: dossier id → MaHoSo) in four queries."""
+    from motcua.documents.models import IssuedDocument
+    from motcua.integrations.models import DossierIdentityFlag, OutboxMessage, OutboxStatus, Service
+    from motcua.payments.constants import OnlineFlag
+    from motcua.payments.models import PaymentRequest
+
+    synced = set(
+        OutboxMessage.objects.filter(
+            dossier_id__in=dossier_ids, service=Service.DOSSIER, status=OutboxStatus.DELIVERED
+        ).values_list("dossier_id", flat=True)
+    )
+    fee_data: set[int] = set()
+    paid: set[int] = set()
+    for pk, amount, paid_at, flag in PaymentRequest.objects.filter(
+        dossier_id__in=dossier_ids
+    ).values_list("dossier_id", "amount", "paid_at", "online_flag"):
+        if amount > 0:
+            fee_data.add(pk)
+        if paid_at is not None and flag in (OnlineFlag.NATIONAL, OnlineFlag.PROVINCIAL):
+            paid.add(pk)
+    vneid = set(
+        DossierIdentityFlag.objects.filter(
+            dossier_id__in=dossier_ids, vneid_authenticated=True
+        ).values_list("dossier_id", flat=True)
+    )
+    by_code = {c: pk for pk, c in codes.items() if c}
+    issued = {
+        by_code[c]
+        for c in IssuedDocument.objects.filter(
+            dossier_code__in=list(by_code), revoked_at__isnull=True
+        ).values_list("dossier_code", flat=True)
+    }
+    return {
+        pk: NativeFacts(
+            synced=pk in synced,
+            fee_data=pk in fee_data,
+            paid_online=pk in paid,
+            vneid=pk in vneid,
+            issued_result=pk in issued,
+        )
+        for pk in dossier_ids
+    }
+
+
+def load_rows(
+    dossier_ids: list[int], fee_bearing: set[str], certified_copy: set[str] | None = None
+) -> list[DossierRow]:
+    """DossierRows of the given dossiers in nine queries."""
     from motcua.dossiers.models import Dossier, DossierComponent, DossierPause, DossierStep
 
     rows = {
@@ -134,8 +209,11 @@ def load_rows(dossier_ids: list[int], fee_bearing: set[str]) -> list[DossierRow]
             *ROW_FIELDS, "procedure_version__procedure__code"
         )
     }
+    native = native_facts(list(rows), {pk: r.code for pk, r in rows.items()})
     for row in rows.values():
         row.fee_bearing = row.procedure_code in fee_bearing
+        row.certified_copy = row.procedure_code in (certified_copy or set())
+        row.native = native[row.pk]
     for p in (
         DossierPause.objects.filter(dossier_id__in=dossier_ids)
         .order_by("started_at", "pk")
@@ -145,9 +223,11 @@ def load_rows(dossier_ids: list[int], fee_bearing: set[str]) -> list[DossierRow]
     for c in (
         DossierComponent.objects.filter(dossier_id__in=dossier_ids)
         .order_by("pk")
-        .values_list("dossier_id", "digitized", "reused", "from_warehouse")
+        .values_list("dossier_id", "digitized", "reused", "from_warehouse", "files")
     ):
-        rows[c[0]].components.append((c[1], c[2], c[3]))
+        # 4.2 (1) "has attachment(s) in components": a file uploaded online is the
+        # digitised component as much as a scan made at the counter
+        rows[c[0]].components.append((c[1] or bool(c[4]), c[2], c[3]))
     for st in (
         DossierStep.objects.filter(dossier_id__in=dossier_ids)
         .order_by("order", "pk")
@@ -163,30 +243,41 @@ def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
     return moment.astimezone(tz) if moment is not None else None
 
 
-def facts_of(d: DossierRow, tz: dt.tzinfo | None = None) -> DossierFacts | None:
+def facts_of(
+    d: DossierRow, tz: dt.tzinfo | None = None, as_of: dt.datetime | None = None
+) -> DossierFacts | None:
     """Monitoring facts of a dossier; None for dossiers that were never received
-    (they are not counted, as in 2.1). Times in `tz` (default: the current zone)."""
+    (they are not counted, as in 2.1). Times in `tz` (default: the current zone).
+    Supplements are taken as they stood at the judging instant
+    (`indicators.judging_instant(received_at, as_of)`; default as_of: now)."""
     if d.received_at is None:
         return None
     tz = tz or timezone.get_current_timezone()
+    judged = judging_instant(d.received_at.astimezone(tz), as_of or timezone.now())
     status = d.status
     finished_at = d.completed_at if status in FINISHED else None
     closed_at = d.completed_at if status in CLOSED else None
     returned_at = d.returned_at if status == "result_returned" else None
     pending = None
     paused = 0
+    later_requests = 0
     for kind, started, ended in d.pauses:
         if kind != "supplement":
             continue
-        if ended is None:
-            pending = started
+        if started > judged:
+            later_requests += 1  # requested after the judging instant: not yet
+        elif ended is None:
+            if status == "supplement_requested":
+                pending = started
+        elif ended > judged:
+            pending = started  # still awaited at the judging instant
         else:
             paused += max(0, int((ended - started).total_seconds()))
-    if status != "supplement_requested":
-        pending = None
     sync = d.form_answers.get("_sync", {}) if isinstance(d.form_answers, dict) else {}
     sync = sync if isinstance(sync, dict) else {}
-    has_result_file = bool(d.result_files)
+    n = d.native
+    synced = n.synced or bool(sync.get("synced"))
+    e_result = bool(d.result_files) or n.issued_result
     done = finished_at or returned_at
     timings = tuple(_timing(c, due, tz) for due, c in d.steps if due is not None and c is not None)
     # 766 compares with the first appointment (not recounted, not extended: the
@@ -206,20 +297,22 @@ def facts_of(d: DossierRow, tz: dt.tzinfo | None = None) -> DossierFacts | None:
         finished_at=_local(finished_at, tz),
         returned_at=_local(returned_at, tz),
         closed_at=_local(closed_at, tz),
-        supplement_count=d.supplement_count,
+        supplement_count=max(0, d.supplement_count - later_requests),
         supplement_pending_since=_local(pending, tz),
         supplement_paused_seconds=paused,
-        synced=bool(sync.get("synced")),
+        synced=synced,
         paper_result=True,
-        e_result=has_result_file,
+        e_result=e_result,
         fee_bearing=d.fee_bearing,
-        fee_data_synced=bool(sync.get("fee_data_synced")),
-        paid_online=bool(sync.get("paid_online")),
+        fee_data_synced=synced and (n.fee_data or bool(sync.get("fee_data_synced"))),
+        paid_online=n.paid_online or bool(sync.get("paid_online")),
         digitised_components=bool(d.components) and all(c[0] for c in d.components),
-        digitised_result=has_result_file,
+        digitised_result=e_result,
         reused_data=any(c[1] for c in d.components),
         warehouse_linked=any(c[2] for c in d.components) or d.return_channel == "warehouse",
-        population_data=bool(sync.get("population_data")),
+        population_data=n.vneid or bool(sync.get("population_data")),
+        certified_copy=d.certified_copy,
+        certified_copy_electronic=d.certified_copy and e_result,
         bodies_timing=timings or None,
         contacts_to_complete=d.supplement_count if done is not None else None,
     )
@@ -227,7 +320,11 @@ def facts_of(d: DossierRow, tz: dt.tzinfo | None = None) -> DossierFacts | None:
 
 def flips_at(facts: DossierFacts, as_of: dt.datetime) -> dt.datetime | None:
     """The next instant after `as_of` at which the judgement of an open dossier
-    changes (it passes its deadline), or None if it cannot change without an event."""
+    changes (it passes its deadline), or None if it cannot change without an event.
+    After the judging instant nothing changes it: only deadlines before it count."""
+    judged = month_end(facts.received_at)
+    if as_of >= judged:
+        return None
     if facts.finished_at or facts.returned_at or facts.closed_at:
         return None
     if facts.supplement_pending_since is not None:
@@ -238,7 +335,7 @@ def flips_at(facts: DossierFacts, as_of: dt.datetime) -> dt.datetime | None:
     recounted = facts.due_at_recounted or facts.due_at
     if recounted is not None:
         candidates.append(recounted)
-    future = [c for c in candidates if c >= as_of]
+    future = [c for c in candidates if as_of <= c < judged]
     return min(future) + dt.timedelta(microseconds=1) if future else None
 
 
@@ -282,7 +379,7 @@ def contribution_of(
     """The dossier's row key and counters; `units` maps rolled-forward units;
     `dissatisfied` (feedback_feed.dossier_dissatisfaction) the dossiers rated
     "Chưa hài lòng" or with feedback about them (5.4, law.md §8.5)."""
-    facts = facts_of(d, tz)
+    facts = facts_of(d, tz, as_of)
     if facts is None:
         return None
     if dissatisfied and d.pk in dissatisfied:
@@ -314,7 +411,15 @@ def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
         return {}
     versions = (
         ProcedureVersion.objects.filter(procedure__code__in=codes, status=VersionStatus.PUBLISHED)
-        .annotate(fees=Count("fee_rules", filter=Q(fee_rules__amount__gt=0)))
+        .annotate(
+            fees=Count("fee_rules", filter=Q(fee_rules__amount__gt=0), distinct=True),
+            parts=Count("components", filter=Q(components__quantity__gt=0), distinct=True),
+            agencies=Count(
+                "procedure__competences",
+                filter=Q(procedure__competences__is_competent=True),
+                distinct=True,
+            ),
+        )
         .values(
             "procedure__code",
             "number",
@@ -324,6 +429,11 @@ def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
             "fees",
             "result_name",
             "processing_time_value",
+            "name",
+            "steps_description",
+            "methods_description",
+            "parts",
+            "agencies",
         )
         .order_by("procedure__code", "number")
     )
@@ -340,11 +450,38 @@ def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
             "cat_fee_bearing": int(v["fees"] > 0),
             "cat_citizen_facing": int("citizen" in subjects),
             "cat_published": 1,
+            # 1.3: the parts of Decree 63/2010 Art. 8(2) — (a) name, (b) sequence of
+            # steps, (c) method, (d) dossier components and quantity, (đ) deadline,
+            # (e) subjects, (g) implementing agency (forms are not checked)
             "cat_content_complete": int(
-                bool(v["result_name"]) and (v["processing_time_value"] or 0) > 0
+                bool(v["name"])
+                and bool((v["steps_description"] or "").strip())
+                and bool((v["methods_description"] or "").strip())
+                and v["parts"] > 0
+                and (v["processing_time_value"] or 0) > 0
+                and bool(subjects)
+                and v["agencies"] > 0
             ),
         }
     return out
+
+
+def certified_copy_codes(codes: Iterable[str]) -> set[str]:
+    """Procedures classified in the catalogue as certification of copies from
+    originals (indicator 4.2b, ELECTRONIC_CERTIFIED_COPY)."""
+    from motcua.catalog.constants import VersionStatus
+    from motcua.catalog.models import ProcedureVersion
+
+    latest: dict[str, bool] = {}
+    for code, flag in (
+        ProcedureVersion.objects.filter(
+            procedure__code__in=sorted(set(codes)), status=VersionStatus.PUBLISHED
+        )
+        .order_by("procedure__code", "number")
+        .values_list("procedure__code", "certified_copy_service")
+    ):
+        latest[code] = flag
+    return {c for c, flag in latest.items() if flag}
 
 
 def _fee_bearing(codes: Iterable[str]) -> set[str]:
@@ -399,7 +536,7 @@ def dossier_contribution_refresh(*, dossier_id: int, as_of: dt.datetime | None =
     )
     new = None
     if code is not None:
-        rows = load_rows([dossier_id], _fee_bearing([code]))
+        rows = load_rows([dossier_id], _fee_bearing([code]), certified_copy_codes([code]))
         new = (
             contribution_of(rows[0], now, roll_forward_map(), dossier_dissatisfaction([dossier_id]))
             if rows
@@ -454,6 +591,33 @@ def on_dossier_transitioned(sender: Any, dossier_id: int, **kwargs: Any) -> None
         logger.exception("monitoring: could not refresh dossier %s", dossier_id)
 
 
+def on_native_fact_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """post_save receiver of the native facts (NativeFacts): a delivered DongBoHoSoMC
+    message, a payment request, a VNeID identity flag, an issued result document.
+    Refreshes the dossier's contribution in a savepoint (a failure is logged and
+    `motcua monitoring_rebuild` repairs the aggregates)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.integrations.models import OutboxMessage, OutboxStatus, Service
+
+    if raw:
+        return
+    if isinstance(instance, OutboxMessage) and not (
+        instance.service == Service.DOSSIER and instance.status == OutboxStatus.DELIVERED
+    ):
+        return
+    dossier_id = instance.__dict__.get("dossier_id")
+    code = instance.__dict__.get("dossier_code")
+    if dossier_id is None and code:
+        dossier_id = Dossier.objects.filter(code=code).values_list("pk", flat=True).first()
+    if dossier_id is None:
+        return
+    try:
+        with transaction.atomic():
+            dossier_contribution_refresh(dossier_id=dossier_id)
+    except Exception:  # pragma: no cover - defensive
+        logger.exception("monitoring: could not refresh dossier %s", dossier_id)
+
+
 def contributions_sweep(slot: dt.datetime | None = None) -> int:
     """Re-judge open dossiers whose deadline has passed since they were last judged
     (hooked on the 15-minute deadline sweep). Idempotent."""
@@ -498,13 +662,14 @@ def compute_all(
         .distinct()
     )
     fee_bearing = _fee_bearing(codes)
+    certified = certified_copy_codes(codes)
     units = roll_forward_map()
     tz = timezone.get_current_timezone()
     rows: dict[Key, dict[str, int]] = {}
     contributions: list[tuple[int, Contribution]] = []
     for chunk in _chunks(ids, batch):
         dissatisfied = dossier_dissatisfaction(chunk)
-        for d in load_rows(chunk, fee_bearing):
+        for d in load_rows(chunk, fee_bearing, certified):
             c = contribution_of(d, as_of, units, dissatisfied, tz)
             if c is None:
                 continue

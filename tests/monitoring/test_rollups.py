@@ -48,6 +48,7 @@ from motcua.monitoring.updater import (
     rows_snapshot,
 )
 from motcua.org.constants import UnitKind
+from motcua.payments.models import PaymentRequest
 from tests.dossiers.conftest import TZ, version  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +160,7 @@ def _dossier(rng: random.Random, personas, version, unit) -> Dossier:  # noqa: F
                 else None
             ),
         )
+    _native(rng, d, unit)
     if d.received_at and rng.random() < 0.15:
         SatisfactionRating.objects.create(
             dossier=d,
@@ -169,6 +171,54 @@ def _dossier(rng: random.Random, personas, version, unit) -> Dossier:  # noqa: F
             rated_at=NOW,
         )
     return d
+
+
+def _native(rng: random.Random, d: Dossier, unit) -> None:
+    """Native facts (issue 19): delivered or pending sync messages, payment requests
+    paid online or at the counter, VNeID flags, issued result documents, uploads."""
+    from motcua.documents.models import IssuedDocument
+    from motcua.integrations.models import DossierIdentityFlag, OutboxMessage
+
+    d.code = f"H47.{d.pk:06d}"
+    d.save(update_fields=["code"])
+    if rng.random() < 0.5:
+        OutboxMessage.objects.create(
+            dossier=d,
+            unit=unit,
+            ma_ho_so=d.code,
+            service=rng.choice(["DongBoHoSoMC", "CapNhatTienDoHoSoMC"]),
+            seq=1,
+            mapping_version="1",
+            payload={},
+            status=rng.choice(["pending", "delivered", "delivered", "dead"]),
+            next_attempt_at=NOW,
+        )
+    if rng.random() < 0.4:
+        PaymentRequest.objects.create(
+            dossier=d,
+            collecting_unit=unit,
+            reference=f"TT{d.pk:08d}",
+            description="Lệ phí",
+            amount=rng.choice([0, 50_000]),
+            status="paid",
+            paid_at=rng.choice([None, NOW]),
+            online_flag=rng.choice([0, 1, 2]),
+        )
+    if rng.random() < 0.4:
+        DossierIdentityFlag.objects.create(dossier=d, vneid_authenticated=rng.random() < 0.7)
+    if rng.random() < 0.3:
+        IssuedDocument.objects.create(
+            code=f"KQ{d.pk:06d}",
+            title="Kết quả",
+            dossier_code=d.code,
+            issuer_name=unit.name,
+            issued_at=NOW,
+            revoked_at=rng.choice([None, None, NOW]),
+        )
+    if rng.random() < 0.3:
+        DossierComponent.objects.create(
+            dossier=d, name="Tệp tải lên", files=[{"name": "tep.pdf"}], digitized=False
+        )
 
 
 @pytest.fixture

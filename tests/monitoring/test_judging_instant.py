@@ -1,0 +1,130 @@
+"""Issue 19: a dossier is judged as it stood at the end of its reception month, whenever
+the computation runs; native facts (delivered sync, online payment, VNeID, issued
+result, uploads) count without any `_sync` answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from motcua.documents.models import IssuedDocument
+from motcua.integrations.models import DossierIdentityFlag, OutboxMessage
+from motcua.monitoring.models import DossierContribution
+from motcua.monitoring.selectors import scores_for
+from motcua.monitoring.updater import dossier_contribution_refresh, rebuild, rebuild_reference
+from motcua.payments.models import PaymentRequest
+from tests.dossiers.conftest import TZ, staff, version  # noqa: F401
+from tests.monitoring.test_updater import _finish, _new, _receive_assign
+
+pytestmark = pytest.mark.django_db
+MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+def _march(unit):
+    card = scores_for(unit, *MARCH).card
+    return {k: (v.numerator, v.denominator, round(v.score, 6)) for k, v in card.indicators.items()}
+
+
+@pytest.mark.parametrize("builder", [rebuild, rebuild_reference])
+def test_march_is_judged_at_the_end_of_march_in_april_and_in_december(
+    personas,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+    builder,
+):
+    friday = dt.datetime(2026, 3, 27, 9, tzinfo=TZ)
+    d = _receive_assign(personas, staff, _new(personas, version, friday), friday)
+    assert d.due_at.astimezone(TZ).date() > dt.date(2026, 3, 31)
+    april = dt.datetime(2026, 4, 1, 8, tzinfo=TZ)
+    builder(as_of=april)
+    in_april = _march(personas.unit_x)
+    assert in_april["2.1"][:2] == (1, 1)  # open at 31/3, not yet due: on time
+
+    # finished three weeks late in April: March's figures do not move
+    _finish(personas, staff, d, dt.datetime(2026, 4, 24, 9, tzinfo=TZ))
+    builder(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+    in_december = _march(personas.unit_x)
+    assert in_december["2.1"] == in_april["2.1"]
+    dossier_contribution_refresh(dossier_id=d.pk, as_of=dt.datetime(2026, 12, 8, tzinfo=TZ))
+    assert _march(personas.unit_x)["2.1"] == in_april["2.1"]
+    assert DossierContribution.objects.get(dossier=d).flips_at is None
+
+
+def test_open_overdue_dossier_flips_only_before_the_month_ends(
+    personas,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+):
+    monday = dt.datetime(2026, 3, 2, 9, tzinfo=TZ)
+    d = _receive_assign(personas, staff, _new(personas, version, monday), monday)
+    dossier_contribution_refresh(dossier_id=d.pk, as_of=monday + dt.timedelta(hours=3))
+    c = DossierContribution.objects.get(dossier=d)
+    assert c.on_time_766 and c.flips_at is not None  # its deadline is in March
+    dossier_contribution_refresh(dossier_id=d.pk, as_of=dt.datetime(2026, 5, 1, tzinfo=TZ))
+    c.refresh_from_db()
+    assert not c.on_time_766 and c.flips_at is None
+
+
+@pytest.mark.parametrize("builder", [rebuild, rebuild_reference])
+def test_native_facts_count_without_sync_answers(
+    personas,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+    builder,
+):
+    monday = dt.datetime(2026, 3, 2, 9, tzinfo=TZ)
+    d = _receive_assign(personas, staff, _new(personas, version, monday), monday)
+    assert "_sync" not in d.form_answers
+    dossier_contribution_refresh(dossier_id=d.pk)
+    before = _march(personas.unit_x)
+    assert before["1.4"][:2] == (0, 1) and before["4.5b"][:2] == (0, 1)
+    OutboxMessage.objects.create(
+        dossier=d,
+        unit=personas.unit_x,
+        ma_ho_so=d.code,
+        service="DongBoHoSoMC",
+        seq=99,
+        mapping_version="1",
+        payload={},
+        status="delivered",
+        next_attempt_at=monday,
+    )
+    DossierIdentityFlag.objects.update_or_create(dossier=d, defaults={"vneid_authenticated": True})
+    IssuedDocument.objects.create(
+        code="KQ-NATIVE-1",
+        title="Giấy khai sinh",
+        dossier_code=d.code,
+        issuer_name="UBND",
+        issued_at=monday,
+    )
+    live = _march(personas.unit_x)
+    assert live["1.4"][:2] == (1, 1)
+    assert live["4.5b"][:2] == (1, 1)
+    assert live["4.1"][:2] == (1, 1)
+    assert live["4.2"][:2] == (1, 1)  # online uploads + the issued electronic result
+    builder(as_of=dt.datetime(2026, 12, 7, tzinfo=TZ))
+    assert _march(personas.unit_x) == live
+
+
+def test_paid_online_counts_for_36(personas, staff, version):  # noqa: F811
+    monday = dt.datetime(2026, 3, 2, 9, tzinfo=TZ)
+    d = _receive_assign(personas, staff, _new(personas, version, monday), monday)
+    dossier_contribution_refresh(dossier_id=d.pk)
+    counter = PaymentRequest.objects.create(
+        dossier=d,
+        collecting_unit=personas.unit_x,
+        reference="TT-NATIVE-1",
+        description="Lệ phí",
+        amount=8000,
+        status="paid",
+        paid_at=monday,
+        online_flag=0,
+    )
+    c = DossierContribution.objects.get(dossier=d)
+    assert not c.counters.get("paid_online")
+    counter.online_flag = 2
+    counter.save()
+    c.refresh_from_db()
+    fee = c.counters.get("fee_obligation", 0)
+    assert c.counters.get("paid_online", 0) == fee  # counted when the procedure bears fees
