@@ -26,7 +26,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
@@ -142,7 +142,7 @@ class RawWriter:
         if not rows:
             return 0
         table, fields = self._plan(model)
-        with_pk = "id" in rows[0]
+        with_pk = model._meta.pk.attname in rows[0]
         fields = [f for f in fields if with_pk or not f.primary_key]
         defaults: dict[str, Any] = {}
         for f in fields:
@@ -245,6 +245,9 @@ class Province:
     versions: list[Any]
     reception: Any
     officers: dict[int, list[Any]]
+    # version pk → the fee a dossier of it pays (first positive fee rule), for the
+    # payment requests of the history (Decision 766 3.5/3.6)
+    fees: dict[int, int] = field(default_factory=dict)
 
 
 def load_province(now: dt.datetime | None = None) -> Province | None:
@@ -267,7 +270,17 @@ def load_province(now: dt.datetime | None = None) -> Province | None:
         latest[v.procedure.code] = v
     if not units or not latest:
         return None
+    from motcua.catalog.models import FeeRule
+
+    fees: dict[int, int] = {}
+    for version_id, amount in (
+        FeeRule.objects.filter(version__in=list(latest.values()), amount__gt=0)
+        .order_by("version_id", "pk")
+        .values_list("version_id", "amount")
+    ):
+        fees.setdefault(version_id, amount)
     return Province(
+        fees=fees,
         now=now,
         today=today,
         tz=timezone.get_current_timezone(),
@@ -285,6 +298,9 @@ class Plan:
     late: bool
     due: dt.datetime
     end_at: dt.datetime | None
+    fee: int
+    paid_online: bool
+    vneid: bool
     supplement: bool
     quality: float
     officer_id: int
@@ -360,15 +376,9 @@ def plan_dossier(
         channel="2" if online else "1",
         receiving_unit_id=receiving.pk,
         competent_unit_id=unit.pk,
-        form_answers={
-            mark: True,
-            "_sync": {
-                "synced": rng.random() < 0.4 + 0.6 * q,
-                "fee_data_synced": rng.random() < q,
-                "paid_online": paid,
-                "population_data": rng.random() < q * 0.8,
-            },
-        },
+        # native facts only (issue 19): the payment request, the VNeID flag and the
+        # result files below; the sync to the national portal is the outbox's
+        form_answers={mark: True},
         status=status,
         status_reason=extension[1] if extension else "",
         assignee_id=officer.pk,
@@ -399,6 +409,9 @@ def plan_dossier(
         late=late,
         due=due,
         end_at=end_at,
+        fee=province.fees.get(version.pk, 0),
+        paid_online=paid,
+        vneid=online and rng.random() < q,
         supplement=supplement,
         quality=q,
         officer_id=officer.pk,
@@ -544,6 +557,8 @@ def write_dossiers(writer: RawWriter, batch: list[dict[str, Any]], plans: list[P
         DossierPause,
         DossierStep,
     )
+    from motcua.integrations.models import DossierIdentityFlag
+    from motcua.payments.models import PaymentRequest
 
     for row, pk in zip(batch, writer.ids(Dossier, len(batch)), strict=True):
         row["id"] = pk
@@ -563,7 +578,56 @@ def write_dossiers(writer: RawWriter, batch: list[dict[str, Any]], plans: list[P
     writer.insert(DossierComponent, components)
     writer.insert(DossierPause, pauses)
     writer.insert(DossierEvent, events)
-    return len(batch) + len(steps) + len(components) + len(pauses) + len(events)
+    payments, flags = _native_rows(batch, plans)
+    writer.insert(PaymentRequest, payments)
+    writer.insert(DossierIdentityFlag, flags)
+    return (
+        len(batch)
+        + len(steps)
+        + len(components)
+        + len(pauses)
+        + len(events)
+        + len(payments)
+        + len(flags)
+    )
+
+
+def _native_rows(
+    batch: list[dict[str, Any]], plans: list[Plan]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The payment requests (fee-bearing procedures: paid through the provincial
+    gateway when the plan says online, else at the counter) and the VNeID identity
+    flags of online submissions — the facts the live services record (Decision 766
+    3.5/3.6 and 4.5)."""
+    from motcua.payments.constants import OnlineFlag, RequestKind, RequestStatus
+
+    payments: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    for d, p in zip(batch, plans, strict=True):
+        if d["channel"] == "2":
+            flags.append(
+                dict(dossier_id=d["id"], vneid_authenticated=p.vneid, recorded_at=d["received_at"])
+            )
+        if p.fee <= 0:
+            continue
+        paid_at = d["received_at"] + dt.timedelta(minutes=20)
+        payments.append(
+            dict(
+                dossier_id=d["id"],
+                collecting_unit_id=p.receiving_id,
+                kind=RequestKind.FEE,
+                reference=f"LS{d['id']:012d}",
+                description="Phí, lệ phí theo thủ tục",
+                amount=p.fee,
+                paid_amount=p.fee,
+                status=RequestStatus.PAID,
+                online_flag=OnlineFlag.PROVINCIAL if p.paid_online else OnlineFlag.NO,
+                paid_at=paid_at,
+                created_at=d["received_at"],
+                updated_at=paid_at,
+            )
+        )
+    return payments, flags
 
 
 def generate(

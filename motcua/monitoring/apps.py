@@ -42,6 +42,13 @@ class MonitoringConfig(AppConfig):
                 model,
                 dispatch_uid=f"monitoring.native.{model._meta.label_lower}",
             )
+        from motcua.catalog.models import ProcedureVersion
+
+        post_save.connect(
+            updater.on_procedure_version_saved,
+            ProcedureVersion,
+            dispatch_uid="monitoring.announcement_rows",
+        )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
         register_periodic_hook("deadline-sweep", services.snapshots_close)
         register_periodic_hook("weekly-report", reports.weekly_report_hook)

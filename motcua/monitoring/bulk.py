@@ -469,6 +469,7 @@ def rebuild_set_based(as_of: dt.datetime) -> tuple[int, int, int]:
     from motcua.monitoring.feedback_feed import FB_FIELDS, feedback_rows_rebuild
     from motcua.monitoring.models import DossierContribution, UnitDayStats, UnitMonthStats
     from motcua.monitoring.updater import (
+        _announcement_rows_rebuild,
         _fee_bearing,
         catalogue_flags,
         certified_copy_codes,
@@ -530,6 +531,7 @@ def rebuild_set_based(as_of: dt.datetime) -> tuple[int, int, int]:
             rows = cur.rowcount
         cur.execute(f"DROP TABLE {TEMP}")
     feedback_days = feedback_rows_rebuild()
+    _announcement_rows_rebuild()
     month_rows_rebuild()
     if connection.vendor == "postgresql":  # fresh statistics for the dashboard's plans
         with connection.cursor() as cur:

@@ -403,7 +403,7 @@ def contribution_of(
 def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
     """Catalogue state (`cat_*` values) of procedures, from their latest published
     version: competence, online service level, fees, subjects, publication."""
-    from motcua.catalog.constants import OnlineMode, VersionStatus
+    from motcua.catalog.constants import OnlineMode, TimeUnit, VersionStatus
     from motcua.catalog.models import ProcedureVersion
 
     codes = sorted({c for c in codes if c})
@@ -429,6 +429,7 @@ def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
             "fees",
             "result_name",
             "processing_time_value",
+            "processing_time_unit",
             "name",
             "steps_description",
             "methods_description",
@@ -438,6 +439,7 @@ def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
         .order_by("procedure__code", "number")
     )
     out: dict[str, dict[str, int]] = {}
+    same_day = TimeUnit.SAME_DAY
     for v in versions:  # the latest number wins
         mode = v["online_mode"]
         subjects = v["subjects"] or []
@@ -458,7 +460,7 @@ def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
                 and bool((v["steps_description"] or "").strip())
                 and bool((v["methods_description"] or "").strip())
                 and v["parts"] > 0
-                and (v["processing_time_value"] or 0) > 0
+                and ((v["processing_time_value"] or 0) > 0 or v["processing_time_unit"] == same_day)
                 and bool(subjects)
                 and v["agencies"] > 0
             ),
@@ -482,6 +484,122 @@ def certified_copy_codes(codes: Iterable[str]) -> set[str]:
     ):
         latest[code] = flag
     return {c for c, flag in latest.items() if flag}
+
+
+# Decision 766 1.1/1.2 (domain.md §4.4, province case): announced on time when the
+# announcement decision is dated ≥ 5 working days before the legal basis takes effect;
+# published on time when the national-database "publish" is ≤ 5 working days after it.
+ANNOUNCE_LEAD_WORKING_DAYS = 5
+PUBLISH_WITHIN_WORKING_DAYS = 5
+ANNOUNCEMENT_FLAGS = (
+    "cat_announced",
+    "cat_announced_late",
+    "cat_publish_due",
+    "cat_published_late",
+)
+
+
+def announcement_rows(
+    codes: Iterable[str] | None = None, today: dt.date | None = None
+) -> dict[Key, dict[str, int]]:
+    """The 1.1/1.2 flags of the catalogue, on the row of each competent unit of the
+    procedure: `cat_announced` (+ `_late`) on the day of the announcement decision,
+    `cat_publish_due` (+ `cat_published_late`) on the day the publication was due
+    (announcement + 5 working days). Every announced version counts (new, amended,
+    abolished procedures); a procedure not yet published is late once its due day has
+    passed. Rows of units rolled forward go to their successor."""
+    from motcua.catalog.models import Competence, ProcedureVersion
+    from motcua.workdays.calendar import CalendarError
+    from motcua.workdays.selectors import get_calendar
+
+    today = today or timezone.localdate()
+    versions = ProcedureVersion.objects.filter(announced_on__isnull=False)
+    if codes is not None:
+        versions = versions.filter(procedure__code__in=sorted(set(codes)))
+    items = list(
+        versions.values_list(
+            "procedure_id",
+            "procedure__code",
+            "announced_on",
+            "effective_from",
+            "national_published_on",
+        )
+    )
+    if not items:
+        return {}
+    units_of: dict[int, set[int]] = defaultdict(set)
+    forward = roll_forward_map()
+    for procedure_id, unit_id in Competence.objects.filter(
+        procedure_id__in={i[0] for i in items}, is_competent=True
+    ).values_list("procedure_id", "unit_id"):
+        units_of[procedure_id].add(forward.get(unit_id, unit_id))
+    calendar = get_calendar()
+    out: dict[Key, dict[str, int]] = {}
+
+    def put(unit_id: int, code: str, day: dt.date, flags: dict[str, int]) -> None:
+        row = out.setdefault((unit_id, code, day), {})
+        for name, value in flags.items():
+            row[name] = max(row.get(name, 0), value)
+
+    for procedure_id, code, announced_on, effective, published in items:
+        announced: dt.date = announced_on or dt.date.min  # filtered: never None
+        try:
+            # on time: announced ≤ effective − 5 working days (the 5th before it)
+            late = effective is not None and (
+                effective <= announced
+                or calendar.working_days_between(announced + dt.timedelta(days=1), effective)
+                < ANNOUNCE_LEAD_WORKING_DAYS
+            )
+            due = calendar.next_working_day(announced, PUBLISH_WITHIN_WORKING_DAYS)
+        except CalendarError:  # outside the calendar's years: weeks of five working days
+            late = effective is not None and (effective - announced).days < 7
+            due = announced + dt.timedelta(days=7)
+        published_late = published > due if published is not None else due < today
+        for unit_id in units_of.get(procedure_id, ()):
+            put(unit_id, code, announced, {"cat_announced": 1, "cat_announced_late": int(late)})
+            put(
+                unit_id,
+                code,
+                due,
+                {"cat_publish_due": 1, "cat_published_late": int(published_late)},
+            )
+    return out
+
+
+def announcement_rows_write(codes: Iterable[str] | None = None) -> int:
+    """Write the 1.1/1.2 flags (`announcement_rows`) into the day rows — replacing those
+    of `codes` (all procedures when None) — and refresh the months they touch."""
+    from motcua.monitoring.services import month_stats_refresh
+
+    wanted = announcement_rows(codes)
+    stale = UnitDayStats.objects.filter(Q(cat_announced=1) | Q(cat_publish_due=1))
+    if codes is not None:
+        stale = stale.filter(procedure_code__in=sorted(set(codes)))
+    touched: set[Key] = set(wanted)
+    for unit_id, code, day in stale.values_list("unit_id", "procedure_code", "day"):
+        touched.add((unit_id, code, day))
+    stale.update(**{name: 0 for name in ANNOUNCEMENT_FLAGS})
+    for (unit_id, code, day), flags in wanted.items():
+        row, _ = UnitDayStats.objects.get_or_create(unit_id=unit_id, procedure_code=code, day=day)
+        UnitDayStats.objects.filter(pk=row.pk).update(**flags)
+    for unit_id, code, day in touched:
+        month_stats_refresh(unit=unit_id, procedure_code=code, day=day)
+    return len(wanted)
+
+
+def on_procedure_version_saved(
+    sender: Any, instance: Any, raw: bool = False, **kwargs: Any
+) -> None:
+    """post_save receiver of catalogue versions: their announcement/publication dates
+    feed 1.1/1.2 at once (in a savepoint; `monitoring_rebuild` repairs a failure)."""
+    if raw:
+        return
+    code = instance.procedure.code
+    try:
+        with transaction.atomic():
+            announcement_rows_write([code])
+    except Exception:  # pragma: no cover - defensive
+        logger.exception("monitoring: could not refresh the announcement rows of %s", code)
 
 
 def _fee_bearing(codes: Iterable[str]) -> set[str]:
@@ -740,8 +858,17 @@ def rebuild_reference(*, as_of: dt.datetime | None = None, batch: int = 2000) ->
         batch_size=1000,
     )
     feedback_days = feedback_rows_rebuild()  # 5.1–5.3 counters on the "" rows
+    _announcement_rows_rebuild()
     month_rows_rebuild()
     return RebuildResult(dossiers=len(contributions), rows=len(rows), feedback_days=feedback_days)
+
+
+def _announcement_rows_rebuild() -> None:
+    """After the dossier rows of a rebuild: add the 1.1/1.2 catalogue flags (the month
+    rows are rebuilt by the caller)."""
+    for (unit_id, code, day), flags in announcement_rows().items():
+        row, _ = UnitDayStats.objects.get_or_create(unit_id=unit_id, procedure_code=code, day=day)
+        UnitDayStats.objects.filter(pk=row.pk).update(**flags)
 
 
 def rows_snapshot() -> dict[Key, dict[str, int]]:

@@ -128,3 +128,38 @@ def test_paid_online_counts_for_36(personas, staff, version):  # noqa: F811
     c.refresh_from_db()
     fee = c.counters.get("fee_obligation", 0)
     assert c.counters.get("paid_online", 0) == fee  # counted when the procedure bears fees
+
+
+@pytest.mark.parametrize(
+    ("announced", "effective", "published", "expected"),
+    [
+        # announced ≥ 5 working days before effect, published within 5 working days
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 9), dt.date(2026, 3, 9), ((1, 1), (1, 1))),
+        # announced 4 working days before effect: 1.1 late only
+        (dt.date(2026, 3, 3), dt.date(2026, 3, 9), dt.date(2026, 3, 4), ((0, 1), (1, 1))),
+        # published on the 6th working day: 1.2 late only
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 20), dt.date(2026, 3, 10), ((1, 1), (0, 1))),
+        # never published, its due day passed: 1.2 late
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 20), None, ((1, 1), (0, 1))),
+    ],
+)
+def test_announcement_and_publication_dates_feed_11_12(
+    personas,
+    version,  # noqa: F811
+    announced,
+    effective,
+    published,
+    expected,
+):
+    version.announced_on = announced
+    version.effective_from = effective
+    version.national_published_on = published
+    version.announcement_decision = "123/QĐ-UBND"
+    version.save()
+    live = _march(personas.unit_x)
+    assert (live["1.1"][:2], live["1.2"][:2]) == expected
+    assert live["1.1"][2] == 6 * expected[0][0] and live["1.2"][2] == 4 * expected[1][0]
+    rebuild(as_of=dt.datetime(2026, 12, 7, tzinfo=TZ))
+    assert _march(personas.unit_x) == live
+    rebuild_reference(as_of=dt.datetime(2026, 12, 7, tzinfo=TZ))
+    assert _march(personas.unit_x) == live
