@@ -486,7 +486,7 @@ def certified_copy_codes(codes: Iterable[str]) -> set[str]:
     return {c for c, flag in latest.items() if flag}
 
 
-# Decision 766 1.1/1.2 (domain.md §4.4, province case): announced on time when the
+# Decision 766 1.1/1.2 (law.md §4.4, province case): announced on time when the
 # announcement decision is dated ≥ 5 working days before the legal basis takes effect;
 # published on time when the national-database "publish" is ≤ 5 working days after it.
 ANNOUNCE_LEAD_WORKING_DAYS = 5
