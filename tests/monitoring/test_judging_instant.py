@@ -29,6 +29,7 @@ def _march(unit):
 @pytest.mark.parametrize("builder", [rebuild, rebuild_reference])
 def test_march_is_judged_at_the_end_of_march_in_april_and_in_december(
     personas,
+    e_signing,
     staff,  # noqa: F811
     version,  # noqa: F811
     builder,

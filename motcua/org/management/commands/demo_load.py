@@ -23,6 +23,8 @@ APP_DEMO_COMMANDS = (
     # Last: everything loaded above is history the national portal already has, so
     # the sync relay starts from what is new (issue 18).
     "sync_mark_history",
+    # Decision 766 1.4 reads the delivered outbox rows just written (issue 19)
+    "monitoring_rebuild",
 )
 
 
