@@ -13,6 +13,7 @@ Mapping (field → model):
   receiving and competent unit; KenhThucHien 1/2/3 → channel; TrangThaiHoSo 1–10 →
   status (§1.10.1); NgayNopHoSo, NgayTiepNhan, NgayHenTra, NgayKetThucXuLy, NgayTra →
   submitted/received/due (also the first appointment)/completed/returned;
+  (NgayKetThucXuLy, else NgayTra for a record that ended without it);
   ChuHoSo + SoDinhDanh → the applicant (existing account by personal id, else a citizen
   account without a usable password); TaiLieuNop[] → components (DuocSoHoa,
   DuocTaiSuDung, DuocLayTuKhoDMQG); DanhSachHoSoBoSung[] → supplement pauses
@@ -120,15 +121,23 @@ def parse_record(record: Any) -> Parsed:
         raise LineError("KenhThucHien phải là 1, 2 hoặc 3")
     received = parse_date(record.get("NgayTiepNhan"), "NgayTiepNhan", required=status_code != 1)
     due = parse_date(record.get("NgayHenTra"), "NgayHenTra")
-    ended = parse_date(
-        record.get("NgayKetThucXuLy"), "NgayKetThucXuLy", required=status_code in ENDED
-    )
+    processed = parse_date(record.get("NgayKetThucXuLy"), "NgayKetThucXuLy")
     returned = parse_date(record.get("NgayTra"), "NgayTra", required=status_code == 10)
+    # End of processing = the time of the terminal status (law.md §4.4, 2.1): "processed"
+    # (NgayKetThucXuLy) wins only when both it and "returned" (NgayTra) exist; the
+    # national portal sends status 10 records with NgayTra and no NgayKetThucXuLy.
+    ended = processed or (returned if status_code in ENDED else None)
+    if status_code in ENDED and ended is None:
+        raise LineError(
+            f"TrangThaiHoSo {status_code} (đã kết thúc) cần NgayKetThucXuLy hoặc NgayTra"
+        )
     submitted = parse_date(record.get("NgayNopHoSo"), "NgayNopHoSo") or received
     if received and due and due < received:
         raise LineError("NgayHenTra trước NgayTiepNhan")
     if received and ended and ended < received:
         raise LineError("NgayKetThucXuLy trước NgayTiepNhan")
+    if received and returned and returned < received:
+        raise LineError("NgayTra trước NgayTiepNhan")
     components = []
     for i, doc in enumerate(record.get("TaiLieuNop") or [], start=1):
         if not isinstance(doc, dict):
@@ -273,8 +282,27 @@ def _write(p: Parsed, line: int, source: str) -> int:
     return d.pk
 
 
-def import_lines(lines: Iterable[str], *, source: str = "") -> ImportReport:
-    """Import JSONL lines; each valid line in its own transaction."""
+class _DryRun(Exception):
+    pass
+
+
+def import_lines(lines: Iterable[str], *, source: str = "", dry_run: bool = False) -> ImportReport:
+    """Import JSONL lines; each valid line in its own transaction. `dry_run`: every
+    check and write happens (units, procedures, duplicates) inside one transaction that
+    is rolled back, so the report says exactly what an import would do."""
+    if dry_run:
+        report = ImportReport()
+        try:
+            with transaction.atomic():
+                report = _import_lines(lines, source)
+                raise _DryRun
+        except _DryRun:
+            pass
+        return report
+    return _import_lines(lines, source)
+
+
+def _import_lines(lines: Iterable[str], source: str) -> ImportReport:
     from motcua.dossiers.models import Dossier
 
     report = ImportReport()

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from motcua.dossiers.models import Dossier, DossierPause
 from motcua.monitoring.models import DossierContribution
@@ -67,9 +68,9 @@ def test_import_reports_bad_lines_and_counts_good_ones(personas, version, tmp_pa
         call_command("dossier_import", str(path), stdout=out, stderr=err)
     assert exit_info.value.code == 1
     messages = err.getvalue()
-    assert "dòng 2: NgayTiepNhan không đúng định dạng" in messages
-    assert "dòng 3: JSON không hợp lệ" in messages
-    assert "dòng 4: không có đơn vị mã KHONG-CO" in messages
+    assert "dòng 2: bị từ chối — NgayTiepNhan không đúng định dạng" in messages
+    assert "dòng 3: bị từ chối — JSON không hợp lệ" in messages
+    assert "dòng 4: bị từ chối — không có đơn vị mã KHONG-CO" in messages
     assert "dòng 6: hồ sơ H47.99-250310-0001 đã có" in out.getvalue()
     assert sorted(Dossier.objects.values_list("code", flat=True)) == [
         "H47.99-250310-0001",
@@ -88,3 +89,125 @@ def test_import_reports_bad_lines_and_counts_good_ones(personas, version, tmp_pa
     assert card.indicators["2.1"].numerator == 1
     assert card.indicators["3.3"].numerator == 1
     assert card.indicators["4.1"].numerator == 2
+
+
+def _run(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("dossier_import", str(path), *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_returned_records_without_processed_time_end_at_the_return(
+    personas,
+    version,  # noqa: F811
+    tmp_path,
+):
+    """Status 10 as the national portal sends it: NgayTra, no NgayKetThucXuLy; the end
+    is the time of the terminal status. Both present: "processed" wins."""
+    path = tmp_path / "returned.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                _record(MaHoSo="A-1", NgayKetThucXuLy=None, NgayTra="20250318090000"),
+                _record(MaHoSo="A-2"),
+                _record(MaHoSo="A-3", TrangThaiHoSo=9, NgayKetThucXuLy=None, NgayTra=None),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, _out, err = _run(path)
+    assert code == 1
+    assert "dòng 3: bị từ chối — TrangThaiHoSo 9 (đã kết thúc) cần NgayKetThucXuLy" in err
+    a1, a2 = Dossier.objects.get(code="A-1"), Dossier.objects.get(code="A-2")
+    assert a1.status == a2.status == "result_returned"
+    assert a1.completed_at == dt.datetime(2025, 3, 18, 2, 0, tzinfo=dt.UTC)  # NgayTra
+    assert a2.completed_at == dt.datetime(2025, 3, 14, 3, 0, tzinfo=dt.UTC)  # processed
+    card = scores_for(personas.unit_x, dt.date(2025, 3, 1), dt.date(2025, 3, 31)).card
+    assert (card.indicators["2.1"].numerator, card.indicators["2.1"].denominator) == (1, 2)
+
+
+def test_dry_run_reports_every_line_and_writes_nothing(personas, version, tmp_path):  # noqa: F811
+    path = tmp_path / "check.jsonl"
+    path.write_text(
+        "\n".join([_record(MaHoSo="B-1"), _record(MaHoSo="B-2", MaTTHC="9.999")]),
+        encoding="utf-8",
+    )
+    code, out, err = _run(path, "--dry-run")
+    assert code == 1
+    assert "sẽ nhập 1 hồ sơ" in out
+    assert "dòng 2: bị từ chối — không có thủ tục mã 9.999" in err
+    assert not Dossier.objects.exists()
+
+
+def test_march_replayed_in_december_scores_as_in_april(
+    personas,
+    version,  # noqa: F811
+    tmp_path,
+):
+    """A March history imported in April (two dossiers still open, one already late)
+    and the same history imported in December, when the open ones have ended — one of
+    them far too late: March's scores are the same."""
+    from motcua.monitoring.updater import rebuild
+
+    april = [
+        _record(MaHoSo="M-1"),
+        _record(
+            MaHoSo="M-2",
+            TrangThaiHoSo=4,
+            NgayTiepNhan="20250327080000",
+            NgayHenTra="20250403080000",
+            NgayKetThucXuLy=None,
+            NgayTra=None,
+        ),
+        _record(
+            MaHoSo="M-3",
+            TrangThaiHoSo=4,
+            NgayTiepNhan="20250317080000",
+            NgayHenTra="20250324080000",
+            NgayKetThucXuLy=None,
+            NgayTra=None,
+        ),
+    ]
+    december = [
+        april[0],
+        _record(
+            MaHoSo="M-2",
+            NgayTiepNhan="20250327080000",
+            NgayHenTra="20250403080000",
+            NgayKetThucXuLy="20250425080000",
+            NgayTra="20250428080000",
+        ),
+        _record(
+            MaHoSo="M-3",
+            NgayTiepNhan="20250317080000",
+            NgayHenTra="20250324080000",
+            NgayKetThucXuLy="20250402080000",
+            NgayTra="20250403080000",
+        ),
+    ]
+
+    def march(lines, as_of):
+        path = tmp_path / "march.jsonl"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        assert _run(path)[0] == 0
+        rebuild(as_of=as_of)
+        card = scores_for(personas.unit_x, dt.date(2025, 3, 1), dt.date(2025, 3, 31)).card
+        return {
+            k: (v.numerator, v.denominator, round(v.score, 6)) for k, v in card.indicators.items()
+        }
+
+    tz = dt.timezone(dt.timedelta(hours=7))
+    with transaction.atomic():  # the April database, then rolled back
+        in_april = march(april, dt.datetime(2025, 4, 2, 9, tzinfo=tz))
+        transaction.set_rollback(True)
+    assert not Dossier.objects.exists()
+    in_december = march(december, dt.datetime(2025, 12, 7, 9, tzinfo=tz))
+    assert in_april["2.1"][:2] == (2, 3)  # M-3 late at 31/3, M-2 not yet due
+    # 2.2 (no points) averages completed dossiers "started in the period, may end in
+    # another" (law.md §4.4): it grows as March dossiers end; every scored one is fixed
+    in_april.pop("2.2"), in_december.pop("2.2")
+    assert in_december == in_april
