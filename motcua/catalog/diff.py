@@ -21,6 +21,7 @@ SCALARS = (
     ("certified_copy_service", gettext_noop("Thủ tục chứng thực bản sao từ bản chính")),
     ("online_mode", gettext_noop("Mức độ trực tuyến")),
     ("full_process_eligible", gettext_noop("Đủ điều kiện toàn trình")),
+    ("immediate_result", gettext_noop("Trả kết quả ngay khi tiếp nhận")),
     ("steps_description", gettext_noop("Trình tự thực hiện")),
     ("methods_description", gettext_noop("Cách thức thực hiện")),
     ("requirements", gettext_noop("Yêu cầu, điều kiện")),

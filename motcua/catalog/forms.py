@@ -81,6 +81,7 @@ class VersionBasicForm(forms.ModelForm):
             "subjects",
             "online_mode",
             "full_process_eligible",
+            "immediate_result",
             "processing_time_value",
             "processing_time_unit",
             "processing_time_note",

@@ -112,6 +112,7 @@ def version_to_dict(version: ProcedureVersion) -> dict[str, Any]:
         "certified_copy_service": version.certified_copy_service,
         "online_mode": version.online_mode,
         "full_process_eligible": version.full_process_eligible,
+        "immediate_result": version.immediate_result,
         "steps_description": version.steps_description,
         "methods_description": version.methods_description,
         "requirements": version.requirements,
@@ -399,6 +400,7 @@ def apply_version_scalars(version: ProcedureVersion, data: Mapping[str, Any]) ->
     version.certified_copy_service = bool(data.get("certified_copy_service"))
     version.online_mode = data.get("online_mode") or OnlineMode.NONE
     version.full_process_eligible = bool(data.get("full_process_eligible"))
+    version.immediate_result = bool(data.get("immediate_result"))
     version.steps_description = data.get("steps_description") or ""
     version.methods_description = data.get("methods_description") or ""
     version.requirements = data.get("requirements") or ""
@@ -623,6 +625,7 @@ def normalised_content(item: Mapping[str, Any], known_units: set[str]) -> dict[s
         "certified_copy_service": bool(item.get("certified_copy_service")),
         "online_mode": item.get("online_mode") or OnlineMode.NONE,
         "full_process_eligible": bool(item.get("full_process_eligible")),
+        "immediate_result": bool(item.get("immediate_result")),
         "steps_description": item.get("steps_description") or "",
         "methods_description": item.get("methods_description") or "",
         "requirements": item.get("requirements") or "",

@@ -94,6 +94,13 @@ class ProcedureVersion(TimeStampedModel):
         _("mức độ trực tuyến"), max_length=16, choices=OnlineMode.choices, default=OnlineMode.NONE
     )
     full_process_eligible = models.BooleanField(_("đủ điều kiện toàn trình"), default=False)
+    # Decree 61/2018 Art. 17(4), Decree 118/2025 Art. 17(4): the result is returned right
+    # after reception; Form 01 only when the applicant asks (law.md R7).
+    immediate_result = models.BooleanField(
+        _("trả kết quả ngay khi tiếp nhận"),
+        default=False,
+        help_text=_("Không cấp Giấy tiếp nhận (Mẫu 01) trừ khi người nộp yêu cầu."),
+    )
     steps_description = models.TextField(_("trình tự thực hiện"), blank=True)
     methods_description = models.TextField(_("cách thức thực hiện"), blank=True)
     requirements = models.TextField(_("yêu cầu, điều kiện"), blank=True)

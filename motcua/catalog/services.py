@@ -141,6 +141,7 @@ EDITABLE_FIELDS = (
     "certified_copy_service",
     "online_mode",
     "full_process_eligible",
+    "immediate_result",
     "steps_description",
     "methods_description",
     "requirements",

@@ -74,6 +74,11 @@ class AssignIn(_ActionIn):
     assignee: int = Field(ge=1, le=2**31 - 1, description="Chuyên viên của cơ quan giải quyết")
 
 
+class ReceiveIn(_ActionIn):
+    # Only for immediate-result procedures: Form 01 if the applicant asks (law.md R7).
+    form01_requested: bool = True
+
+
 class TransferIn(ReasonIn):
     to_unit: int = Field(ge=1, le=2**31 - 1)
 
@@ -102,6 +107,7 @@ class ReturnIn(_ActionIn):
 def _schema_of(action: str) -> type[_ActionIn]:
     """The input schema of an action: the fields of its page form, nothing more."""
     special: dict[str, type[_ActionIn]] = {
+        "receive": ReceiveIn,
         "assign": AssignIn,
         "transfer": TransferIn,
         "start_consultation": ConsultIn,

@@ -66,6 +66,38 @@ class AssignForm(ActionForm):
         field.queryset = User.objects.filter(pk__in=[u.pk for u in specialists])
 
 
+FORM01_LABEL = _("Cấp Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)")
+FORM01_HELP = _(
+    "Thủ tục trả kết quả ngay khi tiếp nhận: chỉ cấp Mẫu 01 khi người nộp yêu cầu "
+    "(trạng thái và kết quả vẫn được ghi vào hệ thống)."
+)
+
+
+def form01_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=FORM01_LABEL, required=False, initial=True, help_text=FORM01_HELP
+    )
+
+
+def immediate(dossier: Any) -> bool:
+    version = getattr(dossier, "procedure_version", None)
+    return bool(getattr(version, "immediate_result", False))
+
+
+class ReceiveForm(ActionForm):
+    """Form 01 is optional only for immediate-result procedures (law.md R7); for the
+    others the field stays hidden and Form 01 is always issued."""
+
+    form01_requested = form01_field()
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if not immediate(self.dossier):
+            self.fields["form01_requested"].widget = forms.HiddenInput()
+        else:
+            self.fields["form01_requested"].initial = False
+
+
 class TransferForm(ActionForm):
     to_unit = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=OrgUnit.objects.none())
 
@@ -138,6 +170,7 @@ class ReturnForm(ActionForm):
 
 
 FORMS: dict[str, type[ActionForm]] = {
+    "receive": ReceiveForm,
     "assign": AssignForm,
     "transfer": TransferForm,
     "start_consultation": ConsultForm,
@@ -237,6 +270,7 @@ class CounterForm(forms.Form):
         components: Any = (),
         with_json: bool = True,
         applicant: Any = None,
+        immediate: bool = False,
         **kw: Any,
     ):
         super().__init__(*args, **kw)
@@ -253,6 +287,9 @@ class CounterForm(forms.Form):
                 max_length=300,
                 help_text=_("In trên giấy tiếp nhận (Mẫu 01); tài khoản chưa có địa chỉ."),
             )
+        if immediate:  # law.md R7: Form 01 only if the applicant asks
+            self.fields["form01_requested"] = form01_field()
+            self.fields["form01_requested"].initial = False
         for c in components:
             if applicant is not None:
                 self.received_fields[c.pk] = f"received_{c.pk}"

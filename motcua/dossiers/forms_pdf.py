@@ -81,7 +81,7 @@ def last_event(d: Dossier, actions: tuple[str, ...]) -> DossierEvent | None:
 def available_forms(d: Dossier) -> list[str]:
     """Forms that have content for this dossier now (the page lists only these)."""
     result = []
-    if d.code and d.received_at:
+    if d.code and d.received_at and form01_issued(d):
         result.append("01")
     if last_event(d, SUPPLEMENT_ACTIONS):
         result.append("02")
@@ -91,6 +91,13 @@ def available_forms(d: Dossier) -> list[str]:
         result.append("04")
     result.append("05")
     return result
+
+
+def form01_issued(d: Dossier) -> bool:
+    """Whether Form 01 was issued at reception: always, except for an immediate-result
+    procedure whose applicant did not ask for it (law.md R7)."""
+    e = last_event(d, ("receive",))
+    return e is None or (e.payload or {}).get("form01", True) is not False
 
 
 def form_label(d: Dossier, number: str) -> str:
@@ -420,7 +427,7 @@ def store_issued_form(d: Dossier, action: str, *, actor: Any, base_url: str = ""
     issuing unit and linked to the dossier (code and generic relation). Returns None
     for actions that issue no form."""
     number = ISSUED_BY_ACTION.get(action)
-    if number is None:
+    if number is None or (number == "01" and not form01_issued(d)):
         return None
     from motcua.documents.constants import FileKind
     from motcua.documents.services.files import LinkTarget, stored_file_create

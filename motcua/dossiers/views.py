@@ -203,7 +203,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.warning(request, warning)
     _store_form(request, d, action)
     if action == "receive":
-        return redirect("dossiers:form01", pk=pk)
+        return _after_reception(result)
     try:
         return redirect("dossiers:detail", pk=sel.dossier_for_officer(request.user, pk).pk)
     except Http404:  # e.g. transferred out of the officer's units
@@ -313,6 +313,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             components=components,
             with_json=eform is None,
             applicant=citizen,
+            immediate=version.immediate_result,
         )
         if posting:
             valid = counter_form.is_valid() and (eform is None or eform.is_valid())
@@ -376,6 +377,7 @@ def _counter_receive(
             representative_name=form.cleaned_data["representative_name"],
             representative_id=form.cleaned_data["representative_id"],
             channel=form.cleaned_data["channel"],
+            form01_requested=form.cleaned_data.get("form01_requested", True),
         )
     except services.CounterUploadRejected as exc:
         form.add_error(fields[exc.component.pk], exc.message)
@@ -385,7 +387,14 @@ def _counter_receive(
         return None
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": d.code})
     _store_form(request, d, "receive")
-    return redirect("dossiers:form01", pk=d.pk)
+    return _after_reception(d)
+
+
+def _after_reception(d: Any) -> HttpResponse:
+    """To Form 01 to print it, or to the dossier when none was issued (law.md R7)."""
+    if forms_pdf.form01_issued(d):
+        return redirect("dossiers:form01", pk=d.pk)
+    return redirect("dossiers:detail", pk=d.pk)
 
 
 # --- printable forms --------------------------------------------------------------------

@@ -55,6 +55,7 @@ def dossier_receive_at_counter(
     representative_name: str = "",
     representative_id: str = "",
     channel: str = Channel.IN_PERSON,
+    form01_requested: bool = True,
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Store the files (owned by the citizen), then create the dossier at the counter
@@ -104,5 +105,9 @@ def dossier_receive_at_counter(
             now=now,
         )
         return dossier_receive(
-            dossier=dossier, actor=actor, expected_version=dossier.version, now=now
+            dossier=dossier,
+            actor=actor,
+            expected_version=dossier.version,
+            form01_requested=form01_requested,
+            now=now,
         )

@@ -32,10 +32,18 @@ from motcua.org.constants import Role
 
 @transaction.atomic
 def dossier_receive(
-    *, dossier: Dossier | int, actor: Any, expected_version: int, now: dt.datetime | None = None
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    form01_requested: bool = True,
+    now: dt.datetime | None = None,
 ) -> Dossier:
     """Form 01 (Decree 61/2018 Art. 17(1)(c), 17(3)): allocate the dossier code, start
-    the clock, compute the appointment from the pinned version/case and plan the steps."""
+    the clock, compute the appointment from the pinned version/case and plan the steps.
+    For a procedure whose result is returned right away, Form 01 is issued only when the
+    applicant asks (`form01_requested`; Decree 61/2018 Art. 17(4), Decree 118/2025
+    Art. 17(4); law.md R7): the event's payload says whether it was."""
     act = p._begin(dossier, actor, "receive", expected_version, now)
     d = act.dossier
     due = deadlines.due_at(d.receiving_unit, act.now, _span(d))
@@ -46,7 +54,8 @@ def dossier_receive(
     links_name_dossier(d)
     _create_steps(d, act.now)
     step = _complete_step(d, Role.RECEPTIONIST, actor, act.now)
-    p._record(act, payload={"code": code, "due_at": due}, step=step)
+    form01 = form01_requested or not d.procedure_version.immediate_result
+    p._record(act, payload={"code": code, "due_at": due, "form01": form01}, step=step)
     return d
 
 
