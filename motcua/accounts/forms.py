@@ -18,12 +18,11 @@ from motcua.accounts.models import (
 )
 from motcua.accounts.passwords import HELP_TEXT, VietnamesePasswordMixin, validate_password
 
-DUPLICATE_PERSONAL_ID = _(
-    "Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập, hoặc dùng chức năng quên mật khẩu."
-)
 DUPLICATE_PHONE = _("Số điện thoại này đã được dùng cho một tài khoản khác.")
-DUPLICATE_TAX_CODE = _(
-    "Mã số thuế này đã có tài khoản. Hãy đăng nhập, hoặc dùng chức năng quên mật khẩu."
+# Sign-up never says which identifier already has an account (no account enumeration).
+SIGNUP_REFUSED = _(
+    "Không đăng ký được với số định danh, mã số thuế hoặc số điện thoại này. Nếu bạn đã có "
+    "tài khoản, hãy đăng nhập hoặc dùng chức năng quên mật khẩu."
 )
 
 
@@ -115,8 +114,15 @@ class _PasswordPairMixin(forms.Form):
     def _user_for_similarity(self) -> User:
         raise NotImplementedError
 
+    def _unique(self, value: str) -> str:
+        if value and selectors.identifier_taken(value):
+            self._taken = True
+        return value
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if getattr(self, "_taken", False):
+            self.add_error(None, forms.ValidationError(SIGNUP_REFUSED, code="duplicate"))
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Hai mật khẩu không khớp nhau."))
@@ -126,12 +132,6 @@ class _PasswordPairMixin(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
-
-
-def _unique(value: str, message: Any) -> str:
-    if selectors.identifier_taken(value):
-        raise forms.ValidationError(message, code="duplicate")
-    return value
 
 
 class CitizenSignupForm(_PasswordPairMixin):
@@ -173,12 +173,10 @@ class CitizenSignupForm(_PasswordPairMixin):
     )
 
     def clean_personal_id(self) -> str:
-        return _unique(
-            normalise_identifier(self.cleaned_data["personal_id"]), DUPLICATE_PERSONAL_ID
-        )
+        return self._unique(normalise_identifier(self.cleaned_data["personal_id"]))
 
     def clean_phone(self) -> str:
-        return _unique(normalise_identifier(self.cleaned_data["phone"]), DUPLICATE_PHONE)
+        return self._unique(normalise_identifier(self.cleaned_data["phone"]))
 
     def _user_for_similarity(self) -> User:
         data = self.cleaned_data
@@ -236,10 +234,10 @@ class BusinessSignupForm(_PasswordPairMixin):
     )
 
     def clean_tax_code(self) -> str:
-        return _unique(normalise_identifier(self.cleaned_data["tax_code"]), DUPLICATE_TAX_CODE)
+        return self._unique(normalise_identifier(self.cleaned_data["tax_code"]))
 
     def clean_phone(self) -> str:
-        return _unique(normalise_identifier(self.cleaned_data["phone"]), DUPLICATE_PHONE)
+        return self._unique(normalise_identifier(self.cleaned_data["phone"]))
 
     def _user_for_similarity(self) -> User:
         data = self.cleaned_data

@@ -133,6 +133,24 @@ def login_authenticate(*, request: HttpRequest, identifier: str, password: str) 
     now = timezone.now()
     ip = client_ip(request)
     user = selectors.user_by_identifier(identifier)
+    with transaction.atomic():
+        # One attempt per account at a time: the account's counter row is locked from
+        # the lockout check to the failure count, so parallel guesses cannot pass the
+        # limit (issue 20). Different accounts do not wait for each other.
+        LoginThrottle.objects.select_for_update().get_or_create(
+            scope=ThrottleScope.ACCOUNT, key=_account_key(identifier, user)
+        )
+        return _login_locked(request, identifier, password, user, ip, now)
+
+
+def _login_locked(
+    request: HttpRequest,
+    identifier: str,
+    password: str,
+    user: User | None,
+    ip: str | None,
+    now: dt.datetime,
+) -> LoginOutcome:
     masked = mask_identifier(identifier)
 
     locked_until = login_lock_status(identifier=identifier, ip=ip, now=now)
@@ -188,10 +206,37 @@ def _create_account(
             audit_record(action="accounts.registered", actor=user, obj=user, after=audit_after)
     except IntegrityError as exc:
         # Lost a race with another registration using the same identifier.
-        raise ValidationError(
-            _("Số định danh, số điện thoại hoặc mã số thuế này đã được dùng cho tài khoản khác.")
-        ) from exc
+        from motcua.accounts.forms import SIGNUP_REFUSED
+
+        raise ValidationError(SIGNUP_REFUSED) from exc
     return user
+
+
+# Sign-up attempts per client IP (issue 20): counted before any check of the identifiers,
+# so the form cannot be used to probe which personal ids or phones have an account.
+SIGNUP_LIMIT = 10
+SIGNUP_WINDOW = dt.timedelta(hours=1)
+
+
+class SignupThrottled(Exception):
+    """Too many sign-up attempts from this client; try again later."""
+
+
+def signup_attempt(*, ip: str | None, now: dt.datetime | None = None) -> None:
+    """Count one sign-up attempt of this client (atomic: the counter row is locked);
+    SignupThrottled past SIGNUP_LIMIT in SIGNUP_WINDOW."""
+    now = now or timezone.now()
+    key = f"signup:{ip or '-'}"[:64]
+    with transaction.atomic():
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            scope=ThrottleScope.IP, key=key, defaults={"window_started_at": now}
+        )
+        if row.window_started_at is None or now - row.window_started_at >= SIGNUP_WINDOW:
+            row.window_started_at, row.failures = now, 0
+        if row.failures >= SIGNUP_LIMIT:
+            raise SignupThrottled
+        row.failures += 1
+        row.save(update_fields=["window_started_at", "failures", "updated_at"])
 
 
 def citizen_register(

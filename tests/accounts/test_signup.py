@@ -66,13 +66,13 @@ def test_duplicate_personal_id_is_refused_clearly(personas, client):
     response = client.post(SIGNUP, citizen_data(personal_id="001090000001"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Số định danh cá nhân này đã có tài khoản" in html
+    assert "Không đăng ký được với số định danh, mã số thuế hoặc số điện thoại này" in html
     assert User.objects.filter(personal_id="001090000001").count() == 1
 
 
 def test_duplicate_phone_is_refused_clearly(personas, client):
     response = client.post(SIGNUP, citizen_data(phone="0905000001"))
-    assert "Số điện thoại này đã được dùng" in response.content.decode()
+    assert "Không đăng ký được với số định danh" in response.content.decode()
     assert not User.objects.filter(personal_id="049190001234").exists()
 
 
@@ -144,7 +144,7 @@ def test_duplicate_tax_code_is_refused(personas, client):
             "declaration": "on",
         },
     )
-    assert "Mã số thuế này đã có tài khoản" in response.content.decode()
+    assert "Không đăng ký được với số định danh" in response.content.decode()
 
 
 def test_logged_in_user_is_not_shown_the_signup_form(personas, client_for):
@@ -165,3 +165,27 @@ def test_sign_up_keeps_where_the_citizen_was_going(db, client):
 def test_sign_up_ignores_a_foreign_next(db, client):
     response = client.post(SIGNUP, {**citizen_data(), "next": "https://evil.example/"})
     assert response["Location"] == "/tai-khoan/cua-toi/"
+
+
+def test_signup_does_not_tell_which_identifier_has_an_account(personas, client):
+    """Issue 20: a taken personal id and a taken phone answer with the same message,
+    attached to no field (no account enumeration)."""
+    by_id = client.post(SIGNUP, citizen_data(personal_id="001090000001"))
+    by_phone = client.post(SIGNUP, citizen_data(phone="0905000001"))
+    assert by_id.status_code == by_phone.status_code == 400
+    for response in (by_id, by_phone):
+        form = response.context["form"]
+        assert form.non_field_errors() and not form.errors.get("personal_id")
+        assert not form.errors.get("phone")
+    assert by_id.context["form"].errors == by_phone.context["form"].errors
+
+
+def test_signup_attempts_are_throttled_per_client(db, client):
+    from motcua.accounts.services import SIGNUP_LIMIT
+
+    for i in range(SIGNUP_LIMIT):
+        client.post(SIGNUP, citizen_data(personal_id=f"0491900{i:05d}", password2="x"))
+    refused = client.post(SIGNUP, citizen_data())
+    assert refused.status_code == 429
+    assert "quá nhiều lần" in refused.content.decode()
+    assert not User.objects.filter(personal_id="049190001234").exists()

@@ -64,3 +64,33 @@ def test_anonymous_feedback_throttle_holds_under_parallel_requests(settings):
 
     codes = _parallel(hit)
     assert codes.count(200) == 5 and codes.count(429) == PARALLEL - 5
+
+
+def test_login_lockout_holds_under_parallel_guesses(personas, settings):
+    from motcua.accounts.models import LoginThrottle
+
+    settings.MOTCUA_LOGIN_MAX_FAILURES = 5
+    settings.MOTCUA_LOGIN_MAX_FAILURES_PER_IP = 1000
+    identifier = personas.citizen_a.personal_id
+
+    def guess() -> int:
+        from tests.accounts.conftest import post_login
+
+        return post_login(
+            Client(REMOTE_ADDR="203.0.113.11"), identifier, "sai-mat-khau"
+        ).status_code
+
+    _parallel(guess)
+    row = LoginThrottle.objects.get(scope="account", key=f"u{personas.citizen_a.pk}")
+    # Every guess after the fifth was refused by the lock without checking the password.
+    assert row.failures == 5
+
+
+def test_signup_throttle_holds_under_parallel_requests(db):
+    from motcua.accounts.services import SIGNUP_LIMIT
+
+    def attempt() -> int:
+        return Client(REMOTE_ADDR="203.0.113.12").post("/tai-khoan/dang-ky/", {}).status_code
+
+    codes = _parallel(attempt)
+    assert codes.count(429) == PARALLEL - SIGNUP_LIMIT

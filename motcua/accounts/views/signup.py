@@ -15,6 +15,7 @@ from motcua.accounts import services
 from motcua.accounts.forms import BusinessSignupForm, CitizenSignupForm
 from motcua.accounts.models import User
 from motcua.accounts.redirects import safe_next
+from motcua.core.middleware import client_ip
 
 
 def _next(request: HttpRequest) -> str:
@@ -29,19 +30,36 @@ def _done(request: HttpRequest, user: User) -> HttpResponse:
     return redirect(_next(request) or "accounts:my_account")
 
 
-def _render(request: HttpRequest, form: Form, business: bool) -> HttpResponse:
+def _render(
+    request: HttpRequest, form: Form, business: bool, *, throttled: bool = False
+) -> HttpResponse:
+    if throttled:
+        messages.error(request, _("Bạn đã đăng ký quá nhiều lần. Vui lòng thử lại sau 1 giờ."))
     return render(
         request,
         "accounts/signup.html",
         {"form": form, "business": business, "next": _next(request)},
-        status=400 if form.errors else 200,
+        status=429 if throttled else 400 if form.errors else 200,
     )
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """Count a sign-up POST before any identifier is checked (no probing)."""
+    if request.method != "POST":
+        return False
+    try:
+        services.signup_attempt(ip=client_ip(request))
+    except services.SignupThrottled:
+        return True
+    return False
 
 
 @sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:home")
+    if _throttled(request):
+        return _render(request, CitizenSignupForm(), business=False, throttled=True)
     form = CitizenSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -64,6 +82,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 def signup_business(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:home")
+    if _throttled(request):
+        return _render(request, BusinessSignupForm(), business=True, throttled=True)
     form = BusinessSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
