@@ -88,7 +88,7 @@ def test_iso_week():
 
 
 @pytest.fixture
-def march(personas, staff, version, django_capture_on_commit_callbacks):  # noqa: F811
+def march(personas, staff, version, e_signing, django_capture_on_commit_callbacks):  # noqa: F811
     """Unit X, week of Monday 02/03/2026: one on time, one still open and overdue."""
     with django_capture_on_commit_callbacks(execute=True):
         ok = _receive_assign(personas, staff, _new(personas, version, MONDAY), MONDAY)
@@ -138,6 +138,18 @@ def test_scheduler_hook_archives_the_week_once(personas, march):
     assert first is not None and first.week == "2026-W10"
     assert weekly_report_hook(slot) is None
     assert WeeklyReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_late_slot_says_when_the_report_was_actually_made(personas, march):
+    """Issue 18: run late (the scheduler catches up a missed Friday), the report kept
+    the slot's date as the date it was made."""
+    from django.utils import timezone
+
+    slot = dt.datetime(2026, 3, 6, 9, tzinfo=dt.UTC)
+    before = timezone.now()
+    report = weekly_report_hook(slot)
+    assert report.generated_at >= before > slot
 
 
 @pytest.mark.django_db
