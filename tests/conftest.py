@@ -97,16 +97,23 @@ def signing_pki_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def e_signing(db, settings, signing_pki_dir, tmp_path):
-    """The demo PKI for every officer and staffed unit present when it is requested
-    (request it after the personas / staff fixtures), files in a temporary directory."""
+def signing_settings(settings, signing_pki_dir, tmp_path):
+    """Demo PKI and stored files in temporary directories (no PKI provisioned yet)."""
     settings.MOTCUA_PKI_DIR = str(signing_pki_dir)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MOTCUA_TSA_URL = ""
     settings.MOTCUA_VIRUS_SCANNER = ""
     from django.core.cache import cache
 
+    cache.clear()
+    return settings
+
+
+@pytest.fixture
+def e_signing(db, signing_settings):
+    """The demo PKI for every officer and staffed unit present when it is requested
+    (request it after the personas / staff fixtures): leaders sign results, clerks
+    seal them."""
     from motcua.documents.demo_pki import provision
 
-    cache.clear()
     return provision()

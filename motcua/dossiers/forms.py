@@ -152,16 +152,24 @@ class IssueForm(ActionForm):
     )
 
 
-class SubmitForApprovalForm(ActionForm):
-    result_file = forms.FileField(
-        label=_("Dự thảo kết quả (PDF, không bắt buộc)"),
+def _result_file_field(label: Any) -> forms.FileField:
+    return forms.FileField(
+        label=label,
         required=False,
         help_text=_(
-            "Để trống: hệ thống tạo văn bản kết quả theo mẫu của thủ tục khi lãnh đạo ký. "
+            "Để trống: hệ thống tạo văn bản kết quả theo mẫu của thủ tục. "
             "Tệp đã ký số được kiểm tra chữ ký khi tải lên."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
+
+
+class SubmitForApprovalForm(ActionForm):
+    result_file = _result_file_field(_("Dự thảo kết quả (PDF, không bắt buộc)"))
+
+
+class CorrectResultForm(ActionForm):
+    result_file = _result_file_field(_("Kết quả đính chính (PDF, không bắt buộc)"))
 
 
 class ReturnForm(ActionForm):
@@ -177,6 +185,7 @@ FORMS: dict[str, type[ActionForm]] = {
     "extend_with_apology": ExtendForm,
     "issue_result": IssueForm,
     "submit_for_approval": SubmitForApprovalForm,
+    "correct_result": CorrectResultForm,
     "return_result": ReturnForm,
 }
 

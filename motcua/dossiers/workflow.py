@@ -216,7 +216,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RESOLVED,
         [R.CLERK],
         document_required=True,
+        signature_required=True,  # the agency seal (law.md R19)
         clock=Clock.STOP,
+    ),
+    # law.md R19: an issued result with an error is corrected or replaced by a new
+    # signed one; the old one is kept, revoked and linked to the new. State unchanged.
+    _t(
+        "correct_result",
+        "Đính chính, thay thế kết quả",
+        [S.RESOLVED, S.RESULT_RETURNED],
+        None,
+        [R.LEADER],
+        reason_required=True,
+        signature_required=True,
     ),
     # Art. 20: delivery at the counter, by post, online or to the e-warehouse (R18).
     _t("return_result", "Trả kết quả", [S.RESOLVED], S.RESULT_RETURNED, [R.RECEPTIONIST]),

@@ -219,3 +219,38 @@ def test_upload_with_broken_signature_is_refused(personas, staff, in_process, e_
     issued = result_document_of(d)
     assert doc_sel.signature_report(issued.file).signatures[0].verdict == "valid"
     assert IssuedDocument.objects.filter(dossier_code=d.code).count() == 1
+
+
+def test_correction_keeps_the_old_result_and_links_the_new(personas, staff, awaiting):
+    d = _issue(_approve(awaiting, personas), staff)
+    old = result_document_of(d)
+    d = services.dossier_correct_result(
+        dossier=d,
+        actor=personas.leader_x,
+        expected_version=d.version,
+        reason="Sai ngày sinh của trẻ",
+    )
+    assert d.status == S.RESOLVED
+    new = result_document_of(d)
+    assert new.pk != old.pk and new.replaces_id == old.pk
+    assert signed_roles(new) == [SignerRole.LEADER, SignerRole.AGENCY]
+    old.refresh_from_db()
+    assert old.revoked_at is not None and "Sai ngày sinh" in old.revocation_reason
+    assert [f["ref"] for f in d.result_files] == [new.code]
+    event = d.events.get(action="correct_result")
+    assert event.payload == {"result_code": new.code, "replaces": old.code}
+    assert AuditEntry.objects.filter(action="documents.replace", object_id=str(new.pk)).exists()
+    assert AuditEntry.objects.filter(action="dossier.correct_result").exists()
+    items = WarehouseItem.objects.filter(owner=personas.citizen_a)
+    assert {(i.result_code, i.is_active) for i in items} == {(old.code, False), (new.code, True)}
+    # Only the leader corrects, with a reason.
+    from motcua.dossiers.errors import NotPermitted, ReasonRequired
+
+    with pytest.raises(NotPermitted):
+        services.dossier_correct_result(
+            dossier=d, actor=staff.clerk_x, expected_version=d.version, reason="x"
+        )
+    with pytest.raises(ReasonRequired):
+        services.dossier_correct_result(
+            dossier=d, actor=personas.leader_x, expected_version=d.version, reason=" "
+        )

@@ -9,6 +9,12 @@ from motcua.org.constants import Role, UnitKind
 from motcua.org.models import OrgUnit
 
 
+@pytest.fixture(autouse=True)
+def _signing(signing_settings):
+    """Finished dossiers carry a signed electronic result (tests.monitoring.test_updater
+    _finish provisions the officers' demo credentials)."""
+
+
 @dataclass
 class Tree:
     p: Personas

@@ -45,6 +45,9 @@ def _receive_assign(personas, staff, d, at):  # noqa: F811
 
 
 def _finish(personas, staff, d, at):  # noqa: F811
+    from motcua.documents.demo_pki import provision
+
+    provision()  # the leader signs and the clerk seals the result (idempotent)
     d = services.dossier_submit_for_approval(
         dossier=d, actor=staff.specialist_x, expected_version=d.version, now=at
     )
@@ -72,7 +75,6 @@ def test_live_rows_follow_transitions_and_equal_the_rebuild(
     staff,  # noqa: F811
     version,  # noqa: F811
     django_capture_on_commit_callbacks,
-    e_signing,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         on_time = _receive_assign(personas, staff, _new(personas, version, MONDAY), MONDAY)

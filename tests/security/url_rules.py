@@ -243,6 +243,8 @@ RULES: dict[str, Rule] = {
     "verify:demo_crl": Rule(EVERYONE, extra_ok=OK404),
     "verify:demo_root": Rule(EVERYONE, extra_ok=OK404),
     "verify:detail": Rule(EVERYONE, kwargs=lambda w: {"code": "KHONG-CO"}, extra_ok=OK404),
+    # The issued file, for whoever holds its unguessable result code (QR on the paper).
+    "verify:download": Rule(EVERYONE, kwargs=lambda w: {"code": "KHONG-CO"}, extra_ok=OK404),
     # --- monitoring ------------------------------------------------------------------
     "monitoring:dashboard": Rule(MONITORS),
     "monitoring:unit": Rule(MONITORS, kwargs=lambda w: {"unit_id": w.p.unit_x.pk}),

@@ -128,6 +128,10 @@ def issued_document_revoke(*, issued: IssuedDocument, actor: Any, reason: str) -
         issued.revoked_at = timezone.now()
         issued.revocation_reason = reason[:300]
         issued.save(update_fields=["revoked_at", "revocation_reason"])
+        # A revoked result is no longer offered for reuse from the owner's warehouse.
+        from motcua.documents.models import WarehouseItem
+
+        WarehouseItem.objects.filter(result_code=issued.code).update(is_active=False)
         audit_record(action="documents.revoke", actor=actor, obj=issued, after={"reason": reason})
     return issued
 

@@ -44,6 +44,7 @@ from motcua.dossiers.services.reception import (
     dossier_return_for_completion_at_reception,
 )
 from motcua.dossiers.services.results import (
+    dossier_correct_result,
     dossier_extend_with_apology,
     dossier_issue_result,
     dossier_refuse_after_appraisal,
@@ -69,6 +70,7 @@ SERVICES: dict[str, Any] = {
     "approve": dossier_approve,
     "send_back": dossier_send_back,
     "issue_result": dossier_issue_result,
+    "correct_result": dossier_correct_result,
     "return_result": dossier_return_result,
     "refuse_after_appraisal": dossier_refuse_after_appraisal,
     "withdraw": dossier_withdraw,
@@ -87,6 +89,7 @@ __all__ = [
     "default_case",
     "dossier_approve",
     "dossier_assign",
+    "dossier_correct_result",
     "dossier_create_at_counter",
     "dossier_end_consultation",
     "dossier_extend_with_apology",

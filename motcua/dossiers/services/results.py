@@ -189,3 +189,56 @@ def dossier_extend_with_apology(
         payload={"previous_due_at": previous, "new_due_at": new_due, "reason_kind": reason_kind},
     )
     return d
+
+
+def dossier_correct_result(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    result_file: Any = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Correct or replace an issued result (law.md R19): a new result, generated again
+    from the template or uploaded (`result_file`), is signed by the leader and sealed
+    with the agency credential (AGENCY_ROLES include the leader); the old one is kept,
+    revoked with the reason and linked from the new one. The dossier's result link and
+    the national sync follow the new one; the state does not change."""
+    from motcua.documents.services.issued import issued_document_replace
+    from motcua.dossiers.services.e_result import (
+        REQUIRED_SIGNATURES,
+        require_signatures,
+        result_document_generate,
+        result_document_of,
+        result_document_upload,
+        result_file_entry,
+        result_sign,
+    )
+
+    with transaction.atomic():
+        d = p._begin(dossier, actor, "correct_result", expected_version, now, reason).dossier
+    old = result_document_of(d)
+    if result_file is not None:
+        new = result_document_upload(dossier=d, actor=actor, upload=result_file)
+    else:
+        new = result_document_generate(dossier=d, actor=actor)
+        if old is not None:
+            issued_document_replace(old=old, new=new, actor=actor, reason=reason)
+    for role in REQUIRED_SIGNATURES:
+        result_sign(
+            dossier=d,
+            actor=actor,
+            role=role,
+            reason=_("Đính chính, thay thế kết quả: %(reason)s") % {"reason": reason[:200]},
+        )
+    with transaction.atomic():
+        act = p._begin(dossier, actor, "correct_result", expected_version, now, reason)
+        issued = require_signatures(act.dossier, REQUIRED_SIGNATURES)
+        p._write(act, result_files=[result_file_entry(issued)])
+        p._record(
+            act,
+            reason=reason,
+            payload={"result_code": issued.code, "replaces": old.code if old else ""},
+        )
+    return act.dossier
