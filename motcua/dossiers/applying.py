@@ -27,6 +27,9 @@ WAREHOUSE = "warehouse"  # reused from the applicant's e-data warehouse
 UPLOADED = "uploaded"
 MISSING = "missing"
 OPTIONAL = "optional"  # not required and not given
+# The declaration the applicant filled in online as the e-form: not uploaded again
+# (Decree 45/2020 Art. 9(2): the e-form's data is the declaration of the dossier).
+EFORM = "eform"
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class ComponentPlan:
 
     @property
     def requested(self) -> bool:
-        return self.mode != NATIONAL
+        return self.mode not in (NATIONAL, EFORM)
 
 
 def steps_for(case_count: int) -> tuple[str, ...]:
@@ -65,16 +68,39 @@ def warehouse_attachment(item: Any) -> dict[str, Any]:
     }
 
 
+def _words(text: Any) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+def eform_component_code(
+    components: Iterable[Any], schema: Mapping[str, Any] | None, layout: Mapping[str, Any] | None
+) -> str | None:
+    """The component the procedure's e-form stands for: the code named by the layout's
+    "component" key, else the component named like the e-form's title (e.g. "Tờ khai
+    đăng ký khai sinh"). None when the procedure has no e-form."""
+    if not (schema or {}).get("properties"):
+        return None
+    components = list(components)
+    explicit = (layout or {}).get("component")
+    if explicit:
+        return explicit if any(c.code == explicit for c in components) else None
+    title = _words((schema or {}).get("title"))
+    match = next((c for c in components if title and _words(c.name) == title), None)
+    return str(match.code) if match is not None else None
+
+
 def plan_components(
     components: Iterable[Any],
     attachments: Mapping[str, Any],
     warehouse_items: Sequence[Any] = (),
     optional_requirements: Iterable[str] = ("optional",),
+    eform_code: str | None = None,
 ) -> list[ComponentPlan]:
     """One plan per component. `components` are catalog components (code,
     national_database, requirement); `warehouse_items` have `doc_type`. A warehouse
     item whose type is the component's code is used automatically (not requested)
-    unless the applicant declined it."""
+    unless the applicant declined it. The component `eform_code` (see
+    eform_component_code) is filled in as the e-form and not requested."""
     optional = set(optional_requirements)
     declined = set(attachments.get(DECLINED) or [])
     by_type: dict[str, Any] = {}
@@ -89,6 +115,8 @@ def plan_components(
             attachment = warehouse_attachment(suggested)
         if getattr(c, "national_database", ""):
             plans.append(ComponentPlan(c, NATIONAL))
+        elif c.code == eform_code and not attachments.get(c.code):
+            plans.append(ComponentPlan(c, EFORM))
         elif attachment:
             mode = WAREHOUSE if attachment.get("warehouse_item") else UPLOADED
             plans.append(ComponentPlan(c, mode, attachment, suggested))

@@ -9,7 +9,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from motcua.payments import permissions
-from motcua.payments.constants import RequestStatus
+from motcua.payments.constants import RequestKind, RequestStatus
 from motcua.payments.models import (
     PaymentAttempt,
     PaymentRequest,
@@ -44,6 +44,23 @@ def dossier_payments(dossier: Any) -> DossierPayments:
         Receipt.objects.filter(request__dossier=dossier).select_related("series").order_by("pk")
     )
     return DossierPayments(requests, owed, paid, refunded, max(0, owed - paid), receipts)
+
+
+def fee_request_due_at_submission(dossier: Any) -> PaymentRequest | None:
+    """The open fee request of a dossier whose fees are collected at submission
+    (catalogue fee_collection_timing), while something is still owed on it."""
+    from motcua.catalog.constants import CollectionTiming
+
+    if dossier.procedure_version.fee_collection_timing != CollectionTiming.AT_SUBMISSION:
+        return None
+    req = (
+        PaymentRequest.objects.filter(
+            dossier=dossier, kind=RequestKind.FEE, cancelled_at__isnull=True
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return req if req is not None and req.outstanding > 0 else None
 
 
 def obligations_outstanding(*, dossier: Any) -> bool:

@@ -181,6 +181,19 @@ def payment_request_for_fees(*, dossier: Any, actor: Any) -> PaymentRequest:
     return req
 
 
+def payment_request_at_submission(*, dossier: Any, actor: Any) -> PaymentRequest | None:
+    """Fees the catalogue says are collected "Khi nộp hồ sơ" (fee_collection_timing
+    at_submission) are requested with the online submission, so that the applicant pays
+    right away (Decree 45/2020 Art. 12: fees of online services paid online). None when
+    the procedure collects fees later, or when nothing is owed."""
+    from motcua.catalog.constants import CollectionTiming
+
+    if dossier.procedure_version.fee_collection_timing != CollectionTiming.AT_SUBMISSION:
+        return None
+    req = payment_request_for_fees(dossier=dossier, actor=actor)
+    return req if req.outstanding > 0 else None
+
+
 @dataclass(frozen=True)
 class ObligationLine:
     name: str

@@ -4,6 +4,7 @@ drafts that can be resumed on any device."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,8 @@ from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import Dossier, DossierDraft
 from motcua.dossiers.services import drafts as svc
 from motcua.portal import forms as pf
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -426,6 +429,7 @@ def _declaration_step(request: HttpRequest, draft: DossierDraft) -> HttpResponse
         except DossierError as exc:
             error = " ".join(exc.messages)
         else:
+            _request_fees_due_now(request, dossier)
             return redirect("portal:apply_done", dossier_pk=dossier.pk)
     problems = [(msg, step_url(draft, step)) for step, msg in svc.draft_problems(draft)]
     return render(
@@ -456,8 +460,23 @@ def apply_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("my_dossiers:list")
 
 
+def _request_fees_due_now(request: HttpRequest, dossier: Dossier) -> None:
+    """Fees due at submission: the payment request is made now and the done page leads
+    to it. A failure here does not undo the submission (the dossier's payment page can
+    make the request again)."""
+    from motcua.payments.errors import PaymentError
+    from motcua.payments.services import payment_request_at_submission
+
+    try:
+        payment_request_at_submission(dossier=dossier, actor=request.user)
+    except PaymentError:
+        logger.exception("Fee request at submission failed for dossier %s", dossier.pk)
+
+
 @citizen_required
 def apply_done(request: HttpRequest, dossier_pk: int) -> HttpResponse:
+    from motcua.payments.selectors import fee_request_due_at_submission
+
     d = get_object_or_404(
         Dossier.objects.select_related("procedure_version", "receiving_unit"),
         pk=dossier_pk,
@@ -470,5 +489,6 @@ def apply_done(request: HttpRequest, dossier_pk: int) -> HttpResponse:
             "d": d,
             "reference": svc.submission_reference(d),
             "notifications_url": optional_url("notifications:centre"),
+            "fee_request": fee_request_due_at_submission(d),
         },
     )

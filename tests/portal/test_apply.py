@@ -278,3 +278,81 @@ def test_business_account_applies_for_the_organisation(birth, personas, client_f
 @pytest.mark.parametrize("persona", ["receptionist_x", "admin"])
 def test_officers_cannot_apply(birth, personas, client_for, persona):
     assert client_for(getattr(personas, persona)).get(START).status_code == 403
+
+
+def test_the_declaration_filled_as_the_eform_is_not_asked_as_an_upload(birth, personas, client_for):
+    """Issue 18: the citizen was asked to upload the declaration they had just filled in
+    as the e-form. It is now marked as filled online and sent as a PDF of the answers."""
+    import io
+
+    from pypdf import PdfReader
+
+    from motcua.documents.models import StoredFile
+    from motcua.documents.storage import read_bytes
+
+    b = client_for(personas.citizen_b)
+    draft = _fill(b, birth)
+    page = b.get(_step(draft, "giay-to")).content.decode()
+    assert "Đã khai trực tuyến" in page
+    assert 'name="component" value="TO_KHAI"' not in page
+    b.post(
+        _step(draft, "giay-to"),
+        {"component": "GIAY_CHUNG_SINH", "files": SimpleUploadedFile("gcs.pdf", make_pdf())},
+    )
+    review = b.get(_step(draft, "xem-lai")).content.decode()
+    assert "Hồ sơ chưa đủ để nộp" not in review
+    b.post(
+        _step(draft, "cam-doan"),
+        {"unit": personas.unit_x.pk, "declaration": "on", "_action": "submit"},
+    )
+    d = Dossier.objects.get(applicant=personas.citizen_b)
+    declaration = d.components.get(component__code="TO_KHAI")
+    stored = StoredFile.objects.get(pk=declaration.files[0]["stored_file"])
+    assert stored.owner == personas.citizen_b and stored.mime_type == "application/pdf"
+    assert stored.links.get().component_code == "TO_KHAI"
+    pdf = PdfReader(io.BytesIO(read_bytes(stored.storage_name)))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in text and "Trần Văn Bé" in text
+    assert "ho_ten_tre" not in text
+
+
+def _submit_with_certificate(b, birth, personas):
+    """Fill the e-form, attach the birth certificate, declare and submit."""
+    draft = _fill(b, birth)
+    b.post(
+        _step(draft, "giay-to"),
+        {"component": "GIAY_CHUNG_SINH", "files": SimpleUploadedFile("gcs.pdf", make_pdf())},
+    )
+    return b.post(
+        _step(draft, "cam-doan"),
+        {"unit": personas.unit_x.pk, "declaration": "on", "_action": "submit"},
+    )
+
+
+def test_fees_due_at_submission_are_requested_and_the_citizen_is_led_to_pay(
+    birth, personas, client_for
+):
+    """Issue 18: the catalogue says "Khi nộp hồ sơ" but no fee was requested."""
+    from motcua.payments.models import PaymentRequest
+
+    assert birth.fee_collection_timing == "at_submission"
+    b = client_for(personas.citizen_b)
+    done = _submit_with_certificate(b, birth, personas)
+    d = Dossier.objects.get(applicant=personas.citizen_b)
+    req = PaymentRequest.objects.get(dossier=d)
+    assert req.outstanding > 0 and req.lines.exists()
+    page = b.get(done["Location"]).content.decode()
+    assert "Thanh toán ngay" in page
+    assert f'href="{reverse("pay:request", args=[req.pk])}"' in page
+    assert b.get(reverse("pay:request", args=[req.pk])).status_code == 200
+
+
+def test_no_fee_request_when_fees_are_collected_later(birth, personas, client_for):
+    from motcua.payments.models import PaymentRequest
+
+    birth.fee_collection_timing = "on_request"
+    birth.save(update_fields=["fee_collection_timing"])
+    b = client_for(personas.citizen_b)
+    done = _submit_with_certificate(b, birth, personas)
+    assert not PaymentRequest.objects.exists()
+    assert "Thanh toán ngay" not in b.get(done["Location"]).content.decode()

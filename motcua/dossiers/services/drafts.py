@@ -200,7 +200,29 @@ def draft_plan(draft: DossierDraft) -> list[applying.ComponentPlan]:
         for i in warehouse_of(draft.applicant)
         if i.is_active and (i.valid_until is None or i.valid_until >= timezone.localdate())
     ]
-    return applying.plan_components(components, draft.attachments, items)
+    version = draft.procedure_version
+    eform_code = applying.eform_component_code(components, version.form_schema, version.form_layout)
+    return applying.plan_components(components, draft.attachments, items, eform_code=eform_code)
+
+
+def eform_declaration_pdf(draft: DossierDraft, *, title: str) -> bytes:
+    """The e-form answers printed as the declaration component of the dossier, so that
+    officers open it like any attachment and it travels with the dossier."""
+    from motcua.catalog.eforms import readable_answers
+    from motcua.documents.rendering import render_pdf
+
+    version = draft.procedure_version
+    applicant = draft.applicant
+    return render_pdf(
+        "dossiers/pdf/eform.html",
+        {
+            "title": title,
+            "procedure": version.name,
+            "rows": readable_answers(version.form_schema, draft.answers),
+            "applicant": applicant,
+            "made_at": timezone.localtime(),
+        },
+    )
 
 
 def draft_problems(draft: DossierDraft) -> list[tuple[str, str]]:
@@ -228,6 +250,23 @@ def draft_problems(draft: DossierDraft) -> list[tuple[str, str]]:
             (applying.STEP_DECLARATION, _("Đính kèm văn bản ủy quyền của người được nộp thay."))
         )
     return problems
+
+
+def _eform_input(draft: DossierDraft, plan: applying.ComponentPlan, actor: Any) -> ComponentInput:
+    """The component filled in as the e-form, with the answers printed as its file."""
+    from motcua.documents.services import stored_file_create
+    from motcua.dossiers.files import file_ref
+
+    name = str(plan.component.name)
+    stored = stored_file_create(
+        data=eform_declaration_pdf(draft, title=name),
+        original_name=f"{name}.pdf"[:200],
+        actor=actor,
+        owner=actor,
+        unit=draft.receiving_unit,
+        trusted=True,
+    )
+    return ComponentInput(component=plan.component, files=[file_ref(stored, stored.original_name)])
 
 
 def _file_ref(attachment: dict[str, Any]) -> dict[str, Any]:
@@ -260,7 +299,9 @@ def draft_submit(
     problems = draft_problems(draft)
     if problems:
         raise InvalidDossierData(" ".join(message for _step, message in problems))
-    plans = [p for p in draft_plan(draft) if p.attachment]
+    all_plans = draft_plan(draft)
+    plans = [p for p in all_plans if p.attachment]
+    declarations = [_eform_input(draft, p, actor) for p in all_plans if p.mode == applying.EFORM]
     inputs = [
         ComponentInput(
             component=p.component,
@@ -270,6 +311,7 @@ def draft_submit(
         )
         for p in plans
     ]
+    inputs.extend(declarations)
     if draft.on_behalf:
         inputs.append(
             ComponentInput(
