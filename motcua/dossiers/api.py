@@ -13,7 +13,7 @@ records `via: "API: <client name>"`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -84,7 +84,9 @@ class TransferIn(ReasonIn):
 
 
 class ConsultIn(ReasonIn):
-    consulted_units: list[int] = Field(default_factory=list, max_length=50)
+    consulted_units: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=50
+    )
     # Each body's answer time in working days (law.md R16a); none: the dossier's due.
     answer_days: int | None = Field(None, ge=1, le=60)
 
