@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -33,13 +34,21 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MOTCUA = str(BIN / "motcua")
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from httpload import Browser, free_port, stop_processes  # noqa: E402
+from httpload import CSRF, Browser, free_port, stop_processes  # noqa: E402
 
 FACTS = r"""
 import json
 from motcua.catalog.models import Competence
 from motcua.dossiers import portal_views as pv
+from motcua.org.constants import Role
 from motcua.org.demo import CITIZENS, DEMO_PASSWORD, demo_login_rows
+from motcua.org.models import StaffAssignment
+printed = [row[1] for row in demo_login_rows()]
+receptionists = {}
+for unit_id, username in StaffAssignment.objects.filter(
+        role=Role.RECEPTIONIST, valid_to__isnull=True, user__username__in=printed
+        ).values_list("unit_id", "user__username"):
+    receptionists.setdefault(str(unit_id), username)
 versions = []
 for v in pv._online_versions():
     points = list(Competence.objects.filter(procedure_id=v.procedure_id,
@@ -49,7 +58,8 @@ for v in pv._online_versions():
         versions.append([v.pk, unit])
 print("JSON" + json.dumps({
     "password": DEMO_PASSWORD,
-    "logins": [row[1] for row in demo_login_rows()],
+    "logins": printed,
+    "receptionists": receptionists,
     "citizens": [str(c["username"]) for c in CITIZENS],
     "versions": versions,
 }))
@@ -118,6 +128,32 @@ class DemoSite:
 
     def browser(self) -> Browser:
         return Browser(self.port)
+
+    def login(self, username: str) -> Browser:
+        """A browser logged in with a printed demo login."""
+        b = self.browser()
+        status, _loc, _page = b.post_form(
+            "/tai-khoan/dang-nhap/", {"identifier": username, "password": self.facts["password"]}
+        )
+        assert status == 302, f"login of {username} failed ({status})"
+        return b
+
+    def act(self, officer: Browser, pk: int, action: str, **fields: str) -> tuple[int, str]:
+        """A workflow action from the back-office dossier page, as its form posts it."""
+        status, _loc, page = officer.request("GET", f"/quan-tri/ho-so/{pk}/")
+        assert status == 200, status
+        token = CSRF.search(page)
+        version = re.search(rf'name="{action}-expected_version" value="(\d+)"', page)
+        assert token and version, f"{action} is not offered on dossier {pk}"
+        form = {
+            "csrfmiddlewaretoken": token.group(1),
+            f"{action}-expected_version": version.group(1),
+        }
+        form.update({f"{action}-{k}": v for k, v in fields.items()})
+        status, loc, _page = officer.request(
+            "POST", f"/quan-tri/ho-so/{pk}/thao-tac/{action}/", form
+        )
+        return status, loc
 
     def start(self) -> None:
         """`make demo`'s three processes, started together."""

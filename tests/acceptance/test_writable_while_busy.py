@@ -28,12 +28,33 @@ print("JSON" + json.dumps({"sync_succeeded": done, "failed": failed}))
 """
 
 
+DELIVERED = r"""
+import json, time
+from motcua.dossiers.models import Dossier
+from motcua.integrations.models import OutboxMessage
+from motcua.sandbox_portal.models import ReceivedMessage
+code = Dossier.objects.get(pk=PK).code
+for _ in range(180):  # the sync kicked by the transition, or the next minute's slot
+    sent = list(OutboxMessage.objects.filter(dossier_id=PK, status="delivered")
+                .order_by("seq").values_list("seq", flat=True))
+    pending = OutboxMessage.objects.filter(dossier_id=PK).exclude(status="delivered").count()
+    if sent and not pending:
+        break
+    time.sleep(1)
+errors = list(OutboxMessage.objects.exclude(last_error="").values_list("last_error", flat=True)[:3])
+received = list(ReceivedMessage.objects.filter(ma_ho_so=code).order_by("pk")
+                .values_list("seq", flat=True))
+print("JSON" + json.dumps({"sent": sent, "received": received, "errors": errors}))
+"""
+
+
 def test_logins_and_submissions_succeed_while_the_jobs_run(demo_site):
     facts = demo_site.facts
     password, logins, citizens = facts["password"], facts["logins"], facts["citizens"]
     versions = facts["versions"]
     assert versions, "the demo has no procedure that the plain submission form accepts"
     outcomes: list[tuple[str, int, str]] = []
+    placed: dict[str, int] = {}  # reception unit of each new dossier, by its page
     lock = threading.Lock()
 
     def record(kind: str, status: int, where: str) -> None:
@@ -64,6 +85,8 @@ def test_logins_and_submissions_succeed_while_the_jobs_run(demo_site):
             version, unit = versions[(i + n) % len(versions)]
             status, loc, _page = b.post_form(f"/ho-so/nop/?version={version}", {"unit": str(unit)})
             record("submission", status, loc)
+            with lock:
+                placed[loc] = unit
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(10)]
     for t in threads:
@@ -82,3 +105,16 @@ def test_logins_and_submissions_succeed_while_the_jobs_run(demo_site):
     jobs = demo_site.shell(JOBS)
     assert jobs["sync_succeeded"] >= 1, jobs
     assert jobs["failed"] == [], jobs
+
+    # A receptionist receives one of the new dossiers: its messages reach the sandbox
+    # national portal under the demo settings (no DisallowedHost), in order.
+    pk, unit = next(
+        (int(m.group(1)), unit)
+        for loc, unit in placed.items()
+        if (m := SUBMITTED.match(loc)) and str(unit) in facts["receptionists"]
+    )
+    officer = demo_site.login(facts["receptionists"][str(unit)])
+    assert demo_site.act(officer, pk, "receive")[0] == 302
+    synced = demo_site.shell(DELIVERED.replace("PK", str(pk)))
+    assert synced["received"] and synced["received"] == synced["sent"], synced
+    assert synced["errors"] == [], synced
