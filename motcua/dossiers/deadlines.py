@@ -172,6 +172,51 @@ def _scaled(
     return out
 
 
+# Unit kinds by level of government (org.constants.UnitKind values); other kinds (one-stop
+# units, people's committees) take the level of their nearest parent that has one.
+_LEVEL_OF_KIND = {
+    "province": "province",
+    "department": "province",
+    "service_center": "province",
+    "vertical": "province",
+    "district": "district",
+    "district_office": "district",
+    "commune": "commune",
+}
+DECREE_118_FROM = dt.date(2025, 7, 1)
+
+
+def unit_level(unit: Any) -> str:
+    seen = 0
+    while unit is not None and seen < 20:
+        level = _LEVEL_OF_KIND.get(getattr(unit, "kind", ""))
+        if level:
+            return level
+        unit, seen = getattr(unit, "parent", None), seen + 1
+    return ""
+
+
+def paper_transfer_due(d: Any, to_unit: Any = None) -> dt.datetime | None:
+    """When the paper of a dossier received at the counter or by post must reach the
+    competent body (law.md R10b): the same working day, or the start of the next one when
+    received at or after 15:00 (Decree 61/2018 Art. 18(2)-(3); Decree 118/2025 Art.
+    18(2)); to a body of another level within 1 working day under Decree 118/2025
+    (Art. 20(1)(a)). `to_unit`: the body it is being transferred to (default: the
+    competent body). None for online dossiers, or when the receiving unit settles."""
+    from motcua.dossiers.constants import Channel
+
+    target = to_unit or d.competent_unit
+    if d.received_at is None or d.channel == Channel.ONLINE:
+        return None
+    if to_unit is None and d.receiving_unit_id == d.competent_unit_id:
+        return None
+    rules = getattr(d, "rule_set", "") or (
+        "nd118-2025" if wd.to_local(d.received_at).date() >= DECREE_118_FROM else "nd61-2018"
+    )
+    across = not rules.startswith("nd61") and unit_level(d.receiving_unit) != unit_level(target)
+    return calendar_for(d.receiving_unit).paper_transfer_due(d.received_at, across_levels=across)
+
+
 def working_days_between(
     unit: Any, start: dt.datetime, end: dt.datetime, *, cal: wd.WorkCalendar | None = None
 ) -> float:

@@ -156,6 +156,7 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "time": sel.time_state_of(d),
             "steps": sel.steps_with_time(d),
             "consulted": sel.consultation_bodies(d),
+            "paper_transfer_due": deadlines.paper_transfer_due(d),
             "events": d.events.all(),
             "components": [(c, files_for_display(c)) for c in d.components.all()],
             "answers": readable_answers(d.procedure_version.form_schema, d.form_answers),

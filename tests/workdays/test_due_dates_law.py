@@ -329,3 +329,45 @@ def test_civil_limits_ending_at_the_close_of_the_day_is_a_setting(personas, sett
     assert run("--start", "2026-03-02T09:00", "--calendar-days", "7")[-1] == (
         "2026-03-09T17:00:00+07:00"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received", "channel", "commune", "rule_set", "due"),
+    [
+        # Counter dossier at Sở X for Sở Y (same level), Mon 02/03/2026 14:00 -> the same
+        # working day, 17:00.
+        (at(2026, 3, 2, 14), "1", False, "", at(2026, 3, 2, 17)),
+        # Postal, received at 15:30 -> the start of Tue 03/03, 07:30.
+        (at(2026, 3, 2, 15, 30), "3", False, "", at(2026, 3, 3, 7, 30)),
+        # From a commune to a provincial department, Decree 118 (received 2026): 1 working
+        # day -> Tue 03/03 14:00.
+        (at(2026, 3, 2, 14), "1", True, "", at(2026, 3, 3, 14)),
+        # The same in 2025 before 1/7 (Decree 61: no cross-level limit) -> 15:00 rule:
+        # Mon 02/06/2025 14:00 -> 17:00.
+        (at(2025, 6, 2, 14), "1", True, "", at(2025, 6, 2, 17)),
+        # A dossier that stored its rule set keeps it: nd61-2018 even if received later.
+        (at(2026, 3, 2, 14), "1", True, "nd61-2018", at(2026, 3, 2, 17)),
+        # Online: nothing to carry.
+        (at(2026, 3, 2, 14), "2", False, "", None),
+    ],
+)
+def test_paper_transfer_of_a_dossier(personas, received, channel, commune, rule_set, due):
+    from types import SimpleNamespace
+
+    from motcua.core.testing.personas import make_unit
+    from motcua.org.constants import UnitKind
+
+    receiving = personas.unit_x
+    if commune:
+        receiving = make_unit("000.01.01.H47", "UBND xã Z", UnitKind.COMMUNE, personas.province)
+    d = SimpleNamespace(
+        received_at=received,
+        channel=channel,
+        receiving_unit=receiving,
+        receiving_unit_id=receiving.pk,
+        competent_unit=personas.unit_y,
+        competent_unit_id=personas.unit_y.pk,
+        rule_set=rule_set,
+    )
+    assert deadlines.paper_transfer_due(d) == due

@@ -91,6 +91,15 @@ def dossier_transfer(
 
     if not transfer_targets(d, timezone.localdate(act.now)).filter(pk=to_unit.pk).exists():
         raise InvalidDossierData(_("Cơ quan này không có thẩm quyền giải quyết thủ tục."))
+    paper_due = deadlines.paper_transfer_due(d, to_unit)
+    if paper_due is not None and act.now > paper_due:
+        act.warnings.append(
+            _(
+                "Hồ sơ giấy chuyển muộn: phải chuyển trong ngày làm việc, hoặc đầu giờ ngày "
+                "làm việc tiếp theo nếu tiếp nhận sau 15 giờ (hạn %(due)s)."
+            )
+            % {"due": deadlines.format_moment(paper_due)}
+        )
     old_unit = d.competent_unit
     p._write(act, competent_unit=to_unit, assignee=None, status_reason=reason)
     d.steps.exclude(status=StepStatus.DONE).filter(unit=old_unit).update(
