@@ -189,3 +189,20 @@ def test_dossier_page_shows_eform_labels_and_values(personas, client_for, at_cou
     assert "<dt>Quan hệ</dt><dd>Mẹ</dd>" in html
     assert "<dt>Có giấy chứng sinh</dt><dd>Có</dd>" in html
     assert "co_giay_chung_sinh" not in html and "True" not in html
+
+
+def test_files_of_dossiers_made_before_the_links_are_linked_by_the_migration(
+    personas, client_for, staff, at_counter
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("motcua.dossiers.migrations.0005_link_component_files")
+    d, stored = at_counter
+    FileLink.objects.all().delete()
+    migration.link_files(apps, None)
+    migration.link_files(apps, None)  # idempotent
+    link = FileLink.objects.get(file=stored)
+    assert link.dossier_code == d.code and link.component_code == "TK"
+    assert link.target.dossier_id == d.pk
