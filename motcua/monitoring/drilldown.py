@@ -139,6 +139,22 @@ class LateRow:
     days_late: float | None
 
 
+# Lateness is attributed by law (law.md §1.11): time the dossier waits for the citizen
+# (supplement, financial obligation) is not counted at all — its due date moves after
+# the pause — and time it waits for another body's opinion is that body's.
+CITIZEN_HOLDS = frozenset({"supplement_requested", "payment_requested"})
+AGENCY_HOLDS = frozenset({"in_consultation"})
+
+
+def holder_label(status: str) -> str:
+    """Who holds an open dossier when it is not the officer ("" = the officer)."""
+    if status in CITIZEN_HOLDS:
+        return str(_("Người nộp hồ sơ (chờ bổ sung / nghĩa vụ tài chính)"))
+    if status in AGENCY_HOLDS:
+        return str(_("Cơ quan được lấy ý kiến"))
+    return ""
+
+
 def _responsible_step(d: Any, now: dt.datetime) -> Any:
     """The first step that finished after its deadline, else the active overdue step."""
     steps = list(d.steps.all())
@@ -170,7 +186,10 @@ def late_rows(
         d = c.dossier
         step = _responsible_step(d, now)
         officer = (step.assignee if step and step.assignee_id else None) or d.assignee
-        due = d.original_due_at or d.due_at
+        holder = holder_label(d.status) if d.completed_at is None else ""
+        # days late against the due date after pauses and extensions (the officer's
+        # share); 2.1 itself compares with the first appointment
+        due = d.due_at or d.original_due_at
         end = d.completed_at or now
         days = None
         if due is not None and end > due:
@@ -190,7 +209,9 @@ def late_rows(
                 dossier=d,
                 step_name=step.name if step else "",
                 step_unit=step.unit.name if step else "",
-                officer=getattr(officer, "full_name", "") or getattr(officer, "username", ""),
+                officer=holder
+                or getattr(officer, "full_name", "")
+                or getattr(officer, "username", ""),
                 reason_kind=kind,
                 reason_label=str(labels.get(kind, _("Chưa ghi nhận lý do"))),
                 reason=d.extension_reason or d.status_reason or "",

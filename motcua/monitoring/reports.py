@@ -264,14 +264,19 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
     for ln in lines:
         ln.apologies = by_unit.get(ln.unit.pk, 0)
 
-    # overdue at the cut-off: open dossiers past their (first) appointment
+    # overdue at the cut-off: open dossiers past their due date after pauses and
+    # extensions, not waiting for the citizen (supplement, financial obligation: the
+    # clock is stopped and that time is never the officer's, law.md §1.11); a dossier
+    # waiting for another body's opinion is listed against that body
+    from motcua.monitoring.drilldown import CITIZEN_HOLDS, holder_label
+
     overdue = []
     qs = (
-        Dossier.objects.filter(status__in=OPEN, received_at__lte=cutoff)
-        .filter(Q(original_due_at__lt=cutoff) | Q(original_due_at__isnull=True, due_at__lt=cutoff))
+        Dossier.objects.filter(status__in=OPEN, received_at__lte=cutoff, due_at__lt=cutoff)
+        .exclude(status__in=CITIZEN_HOLDS)
         .select_related("procedure_version__procedure", "competent_unit", "assignee")
         .prefetch_related("steps__unit", "steps__assignee")
-        .order_by("competent_unit__code", "original_due_at")
+        .order_by("competent_unit__code", "due_at")
     )
     from motcua.dossiers import deadlines
 
@@ -281,7 +286,7 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
     for d in rows:
         step = _responsible_step(d, cutoff)
         officer = (step.assignee if step and step.assignee_id else None) or d.assignee
-        due = d.original_due_at or d.due_at
+        due = d.due_at
         days: float | None = None
         if due is not None:
             try:
@@ -298,7 +303,7 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
                 code=d.code or str(d.pk),
                 procedure=d.procedure_version.name,
                 unit=d.competent_unit.name,
-                officer=getattr(officer, "full_name", "") or "—",
+                officer=holder_label(d.status) or getattr(officer, "full_name", "") or "—",
                 step=step.name if step else "—",
                 due=due,
                 days_late=days,

@@ -17,7 +17,7 @@ MARCH = "period=month&date=2026-03-15"
 
 
 @pytest.fixture
-def history(personas, staff, version, django_capture_on_commit_callbacks):  # noqa: F811
+def history(personas, staff, version, django_capture_on_commit_callbacks, e_signing):  # noqa: F811
     """Unit X in March 2026: one dossier on time, one still open and long overdue,
     one finished late after an apology letter with an objective reason."""
     with django_capture_on_commit_callbacks(execute=True):

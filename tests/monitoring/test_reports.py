@@ -167,3 +167,30 @@ def test_archive_page_and_form06a_downloads(personas, client_for, march):
     total_row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value == "Tổng cộng")
     assert [ws.cell(total_row, c).value for c in range(3, 14)] == [2, 2, 0, 0, 1, 1, 0, 0, 1, 0, 1]
     assert client_for(personas.specialist_y).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_overdue_list_never_blames_the_officer_for_the_citizens_time(
+    personas,
+    staff,  # noqa: F811
+    march,
+):
+    """Issue 19: a dossier waiting for the citizen's supplement is not on the Friday
+    overdue list (its clock is stopped); overdue is judged against the due date after
+    pauses and extensions."""
+    from motcua.dossiers import services
+    from motcua.monitoring.reports import build_weekly
+
+    _ok, overdue = march
+    now = dt.datetime(2026, 3, 13, 17, tzinfo=TZ)
+    listed = [ln.code for ln in build_weekly("2026-W11", now).overdue]
+    assert overdue.code in listed
+    overdue.refresh_from_db()
+    services.dossier_request_supplement(
+        dossier=overdue,
+        actor=staff.specialist_x,
+        expected_version=overdue.version,
+        reason="Thiếu giấy chứng sinh",
+        now=MONDAY + dt.timedelta(hours=3),
+    )
+    assert overdue.code not in [ln.code for ln in build_weekly("2026-W11", now).overdue]
