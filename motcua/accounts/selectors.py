@@ -73,3 +73,11 @@ def pending_activation(user: Any, now: Any = None) -> Any:
         .order_by("-created_at")
         .first()
     )
+
+
+def activation_awaited(user: Any) -> bool:
+    """An account handed over with activation codes and never claimed."""
+    from motcua.accounts.models import AccountActivation
+
+    codes = AccountActivation.objects.filter(user=user)
+    return codes.exists() and not codes.filter(used_at__isnull=False).exists()

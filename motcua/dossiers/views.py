@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.constants import AccountKind
 from motcua.accounts.decorators import account_required, officer_required
 from motcua.accounts.models import User
+from motcua.accounts.selectors import activation_awaited
 from motcua.catalog.constants import VersionStatus
 from motcua.catalog.eforms import readable_answers
 from motcua.catalog.models import ProcedureVersion
@@ -302,6 +303,14 @@ def counter(request: HttpRequest) -> HttpResponse:
             )
             target = reverse("dossiers:counter")
             return redirect(f"{target}?unit={unit.pk}&personal_id={citizen.personal_id}")
+    awaiting = citizen is not None and activation_awaited(citizen)
+    if citizen is not None and awaiting and request.POST.get("step") == "activation":
+        # A new hand-over code (the first expired or was lost); printed on Form 01.
+        from motcua.accounts.services import activation_issue
+
+        activation_issue(user=citizen, actor=request.user)
+        messages.success(request, _("Đã cấp mã kích hoạt mới và gửi qua tin nhắn."))
+        return redirect(request.get_full_path())
     version = next((v for v in versions if str(v.pk) == request.GET.get("version")), None)
     counter_form = eform = None
     if citizen is not None and version is not None:
@@ -335,6 +344,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             "register": register,
             "counter_form": counter_form,
             "eform": eform,
+            "awaiting_activation": awaiting,
         },
         status=400 if request.method == "POST" else 200,
     )

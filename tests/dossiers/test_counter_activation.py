@@ -147,3 +147,22 @@ def test_wrong_codes_lock_the_claim_like_failed_logins(personas, settings):
         activation_claim(
             personal_id=citizen.personal_id, code=code, password=NEW_PASSWORD, ip="10.0.0.9"
         )
+
+
+def test_the_receptionist_issues_a_new_code_until_the_account_is_claimed(
+    personas, client_for, django_capture_on_commit_callbacks
+):
+    citizen = personas.citizen_a
+    first, _ = activation_issue(user=citizen, actor=personas.receptionist_x)
+    client = client_for(personas.receptionist_x)
+    url = reverse("dossiers:counter") + f"?personal_id={citizen.personal_id}"
+    assert "Cấp mã kích hoạt mới" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"step": "activation"}).status_code == 302
+    new = AccountActivation.objects.get(user=citizen, revoked_at__isnull=True)
+    assert new.code and new.code != first
+    assert Delivery.objects.filter(notification__recipient=citizen, channel=Channel.SMS).exists()
+    activation_claim(personal_id=citizen.personal_id, code=new.code, password=NEW_PASSWORD, ip=None)
+    assert "Cấp mã kích hoạt mới" not in client.get(url).content.decode()
+    client.post(url, {"step": "activation"})
+    assert AccountActivation.objects.filter(user=citizen).count() == 2  # nothing issued
