@@ -220,8 +220,9 @@ def unit_dossiers_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     filters: dict[str, Any] = {"procedure_code": procedure, "officer_id": officer}
     qs = drilldown.contributions(unit, query.period, kind, viewer=request.user, **filters)
     hidden = 0
-    if kind == "unsatisfied":
-        hidden = drilldown.hidden_behaviour(unit, query.period, request.user, **filters)
+    if kind == "unsatisfied" and not procedure and officer is None:
+        # Only at unit level: per officer or procedure the count would point at someone.
+        hidden = drilldown.hidden_behaviour(unit, query.period, request.user)
     page = Paginator(drilldown.prefetch_for_rows(qs), 50).get_page(request.GET.get("page"))
     context = {
         "unit": unit,

@@ -121,6 +121,10 @@ def test_unit_leaders_do_not_see_behaviour_complaints_in_the_drilldown(
     assert leader.status_code == 200
     assert ok.code not in leader.content.decode()
     assert leader.context["hidden_behaviour"] == 1
+    # Per officer not even the count: it would point at the accused.
+    by_officer = client_for(personas.leader_x).get(url + f"&officer={ok.assignee_id}")
+    assert ok.code not in by_officer.content.decode()
+    assert by_officer.context["hidden_behaviour"] == 0
     # The province's supervisors (who handle the complaint) see it.
     supervisor = client_for(personas.supervisor).get(url)
     assert ok.code in supervisor.content.decode()
