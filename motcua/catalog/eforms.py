@@ -515,7 +515,9 @@ def readable_answers(
     dossier page, the citizen's review step and printed forms."""
     props = (schema or {}).get("properties") or {}
     answers = answers or {}
-    ordered = [n for n in props if n in answers] + [n for n in answers if n not in props]
+    # Other "_" keys are the system's own notes (e.g. "_sync" of imported history).
+    extra = [n for n in answers if n not in props and (n in EXTRA_LABELS or n[:1] != "_")]
+    ordered = [n for n in props if n in answers] + extra
     rows = []
     for name in ordered:
         found = props.get(name)

@@ -70,3 +70,20 @@ def test_false_empty_unknown_and_on_behalf():
 def test_a_value_outside_the_choices_is_shown_as_given():
     assert display_value(SCHEMA["properties"]["quan_he"], "ong") == "ong"
     assert display_value({"type": "string", "format": "date"}, "not a date") == "not a date"
+
+
+def test_system_notes_are_not_shown_as_answers():
+    rows = readable_answers(SCHEMA, {"quan_he": "me", "_sync": {"synced": True}, "_legacy": {}})
+    assert rows == [("Quan hệ với người được khai sinh", "Mẹ")]
+
+
+def test_the_result_document_prints_readable_answers():
+    from types import SimpleNamespace
+
+    from motcua.dossiers.services.e_result import _answers
+
+    d = SimpleNamespace(
+        procedure_version=SimpleNamespace(form_schema=SCHEMA),
+        form_answers={"ngay_sinh": "2026-03-02", "quan_he": "", "_sync": {"synced": True}},
+    )
+    assert _answers(d) == [("Ngày sinh", "02/03/2026")]

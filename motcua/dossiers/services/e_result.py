@@ -77,21 +77,12 @@ def require_signatures(d: Dossier, roles: tuple[str, ...]) -> IssuedDocument:
 
 
 def _answers(d: Dossier) -> list[tuple[str, str]]:
-    """Form answers with the e-form's field titles when the procedure has them."""
-    schema = d.procedure_version.form_schema or {}
-    props = schema.get("properties") or {} if isinstance(schema, dict) else {}
-    rows = []
-    for key, value in (d.form_answers or {}).items():
-        if isinstance(value, dict | list) or value in (None, ""):
-            continue
-        prop = props.get(key) or {}
-        label = str(prop.get("title") or key)
-        if isinstance(value, bool):
-            value = _("Có") if value else _("Không")
-        elif prop.get("enum") and prop.get("enumNames") and value in prop["enum"]:
-            value = prop["enumNames"][prop["enum"].index(value)]
-        rows.append((label, str(value)))
-    return rows
+    """Form answers with the e-form's field titles and readable values (choices by
+    label, Có/Không, dates dd/mm/yyyy), unanswered ones left out."""
+    from motcua.catalog.eforms import readable_answers
+
+    rows = readable_answers(d.procedure_version.form_schema, d.form_answers)
+    return [(label, value) for label, value in rows if value != "—"]
 
 
 def result_context(d: Dossier) -> dict[str, Any]:
