@@ -77,6 +77,9 @@ def _iter_changes(selected: Iterable[AppointmentProvider]) -> Iterator[ProviderC
             yield ProviderChange(provider.name, change)
 
 
+APPLY_BATCH = 100
+
+
 def appointments_recompute(
     *, actor: Any = None, apply: bool = False, names: Iterable[str] | None = None
 ) -> list[ProviderChange]:
@@ -92,16 +95,19 @@ def appointments_recompute(
     from motcua.core.audit import audit_record
 
     by_name = {p.name: p for p in selected}
-    with transaction.atomic():
-        for item in changes:
-            change = item.change
-            by_name[item.provider].apply_change(change, actor=actor)
-            audit_record(
-                action="workdays.appointment_recompute",
-                actor=actor,
-                before={"due": change.appointment.issued_due.isoformat()},
-                after={"due": change.new_due.isoformat()},
-                unit_code=change.appointment.unit_code or "",
-                object_repr=f"{item.provider}:{change.appointment.id}",
-            )
+    # Small transactions (issue 18: on SQLite no write may wait behind a long one); a
+    # run stopped half-way is finished by running it again (what is done is not listed).
+    for start in range(0, len(changes), APPLY_BATCH):
+        with transaction.atomic():
+            for item in changes[start : start + APPLY_BATCH]:
+                change = item.change
+                by_name[item.provider].apply_change(change, actor=actor)
+                audit_record(
+                    action="workdays.appointment_recompute",
+                    actor=actor,
+                    before={"due": change.appointment.issued_due.isoformat()},
+                    after={"due": change.new_due.isoformat()},
+                    unit_code=change.appointment.unit_code or "",
+                    object_repr=f"{item.provider}:{change.appointment.id}",
+                )
     return changes
