@@ -436,7 +436,7 @@ def store_issued_form(d: Dossier, action: str, *, actor: Any, base_url: str = ""
         "procedure_version__procedure", "case", "applicant", "receiving_unit", "competent_unit"
     ).get(pk=d.pk)
     data = form_pdf(d, number, base_url=base_url)
-    return stored_file_create(
+    stored = stored_file_create(
         data=data,
         original_name=safe_filename(d, number),
         kind=FileKind.FORM,
@@ -445,6 +445,51 @@ def store_issued_form(d: Dossier, action: str, *, actor: Any, base_url: str = ""
         unit=_issuing_unit(d, number, action),
         link=LinkTarget(dossier_code=d.code or "", obj=d),
         trusted=True,
+    )
+    from motcua.dossiers import workflow as wf
+
+    if wf.transition(action).signature_required:
+        # The head of the authority signs the apology (Form 04, law.md R14) and the
+        # refusal after appraisal (Form 03, R18) with their own credential (R20).
+        from django.core.exceptions import PermissionDenied, ValidationError
+
+        from motcua.documents.constants import SignerRole
+        from motcua.documents.services.signatures import document_sign
+        from motcua.documents.signing.plugins import SigningUnavailable
+
+        try:
+            stored = document_sign(
+                file=stored,
+                actor=actor,
+                role=SignerRole.LEADER,
+                reason=TITLES[number].capitalize(),
+                location=_issuing_unit(d, number, action).name,
+            )
+        except (PermissionDenied, ValidationError, SigningUnavailable) as exc:
+            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            raise FormNotSigned(message) from exc
+    return stored
+
+
+class FormNotSigned(Exception):
+    """The form was stored but could not be signed (e.g. no credential)."""
+
+
+def signed_form_of(d: Dossier, number: str) -> Any:
+    """The signed stored copy of form `number` of the dossier, newest first, or None."""
+    from motcua.documents.constants import FileKind
+    from motcua.documents.models import StoredFile
+
+    if not d.code:
+        return None
+    return (
+        StoredFile.objects.filter(
+            links__dossier_code=d.code,
+            kind=FileKind.SIGNED,
+            original_name=safe_filename(d, number),
+        )
+        .order_by("-created_at")
+        .first()
     )
 
 

@@ -181,6 +181,7 @@ def _render_detail(
             "pay_url": _url("pay:dossier", d.pk),
             "warehouse_url": _url("documents:warehouse"),
             "papers": _papers(d, events),
+            "signed_papers": _signed_papers(d),
             "error": error,
         },
         status=status,
@@ -198,6 +199,13 @@ def _papers(d: Any, events: list[Any]) -> list[tuple[str, str]]:
     if d.extended_at:
         papers.append(("04", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
     return papers
+
+
+def _signed_papers(d: Any) -> list[tuple[str, Any]]:
+    """Signed copies of the forms the head of the authority signs (03, 04)."""
+    from motcua.dossiers.forms_pdf import signed_form_of
+
+    return [(n, f) for n in ("03", "04") if (f := signed_form_of(d, n)) is not None]
 
 
 @citizen_required

@@ -68,6 +68,9 @@ def e_result_context(d: Any) -> dict[str, Any]:
         "e_result_history": [
             i for i in result_history_of(d) if current is None or i.pk != current.pk
         ],
+        "signed_forms": [
+            (n, f) for n in ("03", "04") if (f := forms_pdf.signed_form_of(d, n)) is not None
+        ],
     }
 
 
@@ -473,6 +476,10 @@ def _store_form(request: HttpRequest, d: Any, action: str) -> None:
     try:
         forms_pdf.store_issued_form(
             d, action, actor=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except forms_pdf.FormNotSigned as exc:
+        messages.warning(
+            request, _("Đã lưu biểu mẫu nhưng chưa ký số được: %(why)s") % {"why": exc}
         )
     except Exception:
         logger.exception("storing the issued form of dossier %s failed", d.pk)

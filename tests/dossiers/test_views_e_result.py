@@ -89,3 +89,52 @@ def test_public_verification_page_offers_the_signed_file(
 
     assert body == stored_file_bytes(result_document_of(d).file)
     assert client.get(reverse("verify:download", args=["KQ0000-XXXXXXXX"])).status_code == 404
+
+
+def test_apology_form04_is_signed_by_the_leader(personas, version, e_signing, client_for):
+    """law.md R14, R20: the head signs Form 04; officer and applicant get the signed copy."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.core.testing.fixtures import receive_dossier, submit_online_dossier
+    from motcua.documents.constants import SignerRole
+    from motcua.documents.models import SignatureRecord
+    from motcua.documents.services import stored_file_bytes
+    from motcua.dossiers.forms_pdf import signed_form_of
+    from tests.dossiers.test_e_result import validate_with_pyhanko
+
+    now = timezone.now()
+    d = submit_online_dossier(
+        version=version, applicant=personas.citizen_a, unit=personas.unit_x, now=now
+    )
+    d = receive_dossier(d, receptionist=personas.receptionist_x, now=now)
+    new_due = timezone.localtime(d.due_at + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    leader = client_for(personas.leader_x)
+    response = _post(
+        leader,
+        d,
+        "extend_with_apology",
+        {
+            "extend_with_apology-new_due_at": new_due,
+            "extend_with_apology-reason": "Chờ xác minh",
+            "extend_with_apology-reason_kind": "objective",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 302, body[
+        body.find("error-summary") : body.find("error-summary") + 1500
+    ]
+    d = Dossier.objects.get(pk=d.pk)
+    signed = signed_form_of(d, "04")
+    assert signed is not None and signed.owner == personas.citizen_a
+    record = SignatureRecord.objects.get(file=signed)
+    assert (record.role, record.signer) == (SignerRole.LEADER, personas.leader_x)
+    ((name, status),) = validate_with_pyhanko(stored_file_bytes(signed))
+    assert name == personas.leader_x.full_name and status.intact and status.trusted
+    page = leader.get(reverse("dossiers:detail", args=[d.pk])).content.decode()
+    assert reverse("documents:detail", args=[signed.pk]) in page
+    citizen = client_for(personas.citizen_a)
+    portal = citizen.get(reverse("my_dossiers:detail", args=[d.pk])).content.decode()
+    assert reverse("documents:download", args=[signed.pk]) in portal
+    assert citizen.get(reverse("documents:download", args=[signed.pk])).status_code == 200
