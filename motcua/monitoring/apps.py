@@ -50,5 +50,6 @@ class MonitoringConfig(AppConfig):
             dispatch_uid="monitoring.announcement_rows",
         )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
+        register_periodic_hook("deadline-sweep", feedback_feed.feedback_sweep)
         register_periodic_hook("deadline-sweep", services.snapshots_close)
         register_periodic_hook("weekly-report", reports.weekly_report_hook)

@@ -32,6 +32,7 @@ from motcua.monitoring.indicators import (
     FEEDBACK_STAFF,
     FeedbackFacts,
     feedback_counters,
+    judging_instant,
 )
 from motcua.monitoring.models import UnitDayStats
 
@@ -45,8 +46,27 @@ FB_FIELDS: tuple[str, ...] = (
     "fb_on_time",
     "fb_satisfied",
 )
-_FIELDS = ("handling_unit_id", "received_at", "kind", "handled_late", "verdict", "reopen_count")
+_FIELDS = (
+    "handling_unit_id",
+    "received_at",
+    "kind",
+    "verdict",
+    "reopen_count",
+    "status",
+    "transferred_at",
+    "accepted_at",
+    "refused_at",
+    "first_supplement_at",
+    "awaiting_publication_at",
+    "published_at",
+)
 UnitDay = tuple[int, dt.date]
+# law.md §7.2 (deadlines of the national feedback system, working days): classify
+# (accept or refuse) within 2, first request for more information within 5, reach
+# "awaiting publication / published" within 15 — all from the submission or the latest
+# transfer, never from the sender's supplement — and publish within 2 of "awaiting".
+CLASSIFY_WD, ASK_MORE_WD, HANDLE_WD, PUBLISH_WD = 2, 5, 15, 2
+CLOSED = ("published", "refused", "transferred_out")
 
 
 def _classification(kind: str) -> str:
@@ -59,35 +79,112 @@ def _classification(kind: str) -> str:
     return FEEDBACK_OTHER
 
 
+def _deadline(start: dt.datetime, working_days: int, calendar: Any) -> dt.datetime:
+    """End of the n-th working day after `start` (local)."""
+    from motcua.workdays.calendar import CalendarError
+
+    day = timezone.localtime(start).date()
+    try:
+        due = calendar.next_working_day(day, working_days)
+    except CalendarError:  # outside the calendar's years: five working days a week
+        due = day + dt.timedelta(days=working_days + 2 * ((working_days + day.weekday()) // 5))
+    return timezone.make_aware(dt.datetime.combine(due, dt.time.max))
+
+
+def on_time_feedback(
+    *,
+    received_at: dt.datetime,
+    transferred_at: dt.datetime | None,
+    accepted_at: dt.datetime | None,
+    refused_at: dt.datetime | None,
+    first_supplement_at: dt.datetime | None,
+    awaiting_publication_at: dt.datetime | None,
+    published_at: dt.datetime | None,
+    status: str,
+    as_of: dt.datetime,
+    calendar: Any,
+) -> bool:
+    """5.2 (law.md §7.2): every deadline met, judged at the end of the reception month
+    (`indicators.judging_instant`): an item still open then and past a deadline is
+    late; steps taken after that instant do not count."""
+    judged = judging_instant(timezone.localtime(received_at), as_of)
+
+    def by_j(moment: dt.datetime | None) -> dt.datetime | None:
+        return moment if moment is not None and moment <= judged else None
+
+    start = received_at
+    if transferred_at is not None and transferred_at > start and status != "transferred_out":
+        start = transferred_at  # the latest transfer restarts the clocks
+    asked = by_j(first_supplement_at)
+    if asked is not None:
+        # asking for more information is the first answer: within 5 working days; the
+        # sender's supplement does not restart the 15-day clock
+        if asked > _deadline(start, ASK_MORE_WD, calendar):
+            return False
+    else:
+        classified = by_j(refused_at) or by_j(accepted_at)
+        if (classified or judged) > _deadline(start, CLASSIFY_WD, calendar):
+            return False
+    if by_j(refused_at) is not None:
+        return True
+    handled = by_j(awaiting_publication_at) or (
+        by_j(transferred_at) if status == "transferred_out" else None
+    )
+    handled = handled or by_j(published_at)
+    if (handled or judged) > _deadline(start, HANDLE_WD, calendar):
+        return False
+    if handled is not None and by_j(awaiting_publication_at) is not None:
+        published = by_j(published_at)
+        if (published or judged) > _deadline(handled, PUBLISH_WD, calendar):
+            return False
+    return True
+
+
 def facts_of_feedback(
     *,
     received_at: dt.datetime,
     kind: str,
-    handled_late: bool | None,
+    on_time: bool,
     verdict: str,
     reopen_count: int,
 ) -> FeedbackFacts:
-    """5.2: late only once the handling was judged late (`handled_late`, law.md
-    §7.2); 5.3: the sender's "dislike" or a re-opening (re-raised about the result)
-    counts against."""
+    """5.2: on time per `on_time_feedback`; 5.3: the sender's "dislike", a re-opening
+    (re-raised about the result) or late handling counts against."""
     return FeedbackFacts(
         received_at=timezone.localtime(received_at),
         classification=_classification(kind),
-        handled_on_time=handled_late is not True,
+        handled_on_time=on_time,
         rated_unsatisfied=verdict == "unsatisfied",
         re_raised=reopen_count > 0,
     )
 
 
-def _counters(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
+def _counters(rows: Iterable[tuple[Any, ...]], as_of: dt.datetime | None = None) -> dict[str, int]:
+    from motcua.workdays.selectors import get_calendar
+
+    as_of = as_of or timezone.now()
+    calendar = get_calendar()
     out = dict.fromkeys(FB_FIELDS, 0)
-    for _unit, received_at, kind, late, verdict, reopens in rows:
+    for row in rows:
+        values = dict(zip(_FIELDS, row, strict=True))
+        on_time = on_time_feedback(
+            received_at=values["received_at"],
+            transferred_at=values["transferred_at"],
+            accepted_at=values["accepted_at"],
+            refused_at=values["refused_at"],
+            first_supplement_at=values["first_supplement_at"],
+            awaiting_publication_at=values["awaiting_publication_at"],
+            published_at=values["published_at"],
+            status=values["status"],
+            as_of=as_of,
+            calendar=calendar,
+        )
         facts = facts_of_feedback(
-            received_at=received_at,
-            kind=kind,
-            handled_late=late,
-            verdict=verdict or "",
-            reopen_count=reopens or 0,
+            received_at=values["received_at"],
+            kind=values["kind"],
+            on_time=on_time,
+            verdict=values["verdict"] or "",
+            reopen_count=values["reopen_count"] or 0,
         )
         for name, value in feedback_counters(facts).items():
             out[name] += value
@@ -156,6 +253,28 @@ def feedback_rows_rebuild() -> int:
     if to_update:
         UnitDayStats.objects.bulk_update(to_update, list(FB_FIELDS), batch_size=1000)
     return len(computed)
+
+
+def feedback_sweep(slot: dt.datetime | None = None) -> int:
+    """Scheduler hook (deadline sweep): re-judge the unit-days of feedback items still
+    open and received this month or last (those whose months are still being judged;
+    an open item becomes late when a deadline passes). Returns the unit-days refreshed."""
+    from motcua.feedback.models import Feedback
+
+    today = timezone.localdate()
+    since = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    start, _end = _day_bounds(since)
+    unit_days = {
+        (unit_id, timezone.localtime(received).date())
+        for unit_id, received in Feedback.objects.filter(received_at__gte=start)
+        .exclude(status__in=CLOSED)
+        .values_list("handling_unit_id", "received_at")
+        if unit_id is not None
+    }
+    for unit_id, day in unit_days:
+        with transaction.atomic():
+            unit_day_feedback_refresh(unit_id=unit_id, day=day)
+    return len(unit_days)
 
 
 def dossier_dissatisfaction(dossier_ids: Iterable[int]) -> dict[int, tuple[bool, bool]]:

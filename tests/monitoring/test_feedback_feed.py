@@ -50,11 +50,18 @@ def _submit(personas, kind=FeedbackKind.REGULATION, unit=None, dossier=None, now
     ).feedback
 
 
-def _answer(personas, fb, at):
+def _answer(personas, fb, at, accepted=None, published=None):
+    """Accept (default: an hour after reception), answer and approve at `at`, publish
+    (default: at `at`)."""
     for step in ("accept", "submit_answer", "approve", "publish"):
         kwargs = {"answer": "Trả lời"} if step == "submit_answer" else {}
+        when = at
+        if step == "accept" and fb.accepted_at is None:
+            when = accepted or fb.received_at + dt.timedelta(hours=1)
+        if step == "publish" and published is not None:
+            when = published
         fb = getattr(services, f"feedback_{step}")(
-            feedback=fb, actor=personas.leader_x, now=at, **kwargs
+            feedback=fb, actor=personas.leader_x, now=when, **kwargs
         )
     return fb
 
@@ -76,7 +83,9 @@ def test_feedback_timeliness_and_verdicts_drive_5_2_and_5_3(personas):
     late = _submit(personas)
     disliked = _submit(personas)
     five_2 = _indicator(personas.unit_x, MARCH, "5.2")
-    assert (five_2.numerator, five_2.denominator) == (3, 3)  # nothing judged late yet
+    # judged at the end of March (the computation runs later): none was even
+    # classified within 2 working days, so all three count late until handled
+    assert (five_2.numerator, five_2.denominator) == (0, 3)
     _submit(personas, kind=FeedbackKind.BEHAVIOUR)  # routed by the feedback app
     five_1 = scores_for(personas.province, *MARCH).card.indicators["5.1"]
     assert (five_1.numerator, five_1.denominator) == (3, 4)  # regulation / all
@@ -161,3 +170,52 @@ def test_the_rebuild_command_recomputes_feedback_counters(personas):
     assert "1 ngày có phản ánh" in out.getvalue()
     assert rows_snapshot() == live
     assert _indicator(personas.unit_x, MARCH, "5.2").denominator == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "on_time"),
+    [
+        ("accepted_late", False),  # classified on the 3rd working day
+        ("refused_on_time", True),
+        ("refused_late", False),
+        ("asked_more_on_time", True),
+        ("asked_more_late", False),  # first request on the 6th working day
+        ("published_late", False),  # published 3 working days after "awaiting"
+        ("supplement_does_not_restart", False),
+        ("open_past_deadline", False),  # still in process at the end of March
+        ("open_within_deadline", True),  # received 27/3, not yet due on 31/3
+    ],
+)
+def test_every_deadline_of_7_2_counts_for_5_2(personas, case, on_time):
+    """law.md §7.2: accept/refuse ≤ 2, ask for more ≤ 5, handle ≤ 15, publish ≤ 2
+    working days; open items past a deadline are late at the period's end."""
+    day = lambda d, h=9: dt.datetime(2026, 3, d, h, 0, tzinfo=TZ)  # noqa: E731
+    leader = personas.leader_x
+    received = day(27) if case == "open_within_deadline" else RECEIVED
+    fb = _submit(personas, now=received)
+    if case == "accepted_late":
+        _answer(personas, fb, day(10), accepted=day(5))
+    elif case.startswith("refused"):
+        when = day(3) if case == "refused_on_time" else day(5)
+        services.feedback_refuse(feedback=fb, actor=leader, reason="Không đủ thông tin", now=when)
+    elif case.startswith("asked_more") or case == "supplement_does_not_restart":
+        when = day(10) if case == "asked_more_late" else day(6)
+        fb = services.feedback_request_supplement(
+            feedback=fb, actor=leader, request="Bổ sung địa chỉ", now=when
+        )
+        fb = services.feedback_supplement(
+            feedback=fb, text="Địa chỉ: ...", actor=personas.citizen_a, now=day(9)
+        )
+        # answered 16 working days after submission: late, whatever the supplement
+        answered = day(24) if case == "supplement_does_not_restart" else day(12)
+        _answer(personas, fb, answered, accepted=day(9, 10))
+    elif case == "published_late":
+        _answer(personas, fb, day(10), published=day(13, 17))
+    elif case == "open_past_deadline":
+        services.feedback_accept(feedback=fb, actor=leader, now=day(2, 10))
+    elif case == "open_within_deadline":
+        services.feedback_accept(feedback=fb, actor=leader, now=day(27, 10))
+    five_2 = _indicator(personas.unit_x, MARCH, "5.2")
+    assert (five_2.numerator, five_2.denominator) == (int(on_time), 1)
+    assert five_2.score == pytest.approx(6.0 * on_time)
+    _assert_rebuild_gives_live_rows()
