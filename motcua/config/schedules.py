@@ -16,6 +16,12 @@ JOBS: list[tuple[str, str, str]] = [
     # Deadline sweep: recompute due/overdue states of dossiers. No-op until the dossier
     # app hooks in (motcua.core.tasks.DEADLINE_SWEEP_HOOKS).
     ("deadline-sweep", "every 15 minutes", "motcua.core.tasks.deadline_sweep"),
+    # Decree 118/2025 Art. 19(5): close dossiers whose supplement ran out of time.
+    (
+        "close-expired-supplements",
+        "every 15 minutes",
+        "motcua.dossiers.tasks.close_expired_supplements",
+    ),
     # Weekly report to leaders, Friday afternoon. No-op until reporting hooks in.
     # Expired failed-login counters (accounts lockout).
     ("purge-login-throttles", "daily at 03:00", "motcua.accounts.tasks.purge_login_throttles"),

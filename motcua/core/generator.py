@@ -32,6 +32,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.dossiers.rulesets import ruleset_at
+
 MARK = "generated"
 # Unit kinds that settle procedures (competent units of the demo).
 COMPETENT_KINDS = ("department", "commune", "district_office", "vertical")
@@ -384,6 +386,7 @@ def plan_dossier(
         assignee_id=officer.pk,
         submitted_at=received,
         received_at=received,
+        rule_set=ruleset_at(received).name,  # R1: the set in force at reception
         due_at=(add_working_days(due, 3) if extension else due),
         original_due_at=due,
         extended_at=extended_at if extension else None,

@@ -160,7 +160,9 @@ def _out(request: HttpRequest, d: Any) -> DossierOut:
     elif getattr(user, "is_officer", False):
         actions = [t.action for t in sel.available_actions(user, d)]
     else:
-        actions = [t.action for t in wf.actions_for(d.status, {"applicant"})]
+        actions = [
+            t.action for t in wf.actions_for(d.status, {"applicant"}, d.rules.disabled_in(d.status))
+        ]
     return DossierOut(
         id=d.pk,
         code=d.code,

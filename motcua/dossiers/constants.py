@@ -29,6 +29,10 @@ class DossierStatus(models.TextChoices):
     RESULT_RETURNED = "result_returned", _("Đã trả kết quả")
     WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
     REFUSED = "refused", _("Dừng xử lý / từ chối giải quyết")
+    # Decree 118/2025 Art. 19(5): not completed 15 days after the supplement notice.
+    CLOSED_UNSUPPLEMENTED = "closed_unsupplemented", _("Đã đóng do không bổ sung hồ sơ")
+    # Decree 118/2025 Art. 21: the applicant stopped the dossier before the decision.
+    STOPPED = "stopped", _("Đã dừng giải quyết theo yêu cầu người nộp")
 
 
 S = DossierStatus
@@ -50,6 +54,8 @@ NATIONAL_STATUS: dict[str, int | None] = {
     S.RESULT_RETURNED: 10,
     S.WITHDRAWN: 7,
     S.REFUSED: 8,
+    S.CLOSED_UNSUPPLEMENTED: 8,  # "Dừng xử lý": the unit closes it (Art. 19(5))
+    S.STOPPED: 7,  # at the applicant's request (Art. 21), like a withdrawal
 }
 
 NATIONAL_STATUS_LABELS: dict[int, str] = {
@@ -82,6 +88,8 @@ STATUS_COLOUR: dict[str, str] = {
     S.RESULT_RETURNED: "green",
     S.WITHDRAWN: "grey",
     S.REFUSED: "grey",
+    S.CLOSED_UNSUPPLEMENTED: "grey",
+    S.STOPPED: "grey",
 }
 
 # Plain-words description for the citizen's timeline ("what is happening now").
@@ -103,6 +111,10 @@ CITIZEN_STATUS_TEXT: dict[str, Any] = {
     S.RESULT_RETURNED: _("Bạn đã nhận kết quả."),
     S.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu của bạn."),
     S.REFUSED: _("Cơ quan có thẩm quyền từ chối giải quyết hồ sơ (xem lý do)."),
+    S.CLOSED_UNSUPPLEMENTED: _(
+        "Hồ sơ đã bị đóng vì không được bổ sung trong thời hạn theo thông báo."
+    ),
+    S.STOPPED: _("Hồ sơ đã dừng giải quyết theo yêu cầu của bạn."),
 }
 
 
@@ -147,6 +159,8 @@ class FormCode(models.TextChoices):
     APOLOGY = "04", _("Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả")
     CONTROL_SHEET = "05", _("Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ")
     REGISTER = "06", _("Mẫu 06 — Sổ theo dõi hồ sơ")
+    # Circular 03/2025/TT-VPCP Form 05 (the numbers printed follow the dossier's rule set).
+    STOP = "stop", _("Thông báo dừng giải quyết hồ sơ")
 
 
 # Colour of the derived time flag (workdays.calendar.Status values).
@@ -167,5 +181,6 @@ TIME_LABEL: dict[str, Any] = {
 
 APPLICANT = "applicant"  # pseudo-role of the citizen/business in the workflow table
 # Pseudo-role of the system itself: transitions that only a recorded fact may trigger
-# (e.g. the payments app recording the financial obligation as paid), never a person.
+# (e.g. the payments app recording the financial obligation as paid, the scheduler
+# closing a dossier whose supplement time ran out), never a person.
 SYSTEM = "system"

@@ -60,3 +60,13 @@ class SignatureMissing(DossierError):
 
     default_message = _("Kết quả điện tử chưa có đủ chữ ký số theo quy định.")
     code = "signature_required"
+
+
+class SupplementRefused(DossierError):
+    default_message = _("Không thể yêu cầu bổ sung hồ sơ.")
+    code = "supplement_refused"
+
+
+class ClosureNotDue(DossierError):
+    default_message = _("Chưa hết thời hạn bổ sung hồ sơ theo thông báo.")
+    code = "closure_not_due"

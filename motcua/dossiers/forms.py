@@ -23,6 +23,7 @@ REASON_LABELS: dict[str, Any] = {
     "extend_with_apology": _("Lý do chậm trễ"),
     "transfer": _("Lý do chuyển"),
     "withdraw": _("Lý do rút hồ sơ"),
+    "stop_by_applicant": _("Lý do dừng giải quyết hồ sơ (theo yêu cầu người nộp)"),
     "request_payment": _("Nghĩa vụ tài chính cần thực hiện"),
     "start_consultation": _("Nội dung lấy ý kiến"),
 }

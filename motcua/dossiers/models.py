@@ -8,9 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
+from motcua.dossiers import rulesets
 from motcua.dossiers.constants import (
     STATUS_COLOUR,
     Channel,
@@ -126,6 +128,12 @@ class Dossier(TimeStampedModel):
     result_summary = models.TextField(_("trích yếu kết quả"), blank=True)
     # Placeholder until the documents app stores files: a list of stored-file refs.
     result_files = models.JSONField(_("tệp kết quả"), default=list, blank=True)
+    # R1: the rule set in force at reception (dossiers/rulesets.py), stored then so that
+    # the dossier keeps its rules, forms and code format for good. Blank before
+    # reception (and on rows written before sets were stored: derived from received_at).
+    rule_set = models.CharField(
+        _("bộ quy định áp dụng"), max_length=32, blank=True, default="", db_default=""
+    )
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=1)
 
     class Meta:
@@ -147,6 +155,11 @@ class Dossier(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code or _("Hồ sơ #%(pk)s (chưa có mã)") % {"pk": self.pk}
+
+    @property
+    def rules(self) -> rulesets.RuleSet:
+        """The dossier's rule set (stored at reception; before it, the set in force now)."""
+        return rulesets.ruleset_for(self.rule_set, self.received_at, timezone.now())
 
     @property
     def is_extended(self) -> bool:

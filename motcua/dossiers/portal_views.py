@@ -47,7 +47,11 @@ def _url(name: str, *args: Any) -> str:
 
 # The applicant's own actions. Paying an obligation is done on the payment pages; the
 # dossier resumes when the payments app records it as paid (no self-certification).
-CITIZEN_ACTIONS = {"withdraw", "supplement_provided", "resubmit"}
+CITIZEN_ACTIONS = {"withdraw", "stop_by_applicant", "supplement_provided", "resubmit"}
+# The applicant ends the dossier: withdrawal (before reception, or under Decree
+# 61/2018), or stop from reception to the decision (Decree 118/2025 Art. 21). The
+# dossier's rule set leaves at most one of them available.
+ENDING = ("withdraw", "stop_by_applicant")
 
 
 @citizen_required
@@ -71,7 +75,7 @@ def my_list(request: HttpRequest) -> HttpResponse:
 def _citizen_actions(request: HttpRequest, d: Any) -> list[Any]:
     return [
         t
-        for t in wf.actions_for(d.status, {APPLICANT})
+        for t in wf.actions_for(d.status, {APPLICANT}, d.rules.disabled_in(d.status))
         if t.action in CITIZEN_ACTIONS and d.applicant_id == request.user.pk
     ]
 
@@ -171,8 +175,8 @@ def _render_detail(
             "components": d.components.all(),
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),
-            "actions": [t for t in actions if t.action != "withdraw"],
-            "can_withdraw": any(t.action == "withdraw" for t in actions),
+            "actions": [t for t in actions if t.action not in ENDING],
+            "end_action": _end_action(actions),
             "needed_now": _needed_now(d, actions),
             "officer_request": _officer_request(d, events),
             "results": _results(d),
@@ -186,6 +190,10 @@ def _render_detail(
         },
         status=status,
     )
+
+
+def _end_action(actions: list[Any]) -> Any:
+    return next((t for t in actions if t.action in ENDING), None)
 
 
 def _papers(d: Any, events: list[Any]) -> list[tuple[str, str]]:
@@ -219,15 +227,15 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     d = sel.dossier_for_applicant(request.user, pk)
     if action not in CITIZEN_ACTIONS:
         raise Http404
-    if action == "withdraw" and request.POST.get("confirm") != "1":
-        # Withdrawal always goes through the confirmation page.
+    if action in ENDING and request.POST.get("confirm") != "1":
+        # Withdrawal and stop always go through the confirmation page.
         return redirect("my_dossiers:withdraw", pk=pk)
     try:
         version = int(request.POST.get("expected_version", ""))
     except ValueError:
         version = -1
     kwargs: dict[str, Any] = {"dossier": d, "actor": request.user, "expected_version": version}
-    if action == "withdraw":
+    if action in ENDING:
         kwargs["reason"] = request.POST.get("reason", "")
     if action in {"supplement_provided", "resubmit"}:
         from motcua.documents.inspection import UploadPolicy, UploadRejected
@@ -274,13 +282,19 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @citizen_required
 def withdraw_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirmation before withdrawing (only where the workflow allows it: the law
-    lets the applicant withdraw before the result is issued)."""
+    """Confirmation before withdrawing or stopping (only where the workflow and the
+    dossier's rule set allow it: Decree 118/2025 Art. 21 lets the applicant stop the
+    dossier up to the decision)."""
     d = sel.dossier_for_applicant(request.user, pk)
-    if not any(t.action == "withdraw" for t in _citizen_actions(request, d)):
+    end = _end_action(_citizen_actions(request, d))
+    if end is None:
         messages.error(request, _("Hồ sơ ở trạng thái này không rút được nữa."))
         return redirect("my_dossiers:detail", pk=pk)
-    return render(request, "dossiers/portal/withdraw.html", {"d": d})
+    return render(
+        request,
+        "dossiers/portal/withdraw.html",
+        {"d": d, "stop": end.action == "stop_by_applicant", "action": end.action},
+    )
 
 
 @citizen_required

@@ -460,8 +460,13 @@ def available_actions(user: Any, d: Dossier) -> list[wf.Transition]:
     """Transitions the user may take now (the page shows only these)."""
     roles = roles_on(user, d)
     result = []
-    for t in wf.actions_for(d.status, roles):
+    rules = d.rules
+    for t in wf.actions_for(d.status, roles, rules.disabled_in(d.status)):
         if t.action == "extend_with_apology" and d.extended_at is not None:
+            continue
+        # Decree 118/2025 Art. 11(2)(c), 19(5): one supplement request at most.
+        limit = rules.supplement_max_requests
+        if t.action == "request_supplement" and limit is not None and d.supplement_count >= limit:
             continue
         if (
             Role.SPECIALIST in t.roles

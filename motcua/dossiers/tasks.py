@@ -75,3 +75,12 @@ def fanout_after_commit(
     except Exception:
         logger.warning("task queue unavailable; running the transition follow-up inline")
         send_transitioned(**kwargs)
+
+
+@task()
+def close_expired_supplements(slot: str = "") -> dict[str, Any]:
+    """Decree 118/2025 Art. 19(5): close dossiers not completed in time after the
+    supplement notice. Safe to run late or twice: a closed dossier is no longer waiting."""
+    from motcua.dossiers.services.stops import close_expired_supplements as sweep
+
+    return {"slot": slot, "closed": sweep()}

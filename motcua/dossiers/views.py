@@ -84,6 +84,17 @@ def status_context(d: Any) -> dict[str, Any]:
     }
 
 
+def rules_context(d: Any) -> dict[str, Any]:
+    """The dossier's rule set (R1) and, under Decree 118/2025, when a dossier waiting
+    for its supplement is closed (Art. 19(5))."""
+    rules = d.rules
+    return {
+        "rules": rules,
+        "supplement_close_at": services.supplement_close_at(d, rules=rules),
+        "supplement_basis": rules.cite("supplement"),
+    }
+
+
 # --- worklists -----------------------------------------------------------------------
 
 
@@ -170,6 +181,7 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "refused_form": refused,
             "pdf_forms": [(n, forms_pdf.form_label(d, n)) for n in forms_pdf.available_forms(d)],
             **e_result_context(d),
+            **rules_context(d),
         },
         status=status,
     )

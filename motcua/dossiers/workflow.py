@@ -7,6 +7,10 @@ Decisions:
   dossier keeps its processing state, only the appointment moves (Decree 61/2018
   Art. 19(9)); `to_state=None` means "state unchanged".
 * `INITIAL` is the pseudo-state of a dossier that does not exist yet.
+* The table holds the actions of every rule set (dossiers/rulesets.py); a set lists
+  the actions it does not have (`RuleSet.disabled_actions`): "stop_by_applicant" and
+  "close_unsupplemented" before 1/7/2025; from then on "withdraw" of a received
+  dossier (the applicant stops it instead, Decree 118/2025 Art. 21).
 """
 
 from __future__ import annotations
@@ -72,6 +76,16 @@ PROCESSING = (S.RECEIVED, S.IN_PROCESS, S.IN_CONSULTATION, S.AWAITING_APPROVAL, 
 WITHDRAWABLE = (
     S.SUBMITTED,
     S.RETURNED_FOR_COMPLETION,
+    S.RECEIVED,
+    S.IN_PROCESS,
+    S.IN_CONSULTATION,
+    S.SUPPLEMENT_REQUESTED,
+    S.PAYMENT_REQUESTED,
+    S.AWAITING_APPROVAL,
+)
+
+# Decree 118/2025 Art. 21: from reception until the decision.
+STOPPABLE = (
     S.RECEIVED,
     S.IN_PROCESS,
     S.IN_CONSULTATION,
@@ -254,6 +268,28 @@ TRANSITIONS: tuple[Transition, ...] = (
         reason_required=True,
         clock=Clock.STOP,
     ),
+    # Decree 118/2025 Art. 21: the applicant (or the counter, for a paper dossier) stops
+    # the dossier at any time up to the decision; stop notice (Circular 03/2025 Form 05).
+    _t(
+        "stop_by_applicant",
+        "Dừng giải quyết hồ sơ theo yêu cầu",
+        STOPPABLE,
+        S.STOPPED,
+        [APPLICANT, R.RECEPTIONIST],
+        reason_required=True,
+        clock=Clock.STOP,
+        form=FormCode.STOP,
+    ),
+    # Decree 118/2025 Art. 19(5): the one-stop unit closes a dossier whose supplement
+    # was not completed in time (the scheduler, or a receptionist).
+    _t(
+        "close_unsupplemented",
+        "Đóng hồ sơ do không bổ sung",
+        [S.SUPPLEMENT_REQUESTED],
+        S.CLOSED_UNSUPPLEMENTED,
+        [SYSTEM, R.RECEPTIONIST],
+        clock=Clock.STOP,
+    ),
     # Art. 19(9), Form 04: at most once, ≥1 working day before the deadline (R14).
     _t(
         "extend_with_apology",
@@ -271,7 +307,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 STATES: tuple[str, ...] = tuple(S.values)
 TERMINAL: frozenset[str] = frozenset(
-    {S.REJECTED_AT_RECEPTION, S.RESULT_RETURNED, S.WITHDRAWN, S.REFUSED}
+    {
+        S.REJECTED_AT_RECEPTION,
+        S.RESULT_RETURNED,
+        S.WITHDRAWN,
+        S.REFUSED,
+        S.CLOSED_UNSUPPLEMENTED,
+        S.STOPPED,
+    }
 )
 
 
@@ -292,10 +335,12 @@ def check(action: str, state: str, role: str) -> Transition:
     return t
 
 
-def actions_for(state: str, roles: Iterable[str]) -> list[Transition]:
-    """Transitions available in `state` to someone holding any of `roles`."""
+def actions_for(state: str, roles: Iterable[str], disabled: Iterable[str] = ()) -> list[Transition]:
+    """Transitions available in `state` to someone holding any of `roles`, leaving out
+    the actions the dossier's rule set does not have (`disabled`)."""
     held = set(roles)
-    return [t for t in TRANSITIONS if state in t.sources and held & t.roles]
+    off = set(disabled)
+    return [t for t in TRANSITIONS if state in t.sources and held & t.roles and t.action not in off]
 
 
 def exits(state: str) -> list[Transition]:

@@ -36,6 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from motcua.monitoring.indicators import CATALOGUE_SETS, INT_FIELDS
+from motcua.monitoring.updater import CLOSED
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TEMP = "monitoring_rebuild_facts"
@@ -244,7 +245,8 @@ def facts_select(
     # -- base: the inputs of updater.facts_of, one value each --
     fin = "CASE WHEN d.status IN ('resolved', 'result_returned') THEN d.completed_at END"
     ret = "CASE WHEN d.status = 'result_returned' THEN d.returned_at END"
-    clo = "CASE WHEN d.status IN ('refused', 'withdrawn') THEN d.completed_at END"
+    closed = ", ".join(f"'{s}'" for s in sorted(CLOSED))
+    clo = f"CASE WHEN d.status IN ({closed}) THEN d.completed_at END"
     pend = "p.pending"
     done = f"COALESCE({fin}, {ret})"
     due766 = "COALESCE(d.original_due_at, d.due_at)"

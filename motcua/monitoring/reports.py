@@ -24,6 +24,7 @@ from motcua.monitoring import form06a
 from motcua.monitoring.indicators import GROUPS
 from motcua.monitoring.periods import Period, PeriodError
 from motcua.monitoring.selectors import UnitScores, scores_for_units
+from motcua.monitoring.updater import CLOSED
 from motcua.org.models import OrgUnit
 
 logger = logging.getLogger(__name__)
@@ -83,16 +84,14 @@ def form06a_inputs(unit: OrgUnit, period: Period) -> list[form06a.Form06aInput]:
     for field_name, channel, received, completed, status, original_due, due in rows:
         if received is None:  # excluded by the query; keeps the type checker informed
             continue
-        ended = (
-            completed if status in ("resolved", "result_returned", "refused", "withdrawn") else None
-        )
+        ended = completed if status in ("resolved", "result_returned", *CLOSED) else None
         out.append(
             form06a.Form06aInput(
                 group=field_name or "—",
                 online=channel == "2",
                 received_at=received,
                 ended_at=ended if ended and ended <= end else None,
-                ended_late_ok=status in ("refused", "withdrawn"),
+                ended_late_ok=status in CLOSED,
                 due_at=original_due or due,
                 paused=status in ("supplement_requested", "payment_requested"),
             )

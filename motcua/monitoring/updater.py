@@ -63,7 +63,9 @@ logger = logging.getLogger(__name__)
 CHANNELS = {"1": CHANNEL_IN_PERSON, "2": CHANNEL_ONLINE, "3": CHANNEL_POSTAL}
 # Statuses (dossiers.constants.DossierStatus values) in which processing has ended.
 FINISHED = frozenset({"resolved", "result_returned"})  # "Đã xử lý xong" / "Đã trả kết quả"
-CLOSED = frozenset({"refused", "withdrawn"})  # dừng xử lý / từ chối / rút
+# dừng xử lý / từ chối / rút; Decree 118/2025: stopped by the applicant (Art. 21),
+# closed for a missing supplement (Art. 19(5)).
+CLOSED = frozenset({"refused", "withdrawn", "stopped", "closed_unsupplemented"})
 # Keys of Dossier.form_answers["_sync"]: national-sync facts that no native app records
 # yet (the integrations app will); filled by `dossier_import` for legacy dossiers
 # (DongBoHoSoMC, DuocThanhToanTrucTuyen, ...) and by the demo history.

@@ -24,7 +24,13 @@ DEFAULTS: dict[str, Any] = {
     "MOTCUA_VIETQR_WEBHOOK_SECRET": "",  # empty: statement API disabled
     "MOTCUA_RECEIPT_TEMPLATE": "01BLP0-001",
     "MOTCUA_RECEIPT_SYMBOL_SUFFIX": "AA",
-    "MOTCUA_REFUNDABLE_DOSSIER_STATUSES": ["withdrawn", "refused", "rejected_at_reception"],
+    "MOTCUA_REFUNDABLE_DOSSIER_STATUSES": [
+        "withdrawn",
+        "stopped",
+        "closed_unsupplemented",
+        "refused",
+        "rejected_at_reception",
+    ],
 }
 
 

@@ -15,6 +15,7 @@ from motcua.dossiers.errors import (
     InvalidDossierData,
     NotPermitted,
     ReasonRequired,
+    SupplementRefused,
 )
 from motcua.dossiers.models import Dossier, DossierEvent
 
@@ -187,7 +188,10 @@ def test_subtract_policy_adds_waiting_time(personas, staff, in_process, settings
     assert d.due_at == dt.datetime(2026, 3, 10, 8, 0, tzinfo=TZ)
 
 
-def test_late_and_second_supplement_requests_are_warned(personas, staff, in_process):
+def test_late_supplement_request_is_warned_and_a_second_refused(personas, staff, in_process):
+    # Received Mon 02/03/2026: Decree 118/2025 (+ Circular 03). The second request is
+    # refused (Art. 11(2)(c), 19(5)); under Decree 61 it is only warned
+    # (tests/dossiers/test_rulesets.py).
     late = dt.datetime(2026, 3, 6, 9, 0, tzinfo=TZ)  # Friday: > 3 working days after Monday
     d = services.dossier_request_supplement(
         dossier=in_process,
@@ -196,20 +200,21 @@ def test_late_and_second_supplement_requests_are_warned(personas, staff, in_proc
         reason="Thiếu tờ khai",
         now=late,
     )
-    assert any("03 ngày làm việc" in w for w in d.warnings)
+    assert any("03 ngày làm việc" in w and "118/2025" in w for w in d.warnings)
     assert d.events.last().payload["late_notice"] is True
     d = services.dossier_supplement_provided(
         dossier=d, actor=personas.citizen_a, expected_version=d.version, now=late + H
     )
-    d = services.dossier_request_supplement(
-        dossier=d,
-        actor=staff.specialist_x,
-        expected_version=d.version,
-        reason="Thiếu chữ ký",
-        now=late + 2 * H,
-    )
-    assert d.supplement_count == 2
-    assert any("766" in w for w in d.warnings)
+    with pytest.raises(SupplementRefused, match="một lần"):
+        services.dossier_request_supplement(
+            dossier=d,
+            actor=staff.specialist_x,
+            expected_version=d.version,
+            reason="Thiếu chữ ký",
+            now=late + 2 * H,
+        )
+    d.refresh_from_db()
+    assert d.supplement_count == 1
 
 
 def test_apology_once_at_least_one_working_day_before(personas, in_process):

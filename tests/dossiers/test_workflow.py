@@ -73,6 +73,7 @@ def test_citizen_actions_are_only_their_own():
         "resubmit",
         "supplement_provided",
         "withdraw",
+        "stop_by_applicant",
     }
 
 

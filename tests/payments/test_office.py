@@ -94,7 +94,8 @@ def test_refund_only_when_the_rules_allow(personas, staff, fee_request):
 
     d = fee_request.dossier
     d.refresh_from_db()
-    ds.dossier_withdraw(
+    # Decree 118/2025 Art. 21: the applicant stops a received dossier.
+    ds.dossier_stop_by_applicant(
         dossier=d, actor=personas.citizen_a, expected_version=d.version, reason="Không cần nữa"
     )
     with pytest.raises(NotAllowed):  # not a finance officer of unit X

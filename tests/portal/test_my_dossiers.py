@@ -78,6 +78,31 @@ def test_withdrawal_asks_for_confirmation(birth, personas, client_for):
     assert again["Location"] == reverse("my_dossiers:detail", args=[d.pk])
 
 
+def test_received_dossier_is_stopped_from_the_portal(birth, personas, client_for):
+    """Decree 118/2025 Art. 21: once received, the citizen's button stops the dossier
+    (no more "withdraw"), through the same confirmation page."""
+    d = _submitted(birth, personas)
+    d = services.dossier_receive(dossier=d, actor=personas.receptionist_x, expected_version=1)
+    a = client_for(personas.citizen_a)
+    body = a.get(reverse("my_dossiers:detail", args=[d.pk])).content.decode()
+    assert "Dừng giải quyết hồ sơ" in body and ">Rút hồ sơ<" not in body
+    page = a.get(reverse("my_dossiers:withdraw", args=[d.pk])).content.decode()
+    assert "Bạn có chắc muốn dừng giải quyết hồ sơ?" in page
+    stop = reverse("my_dossiers:act", args=[d.pk, "stop_by_applicant"])
+    assert stop in page
+    # Withdrawal of a received dossier is refused under Decree 118/2025.
+    refused = a.post(
+        reverse("my_dossiers:act", args=[d.pk, "withdraw"]),
+        {"expected_version": d.version, "reason": "x", "confirm": "1"},
+    )
+    assert refused.status_code == 400
+    a.post(stop, {"expected_version": d.version, "reason": "Không cần nữa", "confirm": "1"})
+    d.refresh_from_db()
+    assert d.status == DossierStatus.STOPPED
+    body = a.get(reverse("my_dossiers:detail", args=[d.pk])).content.decode()
+    assert "Hồ sơ đã dừng giải quyết theo yêu cầu của bạn." in body
+
+
 def test_signed_result_downloadable_with_valid_signature_and_rating(
     birth, personas, staff, signing, client_for
 ):

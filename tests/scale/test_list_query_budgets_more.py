@@ -74,10 +74,10 @@ def test_finance_lists(personas: Personas, client_for: Any, settings: Any, tmp_p
             attempt = services.cash_record(
                 request=req, actor=p.receptionist_x, amount=req.outstanding
             )
-            # Withdrawn by the citizen: the fee may go back (a refund, every other one
-            # approved by the leader).
+            # Stopped by the citizen (Decree 118/2025 Art. 21): the fee may go back (a
+            # refund, every other one approved by the leader).
             dossier.refresh_from_db()
-            dossier_services.dossier_withdraw(
+            dossier_services.dossier_stop_by_applicant(
                 dossier=dossier,
                 actor=p.citizen_a,
                 expected_version=dossier.version,

@@ -6,6 +6,7 @@ from typing import Any
 
 import dj_database_url
 import fontpkg_be_vietnam_pro
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +178,14 @@ MOTCUA_SUPPLEMENT_CLOCK_POLICY = env_str("MOTCUA_SUPPLEMENT_CLOCK_POLICY", "rest
 # Q4: calendar-day and month limits end at the reception's clock time on their last day
 # ("same_time", the earlier moment) or at the close of that day ("end_of_day").
 MOTCUA_CIVIL_LIMIT_END = env_str("MOTCUA_CIVIL_LIMIT_END", "same_time")
+# Q1: Decree 118/2025 Art. 19(5) closes a dossier not completed "15 ngày" after the
+# supplement notice: working days (the applicant has longer) or calendar days ("days").
+MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND = env_str("MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND", "working_days")
+if MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND not in ("working_days", "days"):
+    raise ImproperlyConfigured(
+        "MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND must be working_days or days, "
+        f"not {MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND!r}"
+    )
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"

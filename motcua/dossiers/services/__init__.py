@@ -51,6 +51,12 @@ from motcua.dossiers.services.results import (
     dossier_return_result,
     dossier_withdraw,
 )
+from motcua.dossiers.services.stops import (
+    close_expired_supplements,
+    dossier_close_unsupplemented,
+    dossier_stop_by_applicant,
+    supplement_close_at,
+)
 
 # The actions people take (pages and API). `payment_fulfilled` is not one of them: only
 # the payments app triggers it, when it records the obligation as paid or waived.
@@ -75,6 +81,8 @@ SERVICES: dict[str, Any] = {
     "refuse_after_appraisal": dossier_refuse_after_appraisal,
     "withdraw": dossier_withdraw,
     "extend_with_apology": dossier_extend_with_apology,
+    "stop_by_applicant": dossier_stop_by_applicant,
+    "close_unsupplemented": dossier_close_unsupplemented,
 }
 
 __all__ = [
@@ -85,10 +93,12 @@ __all__ = [
     "CounterComponent",
     "CounterUploadRejected",
     "DossierError",
+    "close_expired_supplements",
     "competent_unit_for",
     "default_case",
     "dossier_approve",
     "dossier_assign",
+    "dossier_close_unsupplemented",
     "dossier_correct_result",
     "dossier_create_at_counter",
     "dossier_end_consultation",
@@ -106,9 +116,11 @@ __all__ = [
     "dossier_return_result",
     "dossier_send_back",
     "dossier_start_consultation",
+    "dossier_stop_by_applicant",
     "dossier_submit_for_approval",
     "dossier_submit_online",
     "dossier_supplement_provided",
     "dossier_transfer",
     "dossier_withdraw",
+    "supplement_close_at",
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Component
 from motcua.core import request_context
+from motcua.dossiers import rulesets
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import (
     APPLICANT,
@@ -39,7 +40,8 @@ from motcua.org.models import OrgUnit
 
 S = DossierStatus
 
-# Decree 61/2018 Art. 19(4): a supplement request later than this after receipt is late.
+# Decree 61/2018 Art. 19(4), Decree 118/2025 Art. 19(5): a supplement request later than
+# this after receipt is late (both sets: RuleSet.supplement_notice_working_days).
 SUPPLEMENT_NOTICE_WORKING_DAYS = 3
 
 
@@ -64,6 +66,7 @@ class _Act:
     expected_version: int
     now: dt.datetime
     from_status: str
+    rules: rulesets.RuleSet
     warnings: list[str] = field(default_factory=list)
 
 
@@ -113,18 +116,27 @@ def _begin(
         role, unit = SYSTEM, None
     else:
         role, unit = _authorise(actor, d, t)
+    moment = _moment(d, now)
+    # R1: the actions the dossier's rule set has (stored at reception; before, the set
+    # in force at this moment).
+    rules = rulesets.ruleset_for(d.rule_set, d.received_at, moment)
+    if not rules.allows(action, d.status):
+        raise IllegalTransition(
+            _("Thao tác «%(label)s» không áp dụng cho hồ sơ theo %(rules)s.")
+            % {"label": t.label, "rules": rules.label}
+        )
     if d.status not in t.sources:
         raise IllegalTransition(
             _("Không thể «%(label)s» khi hồ sơ đang ở trạng thái «%(status)s».")
             % {"label": t.label, "status": d.get_status_display()}
         )
-    if role == Role.SPECIALIST and d.assignee_id and d.assignee_id != actor.pk:
+    if role == Role.SPECIALIST and d.assignee_id and d.assignee_id != getattr(actor, "pk", None):
         raise NotPermitted(_("Hồ sơ này được phân công cho chuyên viên khác."))
     if t.reason_required and not (reason or "").strip():
         raise ReasonRequired()
     if expected_version is None or int(expected_version) != d.version:
         raise ConcurrentModification()
-    return _Act(d, t, role, unit, actor, int(expected_version), _moment(d, now), d.status)
+    return _Act(d, t, role, unit, actor, int(expected_version), moment, d.status, rules)
 
 
 def _moment(d: Dossier, now: dt.datetime | None) -> dt.datetime:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.constants import OnlineMode, VersionStatus
 from motcua.catalog.models import Competence, ProcedureCase, ProcedureVersion
+from motcua.dossiers import rulesets
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import (
     APPLICANT,
@@ -136,7 +137,17 @@ def _create(
         submitted_at=now if t.target == S.SUBMITTED else None,
     )
     _add_components(d, components, supplemented=False, actor=actor)
-    act = _Act(d, t, role, receiving_unit if on_behalf else None, actor, 0, now, wf.INITIAL)
+    act = _Act(
+        d,
+        t,
+        role,
+        receiving_unit if on_behalf else None,
+        actor,
+        0,
+        now,
+        wf.INITIAL,
+        rulesets.ruleset_at(now),
+    )
     p._record(act, payload={"channel": channel, "on_behalf": on_behalf}, unit=receiving_unit)
     return d
 

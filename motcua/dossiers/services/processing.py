@@ -20,6 +20,7 @@ from motcua.dossiers.constants import (
 )
 from motcua.dossiers.errors import (
     InvalidDossierData,
+    SupplementRefused,
 )
 from motcua.dossiers.models import (
     Dossier,
@@ -29,7 +30,6 @@ from motcua.dossiers.models import (
 from motcua.dossiers.permissions import roles_in_units
 from motcua.dossiers.services import _pipeline as p
 from motcua.dossiers.services._pipeline import (
-    SUPPLEMENT_NOTICE_WORKING_DAYS,
     ComponentInput,
     _Act,
 )
@@ -122,21 +122,28 @@ def dossier_request_supplement(
     reason: str,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Form 02 after appraisal (Decree 61/2018 Art. 19(4)): pauses the clock. A request
-    later than 3 working days after receipt is allowed but flagged; a second request
-    makes the dossier count as late nationally (Decision 766, R12) — both warned."""
+    """Form 02 after appraisal (Decree 61/2018 Art. 19(4); Decree 118/2025 Art. 19(5)):
+    pauses the clock. A request later than 3 working days after receipt is allowed
+    (sector law may set another limit) but flagged. Under Decree 61 a second request is
+    allowed and warned (it counts late nationally, Decision 766, R12); under Decree 118
+    it is refused (only once: Art. 11(2)(c), 16(3), 19(5))."""
     act = p._begin(dossier, actor, "request_supplement", expected_version, now, reason)
     d = act.dossier
+    rules = act.rules
+    limit = rules.supplement_max_requests
+    if limit is not None and d.supplement_count >= limit:
+        raise SupplementRefused(
+            _("Chỉ được yêu cầu bổ sung hồ sơ một lần (%(basis)s).")
+            % {"basis": rules.cite("supplement_once")}
+        )
     late = False
     if d.received_at is not None:
         elapsed = deadlines.working_days_between(d.receiving_unit, d.received_at, act.now)
-        late = elapsed > SUPPLEMENT_NOTICE_WORKING_DAYS
+        late = elapsed > rules.supplement_notice_working_days
     if late:
         act.warnings.append(
-            _(
-                "Yêu cầu bổ sung sau quá 03 ngày làm việc kể từ ngày tiếp nhận "
-                "(Nghị định 61/2018/NĐ-CP, Điều 19 khoản 4)."
-            )
+            _("Yêu cầu bổ sung sau quá %(n)02d ngày làm việc kể từ ngày tiếp nhận (%(basis)s).")
+            % {"n": rules.supplement_notice_working_days, "basis": rules.cite("supplement")}
         )
     if d.supplement_count >= 1:
         act.warnings.append(

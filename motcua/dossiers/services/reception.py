@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.dossiers import deadlines
-from motcua.dossiers.codes import allocate_code
+from motcua.dossiers import deadlines, rulesets
+from motcua.dossiers.codes import allocate_code, code_unit
 from motcua.dossiers.files import links_name_dossier
 from motcua.dossiers.models import (
     Dossier,
@@ -39,23 +39,31 @@ def dossier_receive(
     form01_requested: bool = True,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Form 01 (Decree 61/2018 Art. 17(1)(c), 17(3)): allocate the dossier code, start
-    the clock, compute the appointment from the pinned version/case and plan the steps.
+    """Form 01 (Decree 61/2018 Art. 17(1)(c), 17(3); Decree 118/2025 Art. 17(1)(c),
+    17(3): the clock starts at official reception, also for online dossiers): store the
+    rule set in force now (R1), allocate the dossier code, start the clock, compute the
+    appointment from the pinned version/case and plan the steps.
     For a procedure whose result is returned right away, Form 01 is issued only when the
     applicant asks (`form01_requested`; Decree 61/2018 Art. 17(4), Decree 118/2025
     Art. 17(4); law.md R7): the event's payload says whether it was."""
     act = p._begin(dossier, actor, "receive", expected_version, now)
     d = act.dossier
+    rules = rulesets.ruleset_at(act.now)
     due = deadlines.due_at(d.receiving_unit, act.now, _span(d))
-    p._write(act, received_at=act.now, due_at=due, original_due_at=due)
-    code = allocate_code(d.receiving_unit, timezone.localtime(act.now).date())
+    p._write(act, received_at=act.now, due_at=due, original_due_at=due, rule_set=rules.name)
+    prefix = code_unit(rules, receiving=d.receiving_unit, competent=d.competent_unit)
+    code = allocate_code(prefix, timezone.localtime(act.now).date(), rules)
     Dossier.objects.filter(pk=d.pk).update(code=code)
     d.code = code
     links_name_dossier(d)
     _create_steps(d, act.now)
     step = _complete_step(d, Role.RECEPTIONIST, actor, act.now)
     form01 = form01_requested or not d.procedure_version.immediate_result
-    p._record(act, payload={"code": code, "due_at": due, "form01": form01}, step=step)
+    p._record(
+        act,
+        payload={"code": code, "due_at": due, "form01": form01, "rule_set": rules.name},
+        step=step,
+    )
     return d
 
 

@@ -1,0 +1,348 @@
+"""Rule sets versioned by date (docs/law.md §0.2, R1): the pure
+registry and selector, and the same dossier story told under each set."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from motcua.core.testing.fixtures import (
+    TZ,
+    assign_dossier,
+    receive_dossier,
+    submit_online_dossier,
+)
+from motcua.dossiers import rulesets, services
+from motcua.dossiers import workflow as wf
+from motcua.dossiers.constants import NATIONAL_STATUS, DossierStatus
+from motcua.dossiers.errors import (
+    ClosureNotDue,
+    IllegalTransition,
+    NotPermitted,
+    SupplementRefused,
+)
+
+S = DossierStatus
+H = dt.timedelta(hours=1)
+
+
+# --- the pure registry ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "name"),
+    [
+        (dt.date(2019, 1, 6), "nd61-2018"),
+        # The last minute of 30/6/2025 in Viet Nam is still Decree 61.
+        (dt.datetime(2025, 6, 30, 23, 59, tzinfo=TZ), "nd61-2018"),
+        # 30/6/2025 17:30 UTC is 01/7/2025 00:30 in Viet Nam: Decree 118 (Art. 41).
+        (dt.datetime(2025, 6, 30, 17, 30, tzinfo=dt.UTC), "nd118-2025"),
+        (dt.date(2025, 9, 14), "nd118-2025"),
+        (dt.date(2025, 9, 15), "nd118-2025-tt03"),  # Circular 03/2025 forms
+        (dt.date(2026, 8, 4), "nd118-2025-tt03"),
+        (dt.date(2026, 8, 5), "nd309-2026"),  # Decree 309/2026
+        (dt.date(2017, 1, 1), "nd61-2018"),  # nothing older: the first set
+    ],
+)
+def test_the_set_in_force_is_selected_by_the_local_date(moment, name):
+    assert rulesets.ruleset_at(moment).name == name
+
+
+def test_registry_names_and_periods():
+    assert set(rulesets.REGISTRY) == {"nd61-2018", "nd118-2025", "nd118-2025-tt03", "nd309-2026"}
+    assert rulesets.effective_to(rulesets.ND61) == dt.date(2025, 6, 30)
+    assert rulesets.effective_to(rulesets.ND118) == dt.date(2025, 9, 14)
+    assert rulesets.effective_to(rulesets.ND309) is None
+    with pytest.raises(rulesets.UnknownRuleSet):
+        rulesets.get("nd999")
+
+
+def test_a_stored_set_wins_over_dates():
+    received = dt.datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
+    assert rulesets.ruleset_for("nd61-2018", received, None).name == "nd61-2018"
+    assert rulesets.ruleset_for("", received, None).name == "nd118-2025-tt03"
+    assert rulesets.ruleset_for("", None, received).name == "nd118-2025-tt03"
+
+
+@dataclass(frozen=True)
+class Expect:
+    code_prefix: str
+    supplement_max: int | None
+    close_days: int | None
+    stop: bool
+    apology_title: str
+    control_number: str
+    register_number: str
+    has_stop_form: bool
+
+
+TABLE = {
+    # Circular 01/2018 Art. 9, 19; Decree 61/2018 Art. 19(4), 26.
+    "nd61-2018": Expect(
+        "receiving",
+        None,
+        None,
+        False,
+        "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        "05",
+        "06",
+        False,
+    ),
+    # Decree 118/2025 Art. 19(5)-(6), 21, 28 with the Circular 01 layouts.
+    "nd118-2025": Expect(
+        "competent",
+        1,
+        15,
+        True,
+        "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        "05",
+        "06",
+        False,
+    ),
+    # Circular 03/2025 Appendix I: Forms 01–07.
+    "nd118-2025-tt03": Expect(
+        "competent",
+        1,
+        15,
+        True,
+        "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        "06",
+        "07",
+        True,
+    ),
+    "nd309-2026": Expect(
+        "competent",
+        1,
+        15,
+        True,
+        "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        "06",
+        "07",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_each_set_states_its_rules(name):
+    rules, want = rulesets.get(name), TABLE[name]
+    assert rules.code_prefix == want.code_prefix
+    assert rules.supplement_max_requests == want.supplement_max
+    assert rules.supplement_close_days == want.close_days
+    assert rules.supplement_notice_working_days == 3
+    assert rules.applicant_stop is want.stop
+    assert rules.allows("stop_by_applicant", S.IN_PROCESS) is want.stop
+    assert rules.allows("close_unsupplemented", S.SUPPLEMENT_REQUESTED) is want.stop
+    # A received dossier is withdrawn under Decree 61, stopped under Decree 118 (Art. 21);
+    # a submission not received yet can be withdrawn under both.
+    assert rules.allows("withdraw", S.IN_PROCESS) is not want.stop
+    assert rules.allows("withdraw", S.SUBMITTED)
+    assert rules.form(rulesets.KEY_APOLOGY).title == want.apology_title
+    assert rules.form(rulesets.KEY_CONTROL).number == want.control_number
+    assert rules.form(rulesets.KEY_REGISTER).number == want.register_number
+    assert rules.has_form(rulesets.KEY_STOP) is want.has_stop_form
+    if want.stop:
+        assert (rules.online_alert_hours, rules.online_reception_working_hours) == (2, 8)
+        assert rules.correction_working_days == 3
+        assert rules.boundary_free_in_province
+    assert rules.apology_max == 1
+
+
+def test_new_states_are_terminal_and_synced():
+    # Art. 19(5) closure: "Dừng xử lý" (8); Art. 21 stop at the applicant's request (7).
+    assert NATIONAL_STATUS[S.CLOSED_UNSUPPLEMENTED] == 8
+    assert NATIONAL_STATUS[S.STOPPED] == 7
+    assert {S.CLOSED_UNSUPPLEMENTED, S.STOPPED} <= wf.TERMINAL
+    assert wf.BY_ACTION["stop_by_applicant"].sources == frozenset(rulesets.RECEIVED_STATES)
+    off = rulesets.ND61.disabled_in(S.IN_PROCESS)
+    assert "stop_by_applicant" not in {
+        t.action for t in wf.actions_for(S.IN_PROCESS, {"applicant"}, off)
+    }
+
+
+# --- the same story under each set ---------------------------------------------------------
+
+# Mondays 08:00 with no holiday in the week after: one under each set.
+MONDAYS = {
+    "nd61-2018": dt.datetime(2025, 3, 3, 8, 0, tzinfo=TZ),
+    "nd118-2025-tt03": dt.datetime(2026, 3, 2, 8, 0, tzinfo=TZ),
+}
+
+
+def _ask_supplement(d, staff, at):
+    return services.dossier_request_supplement(
+        dossier=d, actor=staff.specialist_x, expected_version=d.version, reason="Thiếu", now=at
+    )
+
+
+def _in_process(personas, staff, version, monday):
+    d = submit_online_dossier(
+        version=version, applicant=personas.citizen_a, unit=personas.unit_x, now=monday
+    )
+    d = receive_dossier(d, receptionist=personas.receptionist_x, now=monday)
+    return assign_dossier(d, leader=personas.leader_x, assignee=staff.specialist_x, now=monday + H)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MONDAYS))
+def test_reception_freezes_the_set_and_prefixes_the_code(personas, version, name):
+    monday = MONDAYS[name]
+    d = submit_online_dossier(
+        version=version, applicant=personas.citizen_a, unit=personas.unit_x, now=monday
+    )
+    assert d.rule_set == ""  # not received yet: follows the set in force
+    d = receive_dossier(d, receptionist=personas.receptionist_x, now=monday + H)
+    d.refresh_from_db()
+    assert d.rule_set == name
+    assert d.rules.name == name
+    assert d.events.get(action="receive").payload["rule_set"] == name
+    # Competent = receiving here (unit X): the prefix is unit X under both sets.
+    assert d.code.startswith(f"{personas.unit_x.code}-{monday:%y%m%d}-")
+
+
+@pytest.mark.django_db
+def test_code_prefix_is_the_competent_authority_from_decree_118(personas, version):
+    """Art. 28(a): prefix = competent authority; Decree 61 Art. 26: the receiving unit."""
+    from motcua.dossiers.codes import code_unit
+
+    x, y = personas.unit_x, personas.unit_y
+    assert code_unit(rulesets.ND61, receiving=x, competent=y) == x
+    assert code_unit(rulesets.ND118_TT03, receiving=x, competent=y) == y
+    d = submit_online_dossier(
+        version=version,
+        applicant=personas.citizen_a,
+        unit=x,
+        now=MONDAYS["nd118-2025-tt03"],
+    )
+    type(d).objects.filter(pk=d.pk).update(competent_unit=y)
+    d = receive_dossier(d, receptionist=personas.receptionist_x, now=MONDAYS["nd118-2025-tt03"])
+    assert d.code.startswith(f"{y.code}-260302-")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MONDAYS))
+def test_second_supplement_request(personas, staff, version, name):
+    monday = MONDAYS[name]
+    d = _in_process(personas, staff, version, monday)
+    d = _ask_supplement(d, staff, monday + 2 * H)
+    assert not d.warnings  # within 3 working days
+    d = services.dossier_supplement_provided(
+        dossier=d, actor=personas.citizen_a, expected_version=d.version, now=monday + 3 * H
+    )
+    # Decree 118/2025: restart from zero at the complete supplement (Art. 19(5)):
+    # 5 working days from Mon 11:00 = Mon 09/3/2026 11:00 (no holiday that week).
+    if name == "nd61-2018":
+        d = services.dossier_request_supplement(
+            dossier=d,
+            actor=staff.specialist_x,
+            expected_version=d.version,
+            reason="Lần hai",
+            now=monday + 4 * H,
+        )
+        assert d.supplement_count == 2
+        assert any("766" in w for w in d.warnings)
+    else:
+        assert d.due_at == dt.datetime(2026, 3, 9, 11, 0, tzinfo=TZ)
+        with pytest.raises(SupplementRefused):
+            services.dossier_request_supplement(
+                dossier=d,
+                actor=staff.specialist_x,
+                expected_version=d.version,
+                reason="Lần hai",
+                now=monday + 4 * H,
+            )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MONDAYS))
+def test_the_applicant_stops_or_withdraws(personas, staff, version, name):
+    monday = MONDAYS[name]
+    d = _in_process(personas, staff, version, monday)
+
+    def end(service, who=personas.citizen_a, reason="x"):
+        return service(
+            dossier=d, actor=who, expected_version=d.version, reason=reason, now=monday + 2 * H
+        )
+
+    if name == "nd61-2018":
+        with pytest.raises(IllegalTransition, match="61/2018"):
+            end(services.dossier_stop_by_applicant)
+        assert end(services.dossier_withdraw).status == S.WITHDRAWN
+        return
+    with pytest.raises(IllegalTransition, match="118/2025"):
+        end(services.dossier_withdraw)
+    with pytest.raises(NotPermitted):
+        end(services.dossier_stop_by_applicant, who=personas.citizen_b)
+    d = end(services.dossier_stop_by_applicant, reason="Không cần nữa")
+    assert d.status == S.STOPPED and d.completed_at == monday + 2 * H
+    e = d.events.last()
+    assert e.action == "stop_by_applicant" and e.payload["form"] == "stop"
+    assert "Điều 21" in e.payload["basis"]
+    from motcua.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="dossier.stop_by_applicant").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "close_at"),
+    [
+        # Notice Mon 02/3/2026 10:00. 15 working days (default, the longer time for the
+        # applicant): Mon 02/3 10:00 + 15 working days = Mon 23/3/2026 10:00.
+        ("working_days", dt.datetime(2026, 3, 23, 10, 0, tzinfo=TZ)),
+        # 15 calendar days: Tue 17/3/2026 10:00.
+        ("days", dt.datetime(2026, 3, 17, 10, 0, tzinfo=TZ)),
+    ],
+)
+def test_unsupplemented_dossier_is_closed_by_the_sweep(
+    personas, staff, version, settings, kind, close_at
+):
+    settings.MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND = kind
+    monday = MONDAYS["nd118-2025-tt03"]
+    d = _in_process(personas, staff, version, monday)
+    d = _ask_supplement(d, staff, monday + 2 * H)
+    assert services.supplement_close_at(d) == close_at
+    with pytest.raises(ClosureNotDue):
+        services.dossier_close_unsupplemented(
+            dossier=d, expected_version=d.version, now=close_at - H
+        )
+    assert services.close_expired_supplements(now=close_at - H) == 0
+    assert services.close_expired_supplements(now=close_at) == 1
+    d.refresh_from_db()
+    assert d.status == S.CLOSED_UNSUPPLEMENTED
+    assert d.pauses.get().ended_at == close_at
+    e = d.events.last()
+    assert e.actor is None and e.actor_role == "system"
+    assert "Điều 19 khoản 5" in e.reason
+    assert services.close_expired_supplements(now=close_at + H) == 0  # idempotent
+
+
+@pytest.mark.django_db
+def test_old_dossiers_are_never_closed_by_the_sweep(personas, staff, version):
+    monday = MONDAYS["nd61-2018"]
+    d = _in_process(personas, staff, version, monday)
+    d = _ask_supplement(d, staff, monday + 2 * H)
+    assert services.supplement_close_at(d) is None
+    assert services.close_expired_supplements(now=monday + dt.timedelta(days=400)) == 0
+    d.refresh_from_db()
+    assert d.status == S.SUPPLEMENT_REQUESTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("nd61-2018", "Nghị định 61/2018/NĐ-CP"), ("nd118-2025-tt03", "Thông tư 03/2025/TT-VPCP")],
+)
+def test_officer_page_shows_the_rule_set_and_the_closing_time(
+    personas, staff, version, client_for, name, shown
+):
+    from django.urls import reverse
+
+    monday = MONDAYS[name]
+    d = _in_process(personas, staff, version, monday)
+    d = _ask_supplement(d, staff, monday + 2 * H)
+    body = (
+        client_for(personas.leader_x).get(reverse("dossiers:detail", args=[d.pk])).content.decode()
+    )
+    assert "Bộ quy định áp dụng" in body and shown in body and name in body
+    assert ("Hạn bổ sung hồ sơ" in body) is (name != "nd61-2018")
