@@ -44,3 +44,14 @@ def test_demo_is_idempotent_and_covers_the_states(e_signing):
     ):
         assert signed_roles(result_document_of(d)) == ["leader", "agency"]
         assert d.result_files[0]["ref"] == result_document_of(d).code
+    # Rendered from the procedure's own result template (catalogue data), with its code.
+    import io
+
+    from pypdf import PdfReader
+
+    from motcua.documents.services import stored_file_bytes
+
+    issued = result_document_of(d)
+    text = PdfReader(io.BytesIO(stored_file_bytes(issued.file))).pages[0].extract_text()
+    assert "PHIẾU LÝ LỊCH TƯ PHÁP" in text and "Không có án tích" in text
+    assert issued.code in text  # the verification code and QR on the same (only) page
