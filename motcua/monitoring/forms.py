@@ -130,6 +130,16 @@ class ScoringPolicyForm(forms.Form):
             ("sum_of_ratios", _("100% − (tỷ lệ trễ hạn + tỷ lệ không hài lòng)")),
         ],
     )
+    circular01_internal = forms.TypedChoiceField(
+        label=_("Đánh giá nội bộ theo Thông tư 01/2018 (thang 0–2)"),
+        coerce=lambda v: v == "True",
+        required=False,
+        empty_value=None,
+        choices=[
+            ("False", _("Không dùng (mặc định từ 01/7/2025)")),
+            ("True", _("Dùng làm thang đánh giá nội bộ bổ sung")),
+        ],
+    )
     note = forms.CharField(
         label=_("Căn cứ / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -142,4 +152,6 @@ class ScoringPolicyForm(forms.Form):
             "online_33",
             "satisfaction_54",
         )
-        return {n: self.cleaned_data[n] for n in names}
+        options = {n: self.cleaned_data[n] for n in names}
+        options["circular01_internal"] = bool(self.cleaned_data.get("circular01_internal"))
+        return options

@@ -289,6 +289,9 @@ class ScoringPolicy:
     payment_35_cap: bool = True
     online_33: str = "plain"
     satisfaction_54: str = "distinct"
+    # Circular 01/2018's 0–2 evaluation (law.md R27): an optional internal scheme only
+    # (selectors.circular01_enabled_on: off by default for periods from 1/7/2025)
+    circular01_internal: bool = False
 
     def __post_init__(self) -> None:
         for name, allowed in POLICY_CHOICES.items():
@@ -323,6 +326,7 @@ POLICY_CHOICES: dict[str, tuple[Any, ...]] = {
     "payment_35_cap": (True, False),
     "online_33": ("plain", "qualified_times_sync"),
     "satisfaction_54": ("distinct", "sum_of_ratios"),
+    "circular01_internal": (False, True),
 }
 
 

@@ -146,6 +146,11 @@ class HeadLine:
     end: dt.date
     total: float | None
     rank: int | None = None
+    # the 766 group scores (the criteria Decree 118 Art. 32(1) names), by group key
+    groups: dict[str, float] = field(default_factory=dict)
+    # Circular 01/2018 internal evaluation (only when enabled for the period)
+    c01_total: float | None = None
+    c01_band: str = ""
 
 
 @dataclass
@@ -161,6 +166,9 @@ class WeeklyData:
     totals_week: form06a.Form06aRow
     totals_ytd: form06a.Form06aRow
     invariant_errors: list[str] = field(default_factory=list)
+    # which scheme produced each ranking (law.md R27; Decree 118 Art. 32(1))
+    ranking_scheme: str = ""
+    c01_scheme: str = ""
 
 
 def _rank(values: list[tuple[Any, float | None]]) -> dict[Any, int]:
@@ -311,7 +319,13 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
             )
         )
 
-    # heads ranked on the year-to-date score of their unit while they were head
+    # heads ranked on the year-to-date score of their unit while they were head: the
+    # Decision 766 groups, which Decree 118 Art. 32(1) names as the legal criteria;
+    # Circular 01/2018's 0–2 scale only as an optional internal column (law.md R27)
+    from motcua.monitoring.circular01 import UnitFacts, evaluate_unit
+    from motcua.monitoring.selectors import circular01_enabled_on
+
+    c01_on = circular01_enabled_on(ytd.end)
     heads: list[HeadLine] = []
     for unit in units:
         for a in heads_history(unit):
@@ -320,6 +334,7 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
             if start > end:
                 continue
             s = scores_for_units([unit], start, end)[unit.pk]
+            c01 = evaluate_unit(s.counts, UnitFacts()) if c01_on and s.has_data else None
             heads.append(
                 HeadLine(
                     name=a.user.full_name,
@@ -327,6 +342,9 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
                     start=start,
                     end=end,
                     total=s.card.total if s.has_data else None,
+                    groups={k: g.score for k, g in s.card.groups.items()} if s.has_data else {},
+                    c01_total=c01.total if c01 else None,
+                    c01_band=str(c01.band_label) if c01 else "",
                 )
             )
     ranks = _rank([(i, h.total) for i, h in enumerate(heads)])
@@ -334,7 +352,21 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
         h.rank = ranks.get(i)
     heads.sort(key=lambda h: (h.rank or 10**6, h.name))
 
+    scheme = (
+        "Xếp hạng theo Bộ chỉ số QĐ 766/QĐ-TTg — các nhóm tiêu chí tại Điều 32 khoản 1 "
+        "Nghị định 118/2025/NĐ-CP: công khai, minh bạch; tiến độ, kết quả giải quyết; "
+        "số hóa hồ sơ; cung cấp dịch vụ công trực tuyến (gồm thanh toán trực tuyến); "
+        "mức độ hài lòng."
+    )
+    c01_scheme = (
+        "Cột Thông tư 01/2018/TT-VPCP (thang 0–2): đánh giá nội bộ tùy chọn, không dùng để "
+        "xếp hạng."
+        if c01_on
+        else ""
+    )
     return WeeklyData(
+        ranking_scheme=scheme,
+        c01_scheme=c01_scheme,
         week=week,
         period=period,
         ytd=ytd,
@@ -523,19 +555,28 @@ def render_weekly_xlsx(data: WeeklyData) -> bytes:
     ws.set_column(0, 3, 30)
 
     ws = wb.add_worksheet("Xếp hạng người đứng đầu")
-    for c, h in enumerate(["Hạng", "Người đứng đầu", "Đơn vị", "Từ ngày", "Đến ngày", "Điểm 766"]):
-        ws.write(0, c, h, head)
-    for r, hl in enumerate(data.heads, start=1):
-        for c, v in enumerate(
-            (
-                hl.rank or "—",
-                hl.name,
-                hl.unit,
-                f"{hl.start:%d/%m/%Y}",
-                f"{hl.end:%d/%m/%Y}",
-                round(hl.total, 2) if hl.total is not None else "—",
-            )
-        ):
+    ws.write(0, 0, data.ranking_scheme)
+    if data.c01_scheme:
+        ws.write(1, 0, data.c01_scheme)
+    group_cols = [str(g.label) for g in GROUPS]
+    cols = ["Hạng", "Người đứng đầu", "Đơn vị", "Từ ngày", "Đến ngày", "Điểm 766", *group_cols]
+    if data.c01_scheme:
+        cols += ["Điểm TT 01/2018 (nội bộ)", "Xếp loại TT 01/2018"]
+    for c, h in enumerate(cols):
+        ws.write(3, c, h, head)
+    for r, hl in enumerate(data.heads, start=4):
+        values: list[Any] = [
+            hl.rank or "—",
+            hl.name,
+            hl.unit,
+            f"{hl.start:%d/%m/%Y}",
+            f"{hl.end:%d/%m/%Y}",
+            round(hl.total, 2) if hl.total is not None else "—",
+            *(round(hl.groups[g.key], 2) if g.key in hl.groups else "—" for g in GROUPS),
+        ]
+        if data.c01_scheme:
+            values += [hl.c01_total if hl.c01_total is not None else "—", hl.c01_band or "—"]
+        for c, v in enumerate(values):
             ws.write(r, c, v, cell)
     ws.set_column(0, 5, 24)
     wb.close()

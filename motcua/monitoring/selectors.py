@@ -58,6 +58,21 @@ def scoring_policy_on(day: dt.date) -> ScoringPolicy:
     return ScoringPolicy.from_options(config.options) if config else ScoringPolicy()
 
 
+# Decree 118/2025 replaced Decree 61 from 1/7/2025; Circular 01/2018's 0–2 evaluation
+# lost its basis with it (law.md R27) and is kept only as an optional internal scheme.
+DECREE_118_FROM = dt.date(2025, 7, 1)
+
+
+def circular01_enabled_on(day: dt.date) -> bool:
+    """Whether the Circular 01/2018 internal evaluation is produced for a period ending
+    on `day`: the scoring configuration in force decides; without one, only for
+    periods before 1/7/2025."""
+    config = scoring_config_on(day)
+    if config is not None and "circular01_internal" in (config.options or {}):
+        return bool(config.options["circular01_internal"])
+    return day < DECREE_118_FROM
+
+
 def level_configs() -> QuerySet[LevelConfig]:
     return LevelConfig.objects.select_related("created_by").order_by("-effective_from")
 

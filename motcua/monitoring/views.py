@@ -326,6 +326,7 @@ def _config_page(
     current_policy = selectors.scoring_policy_on(today)
     initial_policy = current_policy.as_options()
     initial_policy["payment_35_cap"] = str(initial_policy["payment_35_cap"])
+    initial_policy["circular01_internal"] = str(initial_policy["circular01_internal"])
     labels = ScoringPolicyForm.base_fields
     policy_rows = []
     for name, value in current_policy.as_options().items():

@@ -194,3 +194,43 @@ def test_overdue_list_never_blames_the_officer_for_the_citizens_time(
         now=MONDAY + dt.timedelta(hours=3),
     )
     assert overdue.code not in [ln.code for ln in build_weekly("2026-W11", now).overdue]
+
+
+@pytest.mark.django_db
+def test_heads_are_ranked_by_the_766_groups_and_circular_01_is_internal_and_optional(
+    personas,
+    march,
+):
+    """Decree 118 Art. 32(1) names the 766 groups; Circular 01/2018 (law.md R27) is off
+    by default for periods from 1/7/2025, an internal column when switched on."""
+    from motcua.monitoring.indicators import ScoringPolicy
+    from motcua.monitoring.models import ScoringPolicyConfig
+    from motcua.monitoring.reports import build_weekly
+    from motcua.monitoring.selectors import circular01_enabled_on
+
+    assert circular01_enabled_on(dt.date(2025, 6, 30))
+    assert not circular01_enabled_on(dt.date(2026, 3, 15))
+    data = build_weekly("2026-W11", dt.datetime(2026, 3, 13, 17, tzinfo=TZ))
+    assert "Điều 32 khoản 1" in data.ranking_scheme and data.c01_scheme == ""
+    assert all(h.c01_total is None for h in data.heads)
+    ScoringPolicyConfig.objects.create(
+        effective_from=dt.date(2026, 1, 1),
+        options=dict(ScoringPolicy(circular01_internal=True).as_options()),
+    )
+    assert circular01_enabled_on(dt.date(2026, 3, 15))
+    data = build_weekly("2026-W11", dt.datetime(2026, 3, 13, 17, tzinfo=TZ))
+    assert "Thông tư 01/2018" in data.c01_scheme
+    ranked = [h for h in data.heads if h.total is not None]
+    assert ranked and all(h.c01_total is not None for h in ranked)
+    assert all(
+        set(h.groups)
+        == {
+            "transparency",
+            "progress",
+            "online_service",
+            "online_payment",
+            "satisfaction",
+            "digitisation",
+        }
+        for h in ranked
+    )

@@ -196,6 +196,7 @@ def test_admin_adds_scoring_policy(tree, client_for):
         "payment_35_cap": False,
         "online_33": "plain",
         "satisfaction_54": "distinct",
+        "circular01_internal": False,  # Circular 01/2018 internal scheme: off by default
     }
     assert AuditEntry.objects.filter(action="monitoring.scoring_policy_config_create").exists()
 
