@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema
+from ninja import Body, File, Form, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, Field
 
@@ -30,6 +30,7 @@ from motcua.dossiers import services
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import NATIONAL_STATUS
 from motcua.dossiers.errors import ConcurrentModification, DossierError, NotPermitted
+from motcua.dossiers.supplement import FILE_ACTIONS
 
 router = Router(tags=["dossiers"])
 
@@ -125,9 +126,9 @@ def _schema_of(action: str) -> type[_ActionIn]:
 
 
 ACTION_SCHEMAS: dict[str, type[_ActionIn]] = {a: _schema_of(a) for a in services.SERVICES}
-# The applicant supplements and resubmits with files on the portal's dossier page, where
-# the files pass the documents checks; a JSON body cannot carry them.
-FILE_ACTIONS = {"supplement_provided", "resubmit"}
+# The applicant supplements and resubmits with files (the portal's dossier page, or the
+# multipart operation `act_with_files`), where the files pass the documents checks; a
+# JSON body cannot carry them.
 
 
 def _client(request: HttpRequest) -> ApiClient | None:
@@ -333,20 +334,73 @@ def act(request: HttpRequest, pk: int, action: str, payload: Body[dict[str, Any]
     if action in FILE_ACTIONS and d.applicant_id == getattr(actor, "pk", None):
         raise ApiError(
             422,
-            _("Giấy tờ bổ sung được gửi kèm tệp trên trang hồ sơ của Cổng dịch vụ công."),
+            _("Giấy tờ bổ sung phải gửi kèm tệp: dùng POST /dossiers/{id}/files/{action}."),
             "files_required",
         )
     kwargs = _kwargs(action, d, body)
+
+    def call() -> None:
+        service(dossier=d, actor=actor, expected_version=body.expected_version, **kwargs)
+
+    if via:
+        with request_context.acting_via(via):
+            _run(call)
+    else:
+        _run(call)
+    return _out(request, _load(request, pk))
+
+
+def _run(call: Any) -> None:
+    """A service call with its refusals as problem answers."""
+    from motcua.documents.inspection import UploadRejected
+
     try:
-        if via:
-            with request_context.acting_via(via):
-                service(dossier=d, actor=actor, expected_version=body.expected_version, **kwargs)
-        else:
-            service(dossier=d, actor=actor, expected_version=body.expected_version, **kwargs)
+        call()
     except ConcurrentModification as exc:
         raise ApiError(409, str(exc), "version_conflict") from exc
     except NotPermitted as exc:
         raise ApiError(403, str(exc), "not_permitted") from exc
     except DossierError as exc:
         raise ApiError(400, str(exc), "dossier_error") from exc
+    except UploadRejected as exc:
+        raise ApiError(422, exc.message, "upload_rejected") from exc
+
+
+@router.post(
+    "/{pk}/files/{action}",
+    response=DossierOut,
+    summary="Bổ sung, nộp lại hồ sơ kèm tệp (người nộp)",
+)
+def act_with_files(
+    request: HttpRequest,
+    pk: int,
+    action: Literal["supplement_provided", "resubmit"],
+    expected_version: Form[int | None] = None,
+    files: File[list[UploadedFile] | None] = None,
+    note: Form[str] = "",
+) -> DossierOut:
+    """The applicant's supplement or resubmission (multipart: `expected_version`,
+    `files`, optional `note`), exactly as on the portal's dossier page: the files pass
+    the documents checks and become one "Giấy tờ bổ sung" component."""
+    from motcua.dossiers.supplement import applicant_files_send
+
+    if _client(request) is not None or not getattr(request.user, "is_citizen", False):
+        raise ApiError(
+            403, _("Chỉ người nộp hồ sơ gửi giấy tờ bổ sung kèm tệp."), "not_an_applicant"
+        )
+    d = _load(request, pk)
+    # Checked after the caller's right to the dossier (a refusal is never a 422).
+    if expected_version is None:
+        raise _invalid("expected_version", _("Thiếu phiên bản hồ sơ (expected_version)."))
+    version = expected_version
+    _run(
+        lambda: applicant_files_send(
+            dossier=d,
+            actor=request.user,
+            action=action,
+            expected_version=version,
+            uploads=files or [],
+            note=note[:300],
+        )
+    )
     return _out(request, _load(request, pk))

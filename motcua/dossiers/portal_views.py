@@ -32,6 +32,7 @@ from motcua.dossiers.errors import DossierError
 from motcua.dossiers.files import store_upload
 from motcua.dossiers.models import DossierDraft
 from motcua.dossiers.services import drafts
+from motcua.dossiers.supplement import FILE_ACTIONS, applicant_files_send
 from motcua.dossiers.views import _eform, has_template, status_context
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import valid_on
@@ -237,42 +238,20 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs: dict[str, Any] = {"dossier": d, "actor": request.user, "expected_version": version}
     if action in ENDING:
         kwargs["reason"] = request.POST.get("reason", "")
-    if action in {"supplement_provided", "resubmit"}:
-        from motcua.documents.inspection import UploadPolicy, UploadRejected
-
-        uploads = request.FILES.getlist("files")
-        note = request.POST.get("note", "").strip()[:300]
-        if not uploads:
-            return _render_detail(
-                request, d, error=_("Vui lòng chọn tệp hoặc chụp ảnh giấy tờ bổ sung."), status=400
-            )
-        try:
-            stored = drafts.store_citizen_files(
-                actor=request.user,
-                uploads=uploads,
-                policy=UploadPolicy(),
-                name=note or _("Giấy tờ bổ sung"),
-                unit=d.receiving_unit,
-            )
-        except UploadRejected as exc:
-            return _render_detail(request, d, error=exc.message, status=400)
-        kwargs["components"] = [
-            services.ComponentInput(
-                name=note or _("Giấy tờ bổ sung"),
-                files=[
-                    {
-                        "name": stored.original_name,
-                        "size": stored.size,
-                        "content_type": stored.mime_type,
-                        "ref": f"documents:{stored.pk}",
-                        "file_id": str(stored.pk),
-                        "pages": stored.page_count,
-                    }
-                ],
-            )
-        ]
     try:
-        services.SERVICES[action](**kwargs)
+        if action in FILE_ACTIONS:
+            applicant_files_send(
+                dossier=d,
+                actor=request.user,
+                action=action,
+                expected_version=version,
+                uploads=request.FILES.getlist("files"),
+                note=request.POST.get("note", ""),
+            )
+        else:
+            services.SERVICES[action](**kwargs)
+    except UploadRejected as exc:
+        return _render_detail(request, d, error=exc.message, status=400)
     except DossierError as exc:
         d = sel.dossier_for_applicant(request.user, pk)
         return _render_detail(request, d, error=" ".join(exc.messages), status=400)

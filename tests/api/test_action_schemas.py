@@ -129,3 +129,30 @@ def test_each_api_schema_takes_exactly_the_fields_of_the_page_form(personas, rec
         fields = forms.action_form(wf.transition(action), received).fields
         page = {n for n, f in fields.items() if not isinstance(f, django_forms.FileField)}
         assert set(schema.model_fields) == page, action
+
+
+def test_applicant_supplements_with_files_over_the_api(personas, staff, in_process, client_for):  # noqa: F811
+    """The API's supplement takes files through the documents checks, like the page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.documents.conftest import make_pdf
+
+    d = in_process
+    services.dossier_request_supplement(
+        dossier=d, actor=staff.specialist_x, expected_version=d.version, reason="Thiếu giấy"
+    )
+    d.refresh_from_db()
+    url = f"/api/v1/dossiers/{d.pk}/files/supplement_provided"
+    citizen = client_for(personas.citizen_a)
+    fake = SimpleUploadedFile("giay.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    refused = citizen.post(url, {"expected_version": d.version, "files": [fake]})
+    assert refused.status_code == 422 and refused.json()["code"] == "upload_rejected"
+    officer = client_for(personas.receptionist_x)
+    pdf = SimpleUploadedFile("giay.pdf", make_pdf(), content_type="application/pdf")
+    assert officer.post(url, {"expected_version": d.version, "files": [pdf]}).status_code == 403
+    pdf = SimpleUploadedFile("giay.pdf", make_pdf(), content_type="application/pdf")
+    ok = citizen.post(url, {"expected_version": d.version, "files": [pdf], "note": "Bản sao"})
+    assert ok.status_code == 200, ok.content
+    d.refresh_from_db()
+    assert d.status == "in_process"
+    assert d.components.filter(name="Bản sao").exists()

@@ -34,6 +34,10 @@ API_RULES: dict[str, TokenRule] = {
     # dossiers:write + units + acting account (tests/api/test_write_status.py); the
     # matrix posts an empty body, refused by validation before any permission check.
     "motcua_dossiers_api_act": TokenRule("api-v1:act", (403, 404, 422), (403, 404, 422)),
+    # the applicant only (multipart files): a client is refused, whatever its scopes.
+    "motcua_dossiers_api_act_with_files": TokenRule(
+        "api-v1:act_with_files", (403, 422), (403, 422)
+    ),
     "motcua_feedback_api_list_feedback": TokenRule("api-v1:list_feedback", DENIED, DENIED),
     "motcua_feedback_api_count_feedback": TokenRule("api-v1:count_feedback", DENIED, DENIED),
     "motcua_feedback_api_get_feedback": TokenRule("api-v1:get_feedback", DENIED, DENIED),

@@ -355,6 +355,12 @@ RULES: dict[str, Rule] = {
         machine=True,
         kwargs=lambda w: {"pk": w.dossier.pk, "action": "assign"},
     ),
+    "api-v1:act_with_files": Rule(
+        CITIZEN_OWNER,
+        post_only=True,
+        machine=True,
+        kwargs=lambda w: {"pk": w.dossier.pk, "action": "supplement_provided"},
+    ),
     "api-v1:list_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:count_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:get_feedback": Rule(OFFICER_OF_UNIT_X - ADMIN, kwargs=_pk("feedback"), machine=True),
