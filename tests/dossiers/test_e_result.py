@@ -75,6 +75,10 @@ def _issue(d, staff, number="12/GKS"):
 def test_leader_signs_agency_seals_result_linked_and_in_warehouse(personas, staff, awaiting):
     d = _approve(awaiting, personas)
     assert d.status == S.APPROVED
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services.e_result import has_signed_e_result
+
+    assert not Dossier.objects.filter(has_signed_e_result()).exists()  # not sealed yet
     issued = result_document_of(d)
     assert issued is not None and issued.owner == personas.citizen_a
     assert signed_roles(issued) == [SignerRole.LEADER]
@@ -117,6 +121,13 @@ def test_leader_signs_agency_seals_result_linked_and_in_warehouse(personas, staf
         now=MONDAY + 5 * H,
     )
     assert d.status == S.RESULT_RETURNED
+    # Queryable for the monitoring: dossiers with a signed electronic result.
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services.e_result import has_signed_e_result
+
+    assert list(Dossier.objects.filter(has_signed_e_result()).values_list("pk", flat=True)) == [
+        d.pk
+    ]
 
 
 def test_issue_and_return_refused_without_required_signatures(personas, staff, awaiting):

@@ -55,6 +55,23 @@ def result_history_of(d: Dossier) -> list[IssuedDocument]:
     )
 
 
+def has_signed_e_result() -> Any:
+    """`Exists` expression for Dossier querysets: the dossier has a current (not
+    revoked) electronic result sealed by the agency (the seal is applied only after
+    the leader's signature, see result_sign). E.g. for indicator 4.1:
+    `Dossier.objects.filter(has_signed_e_result())`."""
+    from django.db.models import Exists, OuterRef
+
+    from motcua.documents.models import SignatureRecord
+
+    sealed = SignatureRecord.objects.filter(file_id=OuterRef("file_id"), role=SignerRole.AGENCY)
+    return Exists(
+        IssuedDocument.objects.filter(
+            dossier_code=OuterRef("code"), revoked_at__isnull=True
+        ).filter(Exists(sealed))
+    )
+
+
 def signed_roles(issued: IssuedDocument | None) -> list[str]:
     from motcua.documents.services.issued import signer_roles
 
