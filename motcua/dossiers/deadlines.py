@@ -210,10 +210,12 @@ def paper_transfer_due(d: Any, to_unit: Any = None) -> dt.datetime | None:
         return None
     if to_unit is None and d.receiving_unit_id == d.competent_unit_id:
         return None
-    rules = getattr(d, "rule_set", "") or (
-        "nd118-2025" if wd.to_local(d.received_at).date() >= DECREE_118_FROM else "nd61-2018"
+    from motcua.dossiers import rulesets
+
+    rules = rulesets.ruleset_for(getattr(d, "rule_set", ""), d.received_at, None)
+    across = rules.effective_from >= DECREE_118_FROM and unit_level(d.receiving_unit) != unit_level(
+        target
     )
-    across = not rules.startswith("nd61") and unit_level(d.receiving_unit) != unit_level(target)
     return calendar_for(d.receiving_unit).paper_transfer_due(d.received_at, across_levels=across)
 
 

@@ -164,12 +164,19 @@ def test_command_every_kind_of_limit(args, due):
 
 @pytest.mark.django_db
 def test_command_names_the_rule_set_in_force():
-    assert run("--start", "2025-06-30T09:00", "--days", "1", "--explain")[0] == (
-        "Bộ quy tắc: nd61-2018"
-    )
-    assert run("--start", "2025-07-01T09:00", "--days", "1", "--explain")[0] == (
-        "Bộ quy tắc: nd118-2025"
-    )
+    # The registry of motcua.dossiers.rulesets (law.md §0.2), by the date of --start.
+    for start, name in [
+        ("2025-06-30T09:00", "nd61-2018"),
+        ("2025-07-01T09:00", "nd118-2025"),
+        ("2025-09-15T09:00", "nd118-2025-tt03"),
+        ("2026-08-05T09:00", "nd309-2026"),
+    ]:
+        assert run("--start", start, "--days", "1", "--explain")[0] == f"Bộ quy tắc: {name}"
+    # Every Decree 118 set has the 1-working-day cross-level transfer: forced on a
+    # Decree 61 date, Mon 02/06/2025 14:00 -> Tue 03/06 14:00.
+    for name in ("nd118-2025-tt03", "nd309-2026"):
+        args = ["--start", "2025-06-02T14:00", "--paper-transfer", "--across-levels"]
+        assert run(*args, "--rules", name)[-1] == "2025-06-03T14:00:00+07:00"
 
 
 # --- internal steps inside the legal deadline (R3a) ----------------------------------

@@ -2,10 +2,10 @@
 --calendar-days N | --months N | --paper-transfer) [--across-levels] [--rules NAME]
 [--unit CODE] [--explain]` — print the due moment (ISO 8601, +07:00) as the last line.
 
-`--rules` names the rule set (docs/law.md §1): `nd61-2018` (Decree 61/2018 + 107/2021,
-Circular 01/2018, until 30/6/2025) or `nd118-2025` (Decree 118/2025, from 1/7/2025);
-default: the set in force at `--start`. The sets differ on the paper transfer across
-levels (law.md R10b)."""
+`--rules` names a rule set of the registry (`motcua.dossiers.rulesets`, docs/law.md
+§0.2: `nd61-2018`, `nd118-2025`, `nd118-2025-tt03`, `nd309-2026`); default: the set in
+force at `--start`. The time limits differ between the sets on the paper transfer
+across levels (law.md R10b: 1 working day from Decree 118, the 15:00 rule before)."""
 
 from __future__ import annotations
 
@@ -14,22 +14,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.dossiers import rulesets
+from motcua.dossiers.deadlines import DECREE_118_FROM as CROSS_LEVEL_FROM
 from motcua.org.models import OrgUnit
 from motcua.workdays.calendar import CalendarError, Duration, WorkCalendar, to_local
 from motcua.workdays.selectors import civil_end_of_day, get_calendar
-
-# Rule sets by the first day they apply (docs/law.md §1).
-RULE_SETS = {
-    "nd61-2018": dt.date(2018, 6, 21),
-    "nd118-2025": dt.date(2025, 7, 1),
-}
-
-
-def rules_in_force(moment: dt.datetime) -> str:
-    """The set in force at `moment`; the oldest one before any applied."""
-    day = to_local(moment).date()
-    started = [(start, name) for name, start in RULE_SETS.items() if start <= day]
-    return max(started or [min((start, name) for name, start in RULE_SETS.items())])[1]
 
 
 class Command(BaseCommand):
@@ -57,7 +46,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--rules",
-            choices=sorted(RULE_SETS),
+            choices=sorted(rulesets.REGISTRY),
             help="Bộ quy tắc (mặc định: bộ quy tắc có hiệu lực tại --start)",
         )
         parser.add_argument("--unit", help="Mã đơn vị (giờ làm việc, ngày nghỉ riêng)")
@@ -68,7 +57,9 @@ class Command(BaseCommand):
             start = to_local(dt.datetime.fromisoformat(options["start"]))
         except ValueError as exc:
             raise CommandError(f"--start không hợp lệ: {options['start']}") from exc
-        rules = options.get("rules") or rules_in_force(start)
+        rules = (
+            rulesets.get(options["rules"]) if options.get("rules") else rulesets.ruleset_at(start)
+        )
         for name in ("days", "hours", "calendar_days", "months"):
             if options.get(name) is not None and options[name] < 0:
                 raise CommandError("Thời hạn không được âm")
@@ -85,10 +76,14 @@ class Command(BaseCommand):
         self.stdout.write(to_local(due).isoformat())
 
     def _due(
-        self, calendar: WorkCalendar, start: dt.datetime, rules: str, options: dict[str, Any]
+        self,
+        calendar: WorkCalendar,
+        start: dt.datetime,
+        rules: rulesets.RuleSet,
+        options: dict[str, Any],
     ) -> dt.datetime:
         if options["explain"]:
-            self.stdout.write(f"Bộ quy tắc: {rules}")
+            self.stdout.write(f"Bộ quy tắc: {rules.name}")
         end_of_day = civil_end_of_day()
         if options["calendar_days"] is not None:
             return calendar.add_calendar_days(
@@ -99,7 +94,7 @@ class Command(BaseCommand):
         if options["paper_transfer"]:
             # Across levels: 1 working day under Decree 118/2025 Art. 20(1)(a); Decree
             # 61/2018 Art. 19(7) sets no limit, so its 15:00 rule (Art. 18) applies.
-            across = options["across_levels"] and rules != "nd61-2018"
+            across = options["across_levels"] and rules.effective_from >= CROSS_LEVEL_FROM
             return calendar.paper_transfer_due(start, across_levels=across)
         if options["same_day"]:
             duration = Duration.same_day()
