@@ -83,6 +83,7 @@ def document_sign(
     unit: Any = None,
     reason: str = "",
     location: str = "",
+    stamp_note: str = "",
 ) -> StoredFile:
     """Add one visible PAdES signature (B-T; B-LT when revocation data is available)
     as an incremental update and store the result as a new version.
@@ -123,7 +124,9 @@ def document_sign(
     stamp = engine.StampText(
         signer=signer_label,
         unit=_unit_label(actor, unit),
-        role_label=str(SignerRole(role).label),
+        # e.g. the number and date the clerk gives the document with the agency seal
+        # (Decree 30/2020: numbered when issued, after the competent person signs).
+        role_label=" — ".join(x for x in (str(SignerRole(role).label), stamp_note) if x),
     )
     # No ORM access below this line until the transaction: off_event_loop may run the
     # signing on a worker thread (it has its own database connection).

@@ -185,7 +185,13 @@ def result_document_upload(*, dossier: Dossier, actor: Any, upload: Any) -> Issu
 
 
 def result_sign(
-    *, dossier: Dossier, actor: Any, role: str, reason: str = "", generate: bool = False
+    *,
+    dossier: Dossier,
+    actor: Any,
+    role: str,
+    reason: str = "",
+    generate: bool = False,
+    stamp_note: str = "",
 ) -> IssuedDocument:
     """Sign the dossier's current result in `role` (leader: personal credential;
     agency: the competent unit's seal). With `generate`, a dossier without a result
@@ -212,6 +218,7 @@ def result_sign(
             unit=d.competent_unit if role == SignerRole.AGENCY else None,
             reason=reason,
             location=d.competent_unit.name,
+            stamp_note=stamp_note,
         )
     except (PermissionDenied, ValidationError, SigningUnavailable) as exc:
         message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)

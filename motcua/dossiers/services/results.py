@@ -61,6 +61,7 @@ def dossier_issue_result(
         actor=actor,
         role=SignerRole.AGENCY,
         reason=_("Ban hành văn bản số %(number)s") % {"number": number},
+        stamp_note=_("Số: %(number)s") % {"number": number},
     )
     with transaction.atomic():
         act = p._begin(dossier, actor, "issue_result", expected_version, now)
