@@ -277,8 +277,8 @@ def form03_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
         raise Http404
     unit = d.receiving_unit if e.action == "refuse_reception" else d.competent_unit
     base = _base(d, "03", unit, e.at)
-    if e.action != "refuse_reception":
-        base["title"] = REFUSAL_TO_SETTLE_TITLE
+    if e.action != "refuse_reception" and "TIẾP NHẬN" in base["title"]:
+        base["title"] = REFUSAL_TO_SETTLE_TITLE  # a set's own "giải quyết" name stays
     return {
         **base,
         "event": e,
