@@ -132,14 +132,9 @@ def test_new_citizen_applies_for_birth_registration_on_a_phone(
     expect(p2.locator("#tp-GIAY_TO_TUY_THAN input[type=file]")).to_have_count(0)
     _no_horizontal_scroll(p2)
 
-    # 6. Attach a photo taken with the phone camera (becomes a PDF) and a PDF.
-    p2.set_input_files(
-        "#camera-TO_KHAI",
-        files=[{"name": "to-khai.png", "mimeType": "image/png", "buffer": make_png()}],
-    )
-    p2.locator("#tp-TO_KHAI").get_by_role("button", name="Tải lên").click()
-    expect(p2.locator("#tp-TO_KHAI")).to_contain_text("Đã tải lên")
-    expect(p2.locator("#tp-TO_KHAI")).to_contain_text(".pdf")
+    # 6. The declaration was filled in as the e-form: not asked again (issue 18).
+    expect(p2.locator("#tp-TO_KHAI")).to_contain_text("Đã khai trực tuyến")
+    expect(p2.locator("#tp-TO_KHAI input[type=file]")).to_have_count(0)
     # A file over the limit is refused in the browser before any upload.
     p2.set_input_files(
         "#files-GIAY_CHUNG_SINH",
@@ -152,14 +147,15 @@ def test_new_citizen_applies_for_birth_registration_on_a_phone(
         ],
     )
     expect(p2.locator("#tp-GIAY_CHUNG_SINH .upload-check")).to_contain_text("vượt quá giới hạn")
+    # A photo taken with the phone camera becomes a PDF.
+    p2.set_input_files("#files-GIAY_CHUNG_SINH", files=[])
     p2.set_input_files(
-        "#files-GIAY_CHUNG_SINH",
-        files=[
-            {"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf", "buffer": make_pdf()}
-        ],
+        "#camera-GIAY_CHUNG_SINH",
+        files=[{"name": "giay-chung-sinh.png", "mimeType": "image/png", "buffer": make_png()}],
     )
     p2.locator("#tp-GIAY_CHUNG_SINH").get_by_role("button", name="Tải lên").click()
-    expect(p2.locator("#tp-GIAY_CHUNG_SINH")).to_contain_text("giay-chung-sinh.pdf")
+    expect(p2.locator("#tp-GIAY_CHUNG_SINH")).to_contain_text("Đã tải lên")
+    expect(p2.locator("#tp-GIAY_CHUNG_SINH")).to_contain_text(".pdf")
     p2.get_by_role("button", name="Tiếp tục").click()
 
     # 7. Review, declaration, submit.
@@ -219,22 +215,25 @@ def test_second_application_reuses_a_warehouse_document_without_upload(phone, bi
     p.get_by_role("button", name="Tiếp tục").click()
     p.wait_for_url(re.compile(r"/giay-to/$"))
     files_before = StoredFile.objects.count()
-    for code in ("TO_KHAI", "GIAY_CHUNG_SINH"):
-        card = p.locator(f"#tp-{code}")
-        card.get_by_text("Dùng giấy tờ đã có trong kho dữ liệu của tôi").click()
-        card.get_by_label(re.compile("Giấy chứng sinh \\(đã nộp trước\\)")).check()
-        card.get_by_role("button", name="Dùng giấy tờ này").click()
-        expect(p.locator(f"#tp-{code}")).to_contain_text("Dùng giấy tờ có sẵn trong kho")
+    expect(p.locator("#tp-TO_KHAI")).to_contain_text("Đã khai trực tuyến")
+    card = p.locator("#tp-GIAY_CHUNG_SINH")
+    card.get_by_text("Dùng giấy tờ đã có trong kho dữ liệu của tôi").click()
+    card.get_by_label(re.compile("Giấy chứng sinh \\(đã nộp trước\\)")).check()
+    card.get_by_role("button", name="Dùng giấy tờ này").click()
+    expect(card).to_contain_text("Dùng giấy tờ có sẵn trong kho")
     p.get_by_role("button", name="Tiếp tục").click()
     p.get_by_role("button", name="Tiếp tục").click()
     p.get_by_label(re.compile("^Tôi cam đoan những thông tin")).check()
     p.get_by_role("button", name="Nộp hồ sơ").click()
     expect(p.get_by_role("heading", name="Bạn đã nộp hồ sơ thành công")).to_be_visible()
-    # No upload was needed: no new stored file, and the dossier points to the kept one.
-    assert StoredFile.objects.count() == files_before
+    # No upload was needed: the only new stored file is the e-form's declaration, and
+    # the dossier points to the kept certificate.
+    assert StoredFile.objects.count() == files_before + 1
     d = Dossier.objects.get(applicant=personas.citizen_b)
-    assert all(c.from_warehouse for c in d.components.all())
-    assert FileLink.objects.filter(file=kept, warehouse_item=item, reuse_flag=1).count() == 2
+    reused = d.components.get(component__code="GIAY_CHUNG_SINH")
+    assert reused.from_warehouse
+    assert not d.components.get(component__code="TO_KHAI").from_warehouse
+    assert FileLink.objects.filter(file=kept, warehouse_item=item, reuse_flag=1).count() == 1
 
 
 def _weigh(p, url: str, sizes: dict[str, int]) -> int:
@@ -326,12 +325,6 @@ def test_main_pages_fit_a_360px_phone_and_weigh_under_200_kb(
     p.wait_for_url(re.compile(r"/giay-to/$"))
     _weigh(p, p.url, sizes)
     shot(p, "05-wizard-components")
-    p.set_input_files(
-        "#files-TO_KHAI",
-        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": make_pdf()}],
-    )
-    p.locator("#tp-TO_KHAI").get_by_role("button", name="Tải lên").click()
-    expect(p.locator("#tp-TO_KHAI")).to_contain_text("Đã tải lên")
     p.set_input_files(
         "#files-GIAY_CHUNG_SINH",
         files=[{"name": "gcs.pdf", "mimeType": "application/pdf", "buffer": make_pdf()}],
