@@ -1,0 +1,115 @@
+"""Issue 19, done when: a "perfect unit" driven through the real services only —
+procedure announced and published on time, online submission by a VNeID-linked
+citizen, online payment through the gateway, signed electronic result, synced to the
+national portal, on time, rated satisfied — reaches ≥ 90 points, "Xuất sắc", green;
+a variant that fails one behaviour (not synced) loses exactly that indicator's points."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from motcua.accounts.models import ExternalAccount
+from motcua.catalog.models import FeeRule
+from motcua.core.testing import fixtures as fx
+from motcua.dossiers import services
+from motcua.feedback.services import rating_submit
+from motcua.integrations import delivery, relay
+from motcua.integrations.vneid import PROVIDER_NAME
+from motcua.monitoring.selectors import scores_for
+from motcua.monitoring.updater import rebuild
+from motcua.payments import services as payments
+from tests.payments.conftest import SECRET, ipn_params, send_ipn, start
+
+pytestmark = pytest.mark.django_db
+
+
+def _workday(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def staff(personas) -> fx.Staff:
+    return fx.make_staff(personas, "clerk_x", "specialist_x")
+
+
+@pytest.mark.parametrize("synced", [True, False])
+def test_perfect_unit_is_excellent_and_green(
+    personas,
+    staff,
+    settings,
+    tmp_path,
+    signing_pki_dir,
+    e_signing,
+    django_capture_on_commit_callbacks,
+    synced,
+):
+    fx.use_payment_sandbox(settings, tmp_path, secret=SECRET)
+    settings.MOTCUA_PKI_DIR = str(signing_pki_dir)  # the officers' signing tokens
+    today = timezone.localdate()
+    version = fx.make_published_version(personas.unit_x, **fx.COPY_PROCEDURE)
+    FeeRule.objects.create(version=version, name="Lệ phí cấp bản sao", **fx.COPY_LEVY)
+    # 1.1–1.3: announced ≥ 5 working days before effect, published the next day, all parts
+    announced = _workday(today - dt.timedelta(days=20))
+    version.announcement_decision = "1234/QĐ-UBND"
+    version.announced_on = announced
+    version.effective_from = announced + dt.timedelta(days=14)
+    version.national_published_on = announced + dt.timedelta(days=1)
+    version.steps_description = "Bước 1: Nộp hồ sơ. Bước 2: Thẩm định. Bước 3: Trả kết quả."
+    version.methods_description = "Trực tuyến trên Cổng Dịch vụ công hoặc tại Bộ phận Một cửa."
+    version.subjects = ["citizen"]
+    version.save()
+    citizen = personas.citizen_a
+    ExternalAccount.objects.create(user=citizen, provider=PROVIDER_NAME, subject="vneid-1")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        d = fx.submit_online_dossier(
+            version=version,
+            applicant=citizen,
+            unit=personas.unit_x,
+            form_answers={"so_ban": 2},
+        )
+        d = fx.receive_dossier(d, receptionist=personas.receptionist_x)
+        request = payments.payment_request_for_fees(dossier=d, actor=citizen)
+        attempt = start(request, citizen)
+        send_ipn(ipn_params(attempt))
+        d = fx.assign_dossier(d, leader=personas.leader_x, assignee=staff.specialist_x)
+        d.refresh_from_db()
+        d = services.dossier_submit_for_approval(
+            dossier=d, actor=staff.specialist_x, expected_version=d.version
+        )
+        d = services.dossier_approve(dossier=d, actor=personas.leader_x, expected_version=d.version)
+        d = services.dossier_issue_result(
+            dossier=d, actor=staff.clerk_x, expected_version=d.version, result_number="1/KQ"
+        )
+        d = services.dossier_return_result(
+            dossier=d, actor=personas.receptionist_x, expected_version=d.version, channel="online"
+        )
+        rating_submit(dossier=d, stage="result", level="satisfied", channel="portal", rater=citizen)
+        if synced:
+            relay.relay()
+            delivery.deliver()
+
+    card = scores_for(personas.unit_x, announced, today).card
+    s = {k: round(v.score, 6) for k, v in card.indicators.items()}
+    # every point a procedure of this kind can earn (4.2b, 4.3, 4.4 need certified
+    # copies, reused data and the citizen's warehouse: not part of this flow)
+    expected = {"1.1": 6, "1.2": 4, "1.3": 2, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6}
+    expected |= {"3.5b": 2, "3.6": 6, "4.1": 6, "4.2": 4, "4.5a": 2, "4.5b": 2}
+    expected |= {"5.2": 6, "5.3": 6, "5.4": 6}
+    # not synced: 1.4 and 3.5 (procedures whose *synced* dossiers carry fee data) lose
+    # exactly their points
+    expected |= {"1.4": 6, "3.5": 2} if synced else {"1.4": 0, "3.5": 0}
+    assert {k: s[k] for k in expected} == expected
+    unit = scores_for(personas.unit_x, announced, today)
+    if synced:
+        assert card.total >= 90
+        assert unit.band.key == "excellent" and str(unit.band.label) == "Xuất sắc"
+        assert unit.colour.key == "green"
+    assert card.total == pytest.approx(92 if synced else 84)
+    rebuild()  # the set-based rebuild reads the same native facts
+    assert scores_for(personas.unit_x, announced, today).card.total == pytest.approx(card.total)
