@@ -77,6 +77,7 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
     clerk = people["vanthu.stp"]
     citizen_a, citizen_b = people[CITIZENS[0]], people[CITIZENS[1]]
     cal = deadlines.calendar_for(reception)
+    reception_tz = timezone.get_default_timezone()
 
     def ago(working_days: int) -> dt.datetime:
         """A moment `working_days` working days before now (inside office hours)."""
@@ -204,6 +205,61 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
             receptionist,
             ago(2),
             reason="Người yêu cầu không thuộc đối tượng được cấp phiếu theo thủ tục này.",
+        )
+
+    @scenario("dung-giai-quyet")
+    def _stopped() -> Any:
+        # Decree 118/2025 Art. 21: the applicant stops a received dossier (law.md R18a).
+        d = assign(receive(online("dung-giai-quyet", citizen_b, ago(3)), ago(3)), ago(3))
+        step(
+            d,
+            services.dossier_stop_by_applicant,
+            citizen_b,
+            ago(2),
+            reason="Đã được cấp phiếu ở nơi khác, không cần nữa.",
+        )
+
+    @scenario("qua-han-bo-sung")
+    def _unsupplemented() -> Any:
+        # Decree 118/2025 Art. 19(5): the supplement asked 16 working days ago was never
+        # provided; the scheduler (close-expired-supplements) closes the dossier.
+        d = assign(receive(online("qua-han-bo-sung", citizen_a, ago(18)), ago(18)), ago(18))
+        step(
+            d,
+            services.dossier_request_supplement,
+            specialist,
+            ago(16),
+            reason="Thiếu tờ khai có chữ ký của người yêu cầu.",
+        )
+
+    @scenario("truoc-nd118")
+    def _before_decree_118() -> Any:
+        # Received under Decree 61/2018 (before 1/7/2025): it keeps those rules and the
+        # Circular 01/2018 forms (law.md R1), e.g. Form 04 "Phiếu xin lỗi và hẹn lại ...".
+        at = dt.datetime(2025, 6, 2, 9, 0, tzinfo=reception_tz)
+        d = assign(receive(counter("truoc-nd118", citizen_a, at), at), at + dt.timedelta(hours=1))
+        assert d.due_at is not None
+        d = step(
+            d,
+            services.dossier_extend_with_apology,
+            leader,
+            at + dt.timedelta(hours=2),
+            new_due_at=cal.moment(cal.position(d.due_at) + 2 * cal.day_seconds),
+            reason="Chờ kết quả xác minh của cơ quan công an.",
+            reason_kind="objective",
+        )
+        due = d.due_at
+        assert due is not None
+        d = approve(d, cal.moment(cal.position(due) - cal.day_seconds))
+        at = cal.moment(cal.position(due) - cal.day_seconds // 2)
+        d = step(d, services.dossier_issue_result, clerk, at, result_number="61/PLLTP")
+        step(
+            d,
+            services.dossier_return_result,
+            receptionist,
+            at,
+            channel="counter",
+            collected_by="Nguyễn Văn An",
         )
 
     created = []

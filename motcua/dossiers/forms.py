@@ -40,6 +40,12 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kw)
         self.transition = transition
         self.dossier = dossier
+        # The number the form this action issues has in the dossier's rule set (R1).
+        rules = dossier.rules if dossier is not None else None
+        key = str(transition.form)
+        self.form_number = (
+            rules.form(key).number if rules is not None and key and rules.has_form(key) else ""
+        )
         if transition.reason_required:
             self.fields["reason"].required = True
             self.fields["reason"].label = REASON_LABELS.get(transition.action, _("Lý do"))

@@ -1,11 +1,14 @@
 """The standard one-stop forms as PDF (Circular 01/2018/TT-VPCP Art. 9, law.md
 §1.12): 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and
-new appointment, 05 process control sheet (A5) and 06 dossier register (A4 landscape).
+new appointment, 05 process control sheet (A5) and 06 dossier register (A4 landscape);
+from 15/9/2025 the seven forms of Circular 03/2025/TT-VPCP Appendix I (law.md §1.12.2):
+the number, title and wording printed follow the dossier's rule set (R1), and the stop
+notice (Form 05 there, key "stop") is added for a dossier the applicant stopped.
 
 Forms are rendered on demand from the dossier, its steps and its append-only events,
 so a form printed twice shows the same content (nothing is stored: the events are the
 record). Who may download: the officers who may open the dossier page, and the
-applicant for the forms addressed to them (01–04).
+applicant for the forms addressed to them (01–04, the stop notice).
 """
 
 from __future__ import annotations
@@ -25,29 +28,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from motcua.catalog.constants import TimeUnit
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, rulesets
 from motcua.dossiers import selectors as sel
 from motcua.dossiers.constants import FormCode, StepStatus
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.org.models import OrgUnit
 
-FORM_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05")
-APPLICANT_FORMS = frozenset({"01", "02", "03", "04"})
+# Keys of the forms (the Circular 01/2018 numbers, and "stop" for the stop notice of
+# Circular 03/2025); the number and title printed follow the dossier's rule set
+# (rulesets.FormSpec, law.md §1.12).
+FORM_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05", rulesets.KEY_STOP)
+APPLICANT_FORMS = frozenset({"01", "02", "03", "04", rulesets.KEY_STOP})
 # The address the receptionist typed at the counter for an applicant without one on file.
 ADDRESS_ANSWER = "_dia_chi_nguoi_nop"
 SUPPLEMENT_ACTIONS = ("request_supplement", "return_for_completion")
 MAX_REGISTER_DAYS = 366
 REFUSAL_ACTIONS = ("refuse_reception", "refuse_after_appraisal")
 
-TEMPLATES = {n: f"dossiers/pdf/form{n}.html" for n in (*FORM_NUMBERS, "06")}
-TITLES = {
-    "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-    "02": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-    "03": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
-    "04": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-    "05": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-    "06": "SỔ THEO DÕI HỒ SƠ",
-}
+TEMPLATES = {n: f"dossiers/pdf/form{n}.html" for n in ("01", "02", "03", "04", "05", "06")}
+TEMPLATES[rulesets.KEY_STOP] = "dossiers/pdf/form_stop.html"
 # A refusal after appraisal is a refusal to settle, not to receive (Decree 61/2018
 # Art. 19(8); Decree 118/2025 Art. 19(3); law.md R18).
 REFUSAL_TO_SETTLE_TITLE = "PHIẾU TỪ CHỐI GIẢI QUYẾT HỒ SƠ"
@@ -89,6 +88,8 @@ def available_forms(d: Dossier) -> list[str]:
         result.append("03")
     if d.extended_at:
         result.append("04")
+    if d.rules.has_form(rulesets.KEY_STOP) and last_event(d, ("stop_by_applicant",)):
+        result.append(rulesets.KEY_STOP)
     result.append("05")
     return result
 
@@ -103,10 +104,11 @@ def form01_issued(d: Dossier) -> bool:
 def form_label(d: Dossier, number: str) -> str:
     """The form's name in the dossier's list; Form 03 after appraisal is the refusal
     to settle (law.md R18)."""
+    spec = d.rules.form(number)
     e = last_event(d, REFUSAL_ACTIONS) if number == "03" else None
     if e is not None and e.action != "refuse_reception":
-        return str(_("Mẫu 03 — Phiếu từ chối giải quyết hồ sơ"))
-    return str(FormCode(number).label)
+        return str(_("Mẫu %(n)s — Phiếu từ chối giải quyết hồ sơ") % {"n": spec.number})
+    return f"{_('Mẫu')} {spec.number} — {spec.label}"
 
 
 def safe_filename(d: Dossier, number: str) -> str:
@@ -164,10 +166,12 @@ def tracking_url(code: str, base_url: str = "") -> str:
 
 def _base(d: Dossier, number: str, unit: OrgUnit, at: dt.datetime | None) -> dict[str, Any]:
     parent = unit.parent if unit.parent_id else None  # type: ignore[attr-defined]
+    spec = d.rules.form(number)  # R1: the forms of the dossier's rule set
     return {
         "d": d,
-        "form_number": number,
-        "title": TITLES[number],
+        "form_number": spec.number,
+        "form_basis": spec.basis,
+        "title": spec.title,
         "issuer": unit.name,
         "parent_issuer": parent.name if parent else "",
         "place_date": place_date(unit, at),
@@ -191,7 +195,7 @@ def form01_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
         verify_url=url,
         dossier_code=d.code,
         procedure_code=d.procedure_version.procedure.code,
-        document_name=TITLES["01"],
+        document_name=d.rules.form("01").title,
         issuer=d.receiving_unit.name,
         issued_at=local(d.received_at),
     )
@@ -302,6 +306,23 @@ def form04_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
         "reason": e.reason,
         "reason_kind": d.get_extension_reason_kind_display(),
         "signer": e.actor,
+        "extension_request": d.rules.apology_requests_extension,
+    }
+
+
+def form_stop_context(d: Dossier, base_url: str = "") -> dict[str, Any]:
+    """Circular 03/2025 Form 05, Thông báo dừng giải quyết hồ sơ: the applicant stopped
+    the dossier (Decree 118/2025 Art. 21; law.md R18a)."""
+    e = last_event(d, ("stop_by_applicant",))
+    if e is None or not d.rules.has_form(rulesets.KEY_STOP):
+        raise Http404
+    return {
+        **_base(d, rulesets.KEY_STOP, d.receiving_unit, e.at),
+        "event": e,
+        "received_date": f"{local(d.received_at):%d/%m/%Y}" if d.received_at else "……",
+        "stopped_text": moment_text(e.at),
+        "reason": e.reason,
+        "officer": e.actor if e.actor_role != "applicant" else None,
     }
 
 
@@ -390,6 +411,7 @@ BUILDERS = {
     "03": form03_context,
     "04": form04_context,
     "05": form05_context,
+    rulesets.KEY_STOP: form_stop_context,
 }
 
 
@@ -411,11 +433,15 @@ ISSUED_BY_ACTION = {
     "refuse_reception": "03",
     "refuse_after_appraisal": "03",
     "extend_with_apology": "04",
+    "stop_by_applicant": rulesets.KEY_STOP,
 }
 
 
 def _issuing_unit(d: Dossier, number: str, action: str) -> OrgUnit:
-    if number == "01" or action in ("return_for_completion", "refuse_reception"):
+    if number in ("01", rulesets.KEY_STOP) or action in (
+        "return_for_completion",
+        "refuse_reception",
+    ):
         return d.receiving_unit
     return d.competent_unit
 
@@ -462,7 +488,7 @@ def store_issued_form(d: Dossier, action: str, *, actor: Any, base_url: str = ""
                 file=stored,
                 actor=actor,
                 role=SignerRole.LEADER,
-                reason=TITLES[number].capitalize(),
+                reason=d.rules.form(number).label,
                 location=_issuing_unit(d, number, action).name,
             )
         except (PermissionDenied, ValidationError, SigningUnavailable) as exc:
@@ -540,8 +566,12 @@ def register_pdf(unit: OrgUnit, date_from: dt.date, date_to: dt.date) -> bytes:
             }
         )
     parent = unit.parent if unit.parent_id else None  # type: ignore[attr-defined]
+    # The register of a period follows the forms in force at its end (Circular 01/2018
+    # Form 06; Circular 03/2025 Form 07).
+    spec = rulesets.ruleset_at(date_to).form(rulesets.KEY_REGISTER)
     context = {
-        "title": TITLES["06"],
+        "title": spec.title,
+        "form_number": spec.number,
         "issuer": unit.name,
         "parent_issuer": parent.name if parent else "",
         "place_date": place_date(unit, None),

@@ -31,6 +31,7 @@ from motcua.dossiers.constants import APPLICANT, DossierStatus
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.files import store_upload
 from motcua.dossiers.models import DossierDraft
+from motcua.dossiers.rulesets import KEY_STOP
 from motcua.dossiers.services import drafts
 from motcua.dossiers.supplement import FILE_ACTIONS, applicant_files_send
 from motcua.dossiers.views import _eform, has_template, status_context
@@ -197,17 +198,21 @@ def _end_action(actions: list[Any]) -> Any:
     return next((t for t in actions if t.action in ENDING), None)
 
 
-def _papers(d: Any, events: list[Any]) -> list[tuple[str, str]]:
-    """Downloadable forms: receipt (Form 01), supplement request (Form 02), apology and
-    new appointment (Form 04)."""
-    papers = []
+def _papers(d: Any, events: list[Any]) -> list[tuple[str, str, str]]:
+    """Downloadable forms as (key, number, title) in the dossier's rule set (R1):
+    receipt (Form 01), supplement request (Form 02), apology (Form 04) and, under
+    Circular 03/2025, the stop notice (its Form 05)."""
+    rules = d.rules
+    keys = []
     if d.code:
-        papers.append(("01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")))
+        keys.append("01")
     if any(e.action in REQUEST_ACTIONS for e in events):
-        papers.append(("02", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")))
+        keys.append("02")
     if d.extended_at:
-        papers.append(("04", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
-    return papers
+        keys.append("04")
+    if rules.has_form(KEY_STOP) and any(e.action == "stop_by_applicant" for e in events):
+        keys.append(KEY_STOP)
+    return [(k, rules.form(k).number, rules.form(k).label) for k in keys]
 
 
 def _signed_papers(d: Any) -> list[tuple[str, Any]]:
@@ -281,10 +286,16 @@ def paper(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """Printable forms for the applicant: 01 receipt, 02 supplement request, 04 apology."""
     d = sel.dossier_for_applicant(request.user, pk)
     events = list(d.events.select_related("unit", "actor").all())
-    papers = dict(_papers(d, events))
+    papers = {key: title for key, _number, title in _papers(d, events)}
     if form not in papers:
         raise Http404
-    context: dict[str, Any] = {"d": d, "form": form, "title": papers[form]}
+    context: dict[str, Any] = {
+        "d": d,
+        "form": form,
+        "title": papers[form],
+        "spec": d.rules.form(form),
+        "stop_event": next((e for e in events if e.action == "stop_by_applicant"), None),
+    }
     if form == "01":
         from motcua.dossiers.views import qr_svg, tracking_url
 

@@ -53,6 +53,11 @@ class FormSpec:
     title: str
     basis: str
 
+    @property
+    def label(self) -> str:
+        """The title in sentence case, for lists ("Giấy tiếp nhận hồ sơ và ...")."""
+        return self.title[:1] + self.title[1:].lower()
+
 
 KEY_RECEIPT = "01"
 KEY_SUPPLEMENT = "02"
@@ -155,6 +160,9 @@ class RuleSet:
     # Decree 61 Art. 19(9) / Decree 118 Art. 19(6): one new appointment, asked at the
     # latest 1 day before the due date (the calendar enforces 1 working day, R14).
     apology_max: int = 1
+    # Decree 118/2025 Art. 19(6): the apology asks for an extension ("Phiếu đề nghị gia
+    # hạn thời gian giải quyết"); Decree 61 Art. 19(9) gave a new appointment.
+    apology_requests_extension: bool = False
 
     def form(self, key: str) -> FormSpec:
         return self.forms[key]
@@ -232,6 +240,7 @@ ND118 = RuleSet(
     # submission not yet received can still be withdrawn).
     disabled_actions={"withdraw": RECEIVED_STATES},
     citations=_CITE_118,
+    apology_requests_extension=True,
 )
 
 ND118_TT03 = replace(

@@ -90,6 +90,7 @@ def rules_context(d: Any) -> dict[str, Any]:
     rules = d.rules
     return {
         "rules": rules,
+        "control_number": rules.form("05").number,
         "supplement_close_at": services.supplement_close_at(d, rules=rules),
         "supplement_basis": rules.cite("supplement"),
     }
@@ -474,7 +475,12 @@ def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/form05.html",
-        {"d": d, "steps": sel.steps_with_time(d), "events": d.events.all()},
+        {
+            "d": d,
+            "steps": sel.steps_with_time(d),
+            "events": d.events.all(),
+            "spec": d.rules.form("05"),
+        },
     )
 
 

@@ -23,7 +23,7 @@ def test_demo_is_idempotent_and_covers_the_states(e_signing):
     call_command("dossiers_demo")
     count = Dossier.objects.count()
     call_command("dossiers_demo")
-    assert Dossier.objects.count() == count == 10
+    assert Dossier.objects.count() == count == 13
     states = set(Dossier.objects.values_list("status", flat=True))
     assert {
         DossierStatus.SUBMITTED,
@@ -34,8 +34,19 @@ def test_demo_is_idempotent_and_covers_the_states(e_signing):
         DossierStatus.RESOLVED,
         DossierStatus.RESULT_RETURNED,
         DossierStatus.REJECTED_AT_RECEPTION,
+        DossierStatus.STOPPED,
     } <= states
-    assert Dossier.objects.filter(extended_at__isnull=False).count() == 1
+    assert Dossier.objects.filter(extended_at__isnull=False).count() == 2
+    # One dossier received under Decree 61/2018 keeps its rules (law.md R1); one whose
+    # supplement ran out of time is closed by the scheduler's sweep (Art. 19(5)).
+    old = Dossier.objects.get(form_answers__demo_key="truoc-nd118")
+    assert old.rule_set == "nd61-2018" and old.status == DossierStatus.RESULT_RETURNED
+    assert old.code.startswith("000.00.01.H47-250602-")  # the receiving centre (Art. 26)
+    from motcua.dossiers.services import close_expired_supplements
+
+    assert close_expired_supplements() == 1
+    closed = Dossier.objects.get(form_answers__demo_key="qua-han-bo-sung")
+    assert closed.status == DossierStatus.CLOSED_UNSUPPLEMENTED
     # The resolved and returned dossiers carry a result signed by the leader and sealed.
     from motcua.dossiers.services.e_result import result_document_of, signed_roles
 

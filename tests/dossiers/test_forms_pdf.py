@@ -112,7 +112,10 @@ def test_form04_apologises_with_old_and_new_appointment(extended):
     keep("form04.pdf", data)
     text = text_of(data)
     assert extended.code in text
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    # Received 02/3/2026: Circular 03/2025 Form 04 (tests/dossiers/test_rulesets.py has
+    # the Decree 61 form).
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "Mẫu số 04" in text and "đề nghị gia hạn thời gian giải quyết" in text
     assert "16 giờ 00 phút, ngày 16/03/2026" in text
     old = extended.due_before_extension.astimezone(MONDAY.tzinfo)
     assert f"ngày {old:%d/%m/%Y}" in text
@@ -131,6 +134,7 @@ def test_form05_shows_each_step_with_people_and_timeliness(personas, staff, in_p
     text = text_of(data)
     assert d.code in text
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
+    assert "Mẫu số 06" in text  # Circular 03/2025 (was 05 in Circular 01/2018)
     for name in ("Tiếp nhận hồ sơ", "Thẩm định", "Phê duyệt"):
         assert name in text
     assert "Tiepnhan.X" in text  # receptionist received (giver of the next step)
@@ -152,6 +156,7 @@ def test_form06_register_lists_the_units_dossiers_in_landscape(personas, receive
     keep("form06.pdf", data)
     text = text_of(data)
     assert "SỔ THEO DÕI HỒ SƠ" in text
+    assert "Mẫu số 07" in text  # Circular 03/2025 (was 06 in Circular 01/2018)
     assert received.code in text.replace(" ", "")  # a long code wraps at its dashes
     assert "Đăng ký khai sinh" in text
     width, height = page_size_mm(data)

@@ -346,3 +346,103 @@ def test_officer_page_shows_the_rule_set_and_the_closing_time(
     )
     assert "Bộ quy định áp dụng" in body and shown in body and name in body
     assert ("Hạn bổ sung hồ sơ" in body) is (name != "nd61-2018")
+
+
+# --- forms of each set (law.md §1.12) -------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(p.extract_text() or "" for p in reader.pages).split())
+
+
+FORM_TEXT = {
+    # Circular 01/2018: Form 04 gives a new appointment; the control sheet is Form 05.
+    "nd61-2018": ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "xin hẹn lại", "Mẫu số 05"),
+    # Circular 03/2025: Form 04 asks for an extension; the control sheet is Form 06.
+    "nd118-2025-tt03": (
+        "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        "đề nghị gia hạn",
+        "Mẫu số 06",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MONDAYS))
+def test_forms_follow_the_set_of_the_reception(personas, staff, version, client_for, name):
+    from django.urls import reverse
+
+    from motcua.dossiers import forms_pdf
+
+    monday = MONDAYS[name]
+    title, wording, control = FORM_TEXT[name]
+    d = _in_process(personas, staff, version, monday)
+    d = services.dossier_extend_with_apology(
+        dossier=d,
+        actor=personas.leader_x,
+        expected_version=d.version,
+        new_due_at=monday + dt.timedelta(days=14),
+        reason="Cần xác minh",
+        reason_kind="objective",
+        now=monday + 2 * H,
+    )
+    apology = _pdf_text(forms_pdf.form_pdf(d, "04"))
+    assert title in apology and wording in apology and "Mẫu số 04" in apology
+    assert control in _pdf_text(forms_pdf.form_pdf(d, "05"))
+    page = client_for(personas.leader_x).get(reverse("dossiers:detail", args=[d.pk]))
+    assert control.replace(" số", "") + " — Phiếu kiểm soát" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_stop_notice_is_circular_03_form_05(personas, staff, version, client_for):
+    from django.urls import reverse
+
+    from motcua.dossiers import forms_pdf
+
+    monday = MONDAYS["nd118-2025-tt03"]
+    d = _in_process(personas, staff, version, monday)
+    assert "stop" not in forms_pdf.available_forms(d)
+    d = services.dossier_stop_by_applicant(
+        dossier=d,
+        actor=personas.citizen_a,
+        expected_version=d.version,
+        reason="Đã chuyển nơi cư trú",
+        now=monday + 2 * H,
+    )
+    assert "stop" in forms_pdf.available_forms(d)
+    text = _pdf_text(forms_pdf.form_pdf(d, "stop"))
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and "Mẫu số 05" in text
+    assert d.code in text and "Đã chuyển nơi cư trú" in text and "Điều 21" in text
+    # The applicant downloads it and sees it among their papers on the portal.
+    citizen = client_for(personas.citizen_a)
+    pdf = citizen.get(reverse("dossiers:form_pdf", kwargs={"pk": d.pk, "number": "stop"}))
+    assert pdf.status_code == 200
+    body = citizen.get(reverse("my_dossiers:detail", args=[d.pk])).content.decode()
+    assert "Thông báo dừng giải quyết hồ sơ" in body and "(Mẫu 05)" in body
+    paper = citizen.get(reverse("my_dossiers:paper", args=[d.pk, "stop"])).content.decode()
+    assert "Thông tư 03/2025/TT-VPCP" in paper and "Đã chuyển nơi cư trú" in paper
+
+
+@pytest.mark.django_db
+def test_no_stop_notice_before_circular_03(personas, staff, version):
+    from motcua.dossiers import forms_pdf
+
+    monday = dt.datetime(2025, 8, 4, 8, 0, tzinfo=TZ)  # Decree 118, before Circular 03
+    d = _in_process(personas, staff, version, monday)
+    assert d.rule_set == "nd118-2025"
+    d = services.dossier_stop_by_applicant(
+        dossier=d,
+        actor=personas.citizen_a,
+        expected_version=d.version,
+        reason="x",
+        now=monday + H * 2,
+    )
+    assert d.status == S.STOPPED
+    assert "stop" not in forms_pdf.available_forms(d)
+    apology_title = rulesets.get("nd118-2025").form("04").title
+    assert apology_title == "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
