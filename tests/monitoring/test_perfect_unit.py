@@ -37,7 +37,22 @@ def staff(personas) -> fx.Staff:
     return fx.make_staff(personas, "clerk_x", "specialist_x")
 
 
-@pytest.mark.parametrize("synced", [True, False])
+# variant → the indicators it must lose entirely (everything else stays full)
+VARIANTS: dict[str, dict[str, float]] = {
+    "perfect": {},
+    "not_synced": {"1.4": 6, "3.5": 2},  # 3.5 counts fee data of *synced* dossiers
+    "no_vneid": {"4.5a": 2, "4.5b": 2},
+    "not_paid_online": {"3.5b": 2, "3.6": 6},
+    "announced_late": {"1.1": 6},
+    "published_late": {"1.2": 4},
+    "rated_unsatisfied": {"5.4": 6},
+}
+FULL = {"1.1": 6, "1.2": 4, "1.3": 2, "1.4": 6, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6}
+FULL |= {"3.5": 2, "3.5b": 2, "3.6": 6, "4.1": 6, "4.2": 4, "4.5a": 2, "4.5b": 2}
+FULL |= {"5.2": 6, "5.3": 6, "5.4": 6}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_perfect_unit_is_excellent_and_green(
     personas,
     staff,
@@ -46,8 +61,9 @@ def test_perfect_unit_is_excellent_and_green(
     signing_pki_dir,
     e_signing,
     django_capture_on_commit_callbacks,
-    synced,
+    variant,
 ):
+    synced = variant != "not_synced"
     fx.use_payment_sandbox(settings, tmp_path, secret=SECRET)
     settings.MOTCUA_PKI_DIR = str(signing_pki_dir)  # the officers' signing tokens
     today = timezone.localdate()
@@ -57,14 +73,17 @@ def test_perfect_unit_is_excellent_and_green(
     announced = _workday(today - dt.timedelta(days=20))
     version.announcement_decision = "1234/QĐ-UBND"
     version.announced_on = announced
-    version.effective_from = announced + dt.timedelta(days=14)
-    version.national_published_on = announced + dt.timedelta(days=1)
+    version.effective_from = announced + dt.timedelta(days=3 if variant == "announced_late" else 14)
+    version.national_published_on = announced + dt.timedelta(
+        days=10 if variant == "published_late" else 1
+    )
     version.steps_description = "Bước 1: Nộp hồ sơ. Bước 2: Thẩm định. Bước 3: Trả kết quả."
     version.methods_description = "Trực tuyến trên Cổng Dịch vụ công hoặc tại Bộ phận Một cửa."
     version.subjects = ["citizen"]
     version.save()
     citizen = personas.citizen_a
-    ExternalAccount.objects.create(user=citizen, provider=PROVIDER_NAME, subject="vneid-1")
+    if variant != "no_vneid":
+        ExternalAccount.objects.create(user=citizen, provider=PROVIDER_NAME, subject="vneid-1")
 
     with django_capture_on_commit_callbacks(execute=True):
         d = fx.submit_online_dossier(
@@ -75,8 +94,8 @@ def test_perfect_unit_is_excellent_and_green(
         )
         d = fx.receive_dossier(d, receptionist=personas.receptionist_x)
         request = payments.payment_request_for_fees(dossier=d, actor=citizen)
-        attempt = start(request, citizen)
-        send_ipn(ipn_params(attempt))
+        if variant != "not_paid_online":
+            send_ipn(ipn_params(start(request, citizen)))
         d = fx.assign_dossier(d, leader=personas.leader_x, assignee=staff.specialist_x)
         d.refresh_from_db()
         d = services.dossier_submit_for_approval(
@@ -89,7 +108,15 @@ def test_perfect_unit_is_excellent_and_green(
         d = services.dossier_return_result(
             dossier=d, actor=personas.receptionist_x, expected_version=d.version, channel="online"
         )
-        rating_submit(dossier=d, stage="result", level="satisfied", channel="portal", rater=citizen)
+        unhappy = variant == "rated_unsatisfied"
+        rating_submit(
+            dossier=d,
+            stage="result",
+            level="unsatisfied" if unhappy else "satisfied",
+            problem="Chờ lâu" if unhappy else "",
+            channel="portal",
+            rater=citizen,
+        )
         if synced:
             relay.relay()
             delivery.deliver()
@@ -97,19 +124,16 @@ def test_perfect_unit_is_excellent_and_green(
     card = scores_for(personas.unit_x, announced, today).card
     s = {k: round(v.score, 6) for k, v in card.indicators.items()}
     # every point a procedure of this kind can earn (4.2b, 4.3, 4.4 need certified
-    # copies, reused data and the citizen's warehouse: not part of this flow)
-    expected = {"1.1": 6, "1.2": 4, "1.3": 2, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6}
-    expected |= {"3.5b": 2, "3.6": 6, "4.1": 6, "4.2": 4, "4.5a": 2, "4.5b": 2}
-    expected |= {"5.2": 6, "5.3": 6, "5.4": 6}
-    # not synced: 1.4 and 3.5 (procedures whose *synced* dossiers carry fee data) lose
-    # exactly their points
-    expected |= {"1.4": 6, "3.5": 2} if synced else {"1.4": 0, "3.5": 0}
+    # copies, reused data and the citizen's warehouse: not part of this flow); the
+    # variant loses exactly the points of the indicators its behaviour fails
+    lost = VARIANTS[variant]
+    expected = {k: v - lost.get(k, 0) for k, v in FULL.items()}
     assert {k: s[k] for k in expected} == expected
-    unit = scores_for(personas.unit_x, announced, today)
-    if synced:
+    assert card.total == pytest.approx(92 - sum(lost.values()))
+    if variant == "perfect":
+        unit = scores_for(personas.unit_x, announced, today)
         assert card.total >= 90
         assert unit.band.key == "excellent" and str(unit.band.label) == "Xuất sắc"
         assert unit.colour.key == "green"
-    assert card.total == pytest.approx(92 if synced else 84)
     rebuild()  # the set-based rebuild reads the same native facts
     assert scores_for(personas.unit_x, announced, today).card.total == pytest.approx(card.total)
