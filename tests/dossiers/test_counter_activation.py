@@ -3,6 +3,7 @@ activation code printed on Form 01 and sent by SMS — and claims the account on
 portal by setting a password (throttled, expiring, audited)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -166,3 +167,30 @@ def test_the_receptionist_issues_a_new_code_until_the_account_is_claimed(
     assert "Cấp mã kích hoạt mới" not in client.get(url).content.decode()
     client.post(url, {"step": "activation"})
     assert AccountActivation.objects.filter(user=citizen).count() == 2  # nothing issued
+
+
+def test_a_refused_counter_registration_shows_why(personas, client_for):
+    # Found by the counter journey (tests/acceptance): the form posted without the
+    # looked-up number, so a refusal (here a phone already in use) answered 400 with
+    # the registration form — and its error — missing from the page.
+    client = client_for(personas.receptionist_x)
+    url = reverse("dossiers:counter")
+    page = client.get(url, {"personal_id": PID}).content.decode()
+    action = re.findall(
+        r'action="([^"]*)"[^>]*>\s*<input[^>]*csrf[^>]*>\s*'
+        r'<input type="hidden" name="step" value="register">',
+        page,
+    )[0]
+    response = client.post(
+        url + action.replace("&amp;", "&"),
+        {
+            "step": "register",
+            "full_name": "Lê Văn D",
+            "personal_id": PID,
+            "phone": personas.citizen_a.phone,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Số điện thoại đã tồn tại" in body
+    assert "Tạo tài khoản công dân" in body
