@@ -8,6 +8,8 @@ import io
 import re
 from typing import Any
 
+TIMEOUT_MS = 120_000  # a loaded CI machine; never a timing assertion
+
 NEW_CITIZEN = {
     "full_name": "Hồ Thị Quầy",
     "personal_id": "049196007788",
@@ -19,7 +21,7 @@ NEW_CITIZEN = {
 
 def _context(browser: Any, site: Any, **kw: Any) -> Any:
     context = browser.new_context(base_url=site.base_url, locale="vi-VN", **kw)
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(TIMEOUT_MS)
     return context
 
 
@@ -81,3 +83,23 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def act(page: Any, pk: int, action: str, fields: dict[str, str] | None = None) -> str:
+    """Fill and submit a workflow action's form on the back-office dossier page."""
+    page.goto(f"/quan-tri/ho-so/{pk}/")
+    form = page.locator(f"form[action$='/thao-tac/{action}/']")
+    assert form.count() == 1, f"{action} is not offered on dossier {pk}: {page.url}"
+    for name, value in (fields or {}).items():
+        field = form.locator(f"[name='{action}-{name}']")
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(label=value)
+        elif field.get_attribute("type") in ("checkbox", "radio"):
+            field.check()
+        else:
+            field.fill(value)
+    form.locator("button[type='submit']").click()
+    page.wait_for_load_state()
+    done = page.get_by_text(re.compile("^Đã thực hiện: "))
+    assert done.count(), f"{action} on {pk}: {page.locator('main').inner_text()[:1500]}"
+    return str(done.first.inner_text())
