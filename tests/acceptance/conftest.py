@@ -210,3 +210,14 @@ def demo_deployment(tmp: Path) -> Iterator[DemoSite]:
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     with demo_deployment(tmp_path_factory.mktemp("demo-site")) as site:
         yield site
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests share one demo (`demo_site`): the "writable while busy" test measures its
+    first minute, so it runs before the journeys (test_*_journey.py)."""
+    spots = [i for i, item in enumerate(items) if "tests/acceptance/" in item.nodeid]
+    ordered = sorted(
+        (items[i] for i in spots), key=lambda item: "writable_while_busy" not in item.nodeid
+    )
+    for i, item in zip(spots, ordered, strict=True):
+        items[i] = item
