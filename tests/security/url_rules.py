@@ -107,7 +107,9 @@ RULES: dict[str, Rule] = {
     ),
     "accounts:logout": Rule(EVERYONE, post_only=True),
     "accounts:signup": Rule(EVERYONE),
-    "accounts:activate": Rule(EVERYONE, note="claim a counter-created account with its one-time code"),
+    "accounts:activate": Rule(
+        EVERYONE, note="claim a counter-created account with its one-time code"
+    ),
     "accounts:signup_business": Rule(EVERYONE),
     "accounts:otp_verify": Rule(LOGIN_ANY),
     "accounts:otp_enrol": Rule(LOGIN_ANY),
