@@ -73,3 +73,56 @@ class ApiClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])
+
+
+class IdempotencyRecord(models.Model):
+    """The answer to a create sent with an `Idempotency-Key` header, kept per caller
+    (API client or user): the same key and body gets the same answer again (never a
+    second dossier); the same key with another body is refused."""
+
+    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khóa chống gửi trùng")
+        verbose_name_plural = _("khóa chống gửi trùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "key"],
+                condition=models.Q(client__isnull=False),
+                name="api_idem_client_key",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=models.Q(user__isnull=False),
+                name="api_idem_user_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ClientApplication(models.Model):
+    """An online application (dossier draft) an API client opened on a citizen's
+    behalf: the client may only continue, attach to and submit its own."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="applications")
+    draft = models.OneToOneField(
+        "dossiers.DossierDraft", on_delete=models.CASCADE, related_name="api_client_link"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ nháp do ứng dụng tạo")
+        verbose_name_plural = _("hồ sơ nháp do ứng dụng tạo")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} #{self.draft_id}"

@@ -12,3 +12,4 @@ SCOPES = {
     "monitoring:read": _("Đọc điểm đánh giá, xếp loại các đơn vị"),
     "org:read": _("Đọc cơ cấu tổ chức"),
 }
+SCOPES["dossiers:create"] = _("Nộp hồ sơ trực tuyến thay công dân, tổ chức")

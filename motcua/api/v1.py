@@ -331,3 +331,8 @@ api.add_router("/catalogue/", readers.catalogue)
 api.add_router("/units/", readers.units)
 api.add_router("/workdays/", readers.workdays)
 api.add_router("/monitoring/", readers.monitoring)
+
+# Writes of another system or a citizen's app: online applications (motcua/api/applications.py).
+from motcua.api import applications  # noqa: E402
+
+api.add_router("/applications/", applications.router)

@@ -153,7 +153,7 @@ def _client_actions(client: ApiClient, d: Any) -> list[str]:
     return [t.action for t in sel.available_actions(user, d)]
 
 
-def _out(request: HttpRequest, d: Any) -> DossierOut:
+def dossier_out(request: HttpRequest, d: Any) -> DossierOut:
     user = request.user
     client = _client(request)
     if client is not None:
@@ -189,7 +189,7 @@ def _load_for_client(client: ApiClient, pk: int) -> Any:
     return d
 
 
-def _load(request: HttpRequest, pk: int) -> Any:
+def dossier_load(request: HttpRequest, pk: int) -> Any:
     client = _client(request)
     if client is not None:
         return _load_for_client(client, pk)
@@ -274,7 +274,7 @@ def mine(request: HttpRequest) -> list[DossierOut]:
         raise ApiError(
             403, _("Chỉ công dân, tổ chức có danh sách hồ sơ của mình."), "not_an_applicant"
         )
-    return [_out(request, d) for d in sel.my_dossiers(request.user)[:100]]
+    return [dossier_out(request, d) for d in sel.my_dossiers(request.user)[:100]]
 
 
 @router.get("/{pk}", response=DossierOut, summary="Một hồ sơ")
@@ -285,7 +285,7 @@ def detail(request: HttpRequest, pk: int) -> DossierOut:
         from motcua.api.readers import need_scope
 
         need_scope(client, "dossiers:read")
-    return _out(request, _load(request, pk))
+    return dossier_out(request, dossier_load(request, pk))
 
 
 def _client_actor(client: ApiClient, d: Any) -> Any:
@@ -321,7 +321,7 @@ def act(request: HttpRequest, pk: int, action: str, payload: Body[dict[str, Any]
         from motcua.api.readers import need_scope
 
         need_scope(client, "dossiers:write")
-    d = _load(request, pk)
+    d = dossier_load(request, pk)
     service = services.SERVICES.get(action)
     if service is None:
         raise Http404
@@ -347,7 +347,7 @@ def act(request: HttpRequest, pk: int, action: str, payload: Body[dict[str, Any]
             _run(call)
     else:
         _run(call)
-    return _out(request, _load(request, pk))
+    return dossier_out(request, dossier_load(request, pk))
 
 
 def _run(call: Any) -> None:
@@ -388,7 +388,7 @@ def act_with_files(
         raise ApiError(
             403, _("Chỉ người nộp hồ sơ gửi giấy tờ bổ sung kèm tệp."), "not_an_applicant"
         )
-    d = _load(request, pk)
+    d = dossier_load(request, pk)
     # Checked after the caller's right to the dossier (a refusal is never a 422).
     if expected_version is None:
         raise _invalid("expected_version", _("Thiếu phiên bản hồ sơ (expected_version)."))
@@ -403,4 +403,4 @@ def act_with_files(
             note=note[:300],
         )
     )
-    return _out(request, _load(request, pk))
+    return dossier_out(request, dossier_load(request, pk))

@@ -46,14 +46,20 @@ def _own(draft: DossierDraft, actor: Any) -> None:
 
 
 @transaction.atomic
-def draft_start(*, applicant: Any, procedure_version: ProcedureVersion) -> DossierDraft:
-    """Open the applicant's draft for this procedure version, or create one."""
+def draft_start(
+    *, applicant: Any, procedure_version: ProcedureVersion, new: bool = False
+) -> DossierDraft:
+    """Open the applicant's draft for this procedure version, or create one (`new`:
+    always a new one, for an application a system files on the applicant's behalf)."""
     if not getattr(applicant, "is_citizen", False):
         raise PermissionDenied(_("Chỉ tài khoản công dân hoặc tổ chức được nộp hồ sơ."))
     draft = DossierDraft.objects.filter(
-        applicant=applicant, procedure_version=procedure_version, dossier__isnull=True
+        applicant=applicant,
+        procedure_version=procedure_version,
+        dossier__isnull=True,
+        api_client_link__isnull=True,
     ).first()
-    if draft is not None:
+    if draft is not None and not new:
         return draft
     draft = DossierDraft.objects.create(applicant=applicant, procedure_version=procedure_version)
     _audit(
