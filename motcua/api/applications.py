@@ -391,7 +391,7 @@ def application_detail(request: HttpRequest, pk: int) -> Any:
     summary="Đính kèm giấy tờ (multipart)",
 )
 def application_attach(
-    request: HttpRequest, pk: int, code: str, files: File[list[UploadedFile]]
+    request: HttpRequest, pk: int, code: str, files: File[list[UploadedFile] | None] = None
 ) -> Any:
     """Attaches the files of one component (`code` from `components[]`), multipart
     field `files` (several pages or photos are joined into one PDF): the same checks
@@ -406,7 +406,7 @@ def application_attach(
         raise Http404
     with _as_caller(request), _refusals():
         svc.draft_attach_upload(
-            draft=draft, actor=draft.applicant, component=component, uploads=list(files)
+            draft=draft, actor=draft.applicant, component=component, uploads=list(files or [])
         )
     draft.refresh_from_db()
     return _application_out(draft)

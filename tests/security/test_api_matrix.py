@@ -38,6 +38,20 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_dossiers_api_act_with_files": TokenRule(
         "api-v1:act_with_files", (403, 422), (403, 422)
     ),
+    # dossiers:create; a client reaches only the applications it opened (404). The
+    # matrix posts an empty body: refused by validation or the missing Idempotency-Key.
+    "motcua_api_applications_application_create": TokenRule(
+        "api-v1:application_create", (400, 422), (400, 403, 422)
+    ),
+    "motcua_api_applications_application_detail": TokenRule(
+        "api-v1:application_detail", (404,), (403,)
+    ),
+    "motcua_api_applications_application_attach": TokenRule(
+        "api-v1:application_attach", (404, 422), (403, 422)
+    ),
+    "motcua_api_applications_application_submit": TokenRule(
+        "api-v1:application_submit", (400, 404, 422), (400, 403, 422)
+    ),
     "motcua_feedback_api_list_feedback": TokenRule("api-v1:list_feedback", DENIED, DENIED),
     "motcua_feedback_api_count_feedback": TokenRule("api-v1:count_feedback", DENIED, DENIED),
     "motcua_feedback_api_get_feedback": TokenRule("api-v1:get_feedback", DENIED, DENIED),

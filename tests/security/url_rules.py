@@ -364,6 +364,17 @@ RULES: dict[str, Rule] = {
         machine=True,
         kwargs=lambda w: {"pk": w.dossier.pk, "action": "supplement_provided"},
     ),
+    # Online applications (issue 22): citizens and clients with dossiers:create; one's own.
+    "api-v1:application_create": Rule(CITIZEN, post_only=True, machine=True),
+    "api-v1:application_detail": Rule(
+        CITIZEN, kwargs=lambda w: {"pk": MISSING}, machine=True, extra_ok=OK404
+    ),
+    "api-v1:application_attach": Rule(
+        CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING, "code": "TK"}
+    ),
+    "api-v1:application_submit": Rule(
+        CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING}
+    ),
     "api-v1:list_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:count_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:get_feedback": Rule(OFFICER_OF_UNIT_X - ADMIN, kwargs=_pk("feedback"), machine=True),
