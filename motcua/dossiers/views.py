@@ -93,6 +93,8 @@ def rules_context(d: Any) -> dict[str, Any]:
         "control_number": rules.form("05").number,
         "supplement_close_at": services.supplement_close_at(d, rules=rules),
         "supplement_basis": rules.cite("supplement"),
+        "reception_due_at": services.reception_due_at(d),
+        "online_basis": rules.cite("online"),
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.signals import dossier_transitioned
@@ -30,7 +31,13 @@ APPLICANT_EVENTS: dict[str, str] = {
     "refuse_after_appraisal": "dossier_refused",
     "extend_with_apology": "dossier_extended",
     "withdraw": "dossier_withdrawn",
+    "stop_by_applicant": "dossier_stopped",  # Decree 118/2025 Art. 21
+    "close_unsupplemented": "dossier_closed_unsupplemented",  # Art. 19(5)
 }
+# Decree 118/2025 Art. 17(2) (law.md R11a): an online dossier alerts the reception
+# officers of the receiving unit at once (within the 2 hours), with the 8 working hours
+# they have to receive it or ask for corrections.
+RECEPTION_ALERT_ACTIONS = ("submit_online", "resubmit")
 OFFICER_EVENTS = {"assign": "dossier_assigned"}
 
 
@@ -59,6 +66,8 @@ def on_transition(
 def _notify(dossier_id: int, action: str, event_id: int | None) -> None:
     if action not in APPLICANT_EVENTS and action not in OFFICER_EVENTS:
         return
+    if action in RECEPTION_ALERT_ACTIONS:
+        _alert_reception(dossier_id, event_id)
     d = Dossier.objects.select_related(
         "applicant", "assignee", "procedure_version", "receiving_unit"
     ).get(pk=dossier_id)
@@ -82,4 +91,32 @@ def _notify(dossier_id: int, action: str, event_id: int | None) -> None:
             dossier=d,
             url=reverse("dossiers:detail", args=[d.pk]),
             dedup_key=f"{key}:assignee:{d.assignee_id}" if key else None,
+        )
+
+
+def _alert_reception(dossier_id: int, event_id: int | None) -> None:
+    from motcua.dossiers.constants import Channel, DossierStatus
+    from motcua.dossiers.services import reception_due_at
+    from motcua.org.constants import Role
+    from motcua.org.models import StaffAssignment
+    from motcua.org.selectors import valid_on
+
+    d = Dossier.objects.select_related("procedure_version", "receiving_unit").get(pk=dossier_id)
+    if d.channel != Channel.ONLINE or d.status != DossierStatus.SUBMITTED:
+        return
+    due = reception_due_at(d)
+    if due is None:  # the dossier's rule set has no such limit (Decree 61/2018)
+        return
+    ctx = {**dossier_context(d), "reception_due_at": due}
+    officers = StaffAssignment.objects.filter(
+        valid_on(timezone.localdate()), unit_id=d.receiving_unit_id, role=Role.RECEPTIONIST
+    ).select_related("user")
+    for assignment in officers:
+        notify(
+            recipient=assignment.user,
+            event="dossier_waiting_reception",
+            context=ctx,
+            dossier=d,
+            url=reverse("dossiers:detail", args=[d.pk]),
+            dedup_key=f"ev:{event_id}:reception:{assignment.user_id}" if event_id else None,
         )

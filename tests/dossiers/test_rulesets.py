@@ -446,3 +446,58 @@ def test_no_stop_notice_before_circular_03(personas, staff, version):
     assert "stop" not in forms_pdf.available_forms(d)
     apology_title = rulesets.get("nd118-2025").form("04").title
     assert apology_title == "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
+
+
+# --- online reception (Decree 118/2025 Art. 17(2), law.md R11a) ---------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MONDAYS))
+def test_online_dossier_alerts_reception_with_8_working_hours(
+    personas, version, client_for, django_capture_on_commit_callbacks, name
+):
+    from django.urls import reverse
+
+    from motcua.notifications.models import Notification
+
+    monday = MONDAYS[name]
+    # Submitted Mon 11:00; 8 working hours on the test calendar (08:00-12:00, 13:00-17:00):
+    # 1 h Mon morning, 4 h Mon afternoon, 3 h Tue morning -> Tue 11:00.
+    with django_capture_on_commit_callbacks(execute=True):
+        d = submit_online_dossier(
+            version=version, applicant=personas.citizen_a, unit=personas.unit_x, now=monday + 3 * H
+        )
+    alerts = Notification.objects.filter(event="dossier_waiting_reception", dossier_id=d.pk)
+    due = services.reception_due_at(d)
+    page = client_for(personas.receptionist_x).get(reverse("dossiers:detail", args=[d.pk]))
+    if name == "nd61-2018":  # no such limit before Decree 118
+        assert due is None and not alerts.exists()
+        assert "Hạn tiếp nhận" not in page.content.decode()
+        return
+    assert due == monday + dt.timedelta(days=1, hours=3)
+    assert alerts.filter(recipient=personas.receptionist_x).exists()
+    assert "Hạn tiếp nhận" in page.content.decode()
+    assert "Điều 17 khoản 2" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_applicant_is_told_of_stop_and_closure(
+    personas, staff, version, django_capture_on_commit_callbacks
+):
+    from motcua.notifications.models import Notification
+
+    monday = MONDAYS["nd118-2025-tt03"]
+    d = _in_process(personas, staff, version, monday)
+    d = _ask_supplement(d, staff, monday + 2 * H)
+    close_at = services.supplement_close_at(d)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_expired_supplements(now=close_at)
+    assert Notification.objects.filter(
+        recipient=personas.citizen_a, event="dossier_closed_unsupplemented", dossier_id=d.pk
+    ).exists()
+    other = _in_process(personas, staff, version, monday)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_stop_by_applicant(
+            dossier=other, actor=personas.citizen_a, expected_version=other.version, reason="x"
+        )
+    assert Notification.objects.filter(event="dossier_stopped", dossier_id=other.pk).exists()

@@ -55,6 +55,7 @@ from motcua.dossiers.services.stops import (
     close_expired_supplements,
     dossier_close_unsupplemented,
     dossier_stop_by_applicant,
+    reception_due_at,
     supplement_close_at,
 )
 
@@ -122,5 +123,6 @@ __all__ = [
     "dossier_supplement_provided",
     "dossier_transfer",
     "dossier_withdraw",
+    "reception_due_at",
     "supplement_close_at",
 ]

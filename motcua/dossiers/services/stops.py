@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.constants import TimeUnit
 from motcua.dossiers import deadlines, rulesets
-from motcua.dossiers.constants import DossierStatus, PauseKind
+from motcua.dossiers.constants import Channel, DossierStatus, PauseKind
 from motcua.dossiers.errors import ClosureNotDue, DossierError
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import _pipeline as p
@@ -44,6 +44,25 @@ def supplement_close_at(d: Dossier, *, rules: rulesets.RuleSet | None = None) ->
     unit = TimeUnit.WORKING_DAYS if kind == rulesets.DayKind.WORKING else TimeUnit.DAYS
     span = deadlines.Span(Decimal(rules.supplement_close_days), unit)
     return deadlines.add(d.receiving_unit, pause.started_at, span)
+
+
+def reception_due_at(d: Dossier, *, rules: rulesets.RuleSet | None = None) -> dt.datetime | None:
+    """Decree 118/2025 Art. 17(2) (law.md R11a): an online dossier waiting for reception
+    must be received, or sent back for correction in one round, within 8 working hours
+    of its arrival in the system; None when the rule set has no such limit or the
+    dossier is not an online one waiting for reception. The set is the one in force when
+    the dossier arrived (it is not received yet, so nothing is stored)."""
+    rules = rules or rulesets.ruleset_for(d.rule_set, d.received_at, d.submitted_at)
+    hours = rules.online_reception_working_hours
+    if (
+        hours is None
+        or d.channel != Channel.ONLINE
+        or d.status != DossierStatus.SUBMITTED
+        or d.submitted_at is None
+    ):
+        return None
+    span = deadlines.Span(Decimal(hours), TimeUnit.WORKING_HOURS)
+    return deadlines.add(d.receiving_unit, d.submitted_at, span)
 
 
 @transaction.atomic
