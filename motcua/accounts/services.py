@@ -73,9 +73,15 @@ def _state(row: LoginThrottle | None) -> ThrottleState:
     return ThrottleState(row.failures, row.window_started_at, row.locked_until)
 
 
-def _throttle_keys(identifier: str, user: User | None, ip: str | None) -> list[tuple[str, str]]:
+def _ip_throttled(ip: str | None) -> bool:
+    return bool(ip) and conf.ip_policy().max_failures > 0  # 0 switches it off
+
+
+def _throttle_keys(
+    identifier: str, user: User | None, ip: str | None, *, with_ip: bool = True
+) -> list[tuple[str, str]]:
     keys = [(ThrottleScope.ACCOUNT.value, _account_key(identifier, user))]
-    if ip and conf.ip_policy().max_failures > 0:  # 0 switches the per-IP throttle off
+    if with_ip and ip and _ip_throttled(ip):
         keys.append((ThrottleScope.IP.value, ip))
     return keys
 
@@ -84,22 +90,38 @@ def _policy(scope: str) -> ThrottlePolicy:
     return conf.ip_policy() if scope == ThrottleScope.IP else conf.account_policy()
 
 
-def login_lock_status(*, identifier: str, ip: str | None, now: dt.datetime) -> dt.datetime | None:
+def login_lock_status(
+    *, identifier: str, ip: str | None, now: dt.datetime, with_ip: bool = True
+) -> dt.datetime | None:
     """When the lock on this identifier (or on this client IP) ends; None if not locked."""
     user = selectors.user_by_identifier(identifier)
     states = []
-    for scope, key in _throttle_keys(identifier, user, ip):
+    for scope, key in _throttle_keys(identifier, user, ip, with_ip=with_ip):
         row = LoginThrottle.objects.filter(scope=scope, key=key).first()
         states.append(_state(row))
     return latest_lock(states, now)
 
 
+def _audit_lockout(scope: str, identifier: str, user: User | None, after: ThrottleState) -> None:
+    audit_record(
+        action="accounts.login_lockout",
+        actor=None,
+        obj=user,
+        after={
+            "scope": scope,
+            "identifier": mask_identifier(identifier),
+            "failures": after.failures,
+            "locked_until": after.locked_until,
+        },
+    )
+
+
 def _register_failure(
-    identifier: str, user: User | None, ip: str | None, now: dt.datetime
+    identifier: str, user: User | None, ip: str | None, now: dt.datetime, *, with_ip: bool = True
 ) -> dt.datetime | None:
     """Count one failure on every key; return the end of a lock this failure caused."""
     new_locks: list[dt.datetime] = []
-    for scope, key in _throttle_keys(identifier, user, ip):
+    for scope, key in _throttle_keys(identifier, user, ip, with_ip=with_ip):
         row, _created = LoginThrottle.objects.select_for_update().get_or_create(
             scope=scope, key=key
         )
@@ -112,18 +134,57 @@ def _register_failure(
         if is_locked(after, now) and not is_locked(before, now):
             assert after.locked_until is not None
             new_locks.append(after.locked_until)
-            audit_record(
-                action="accounts.login_lockout",
-                actor=None,
-                obj=user,
-                after={
-                    "scope": scope,
-                    "identifier": mask_identifier(identifier),
-                    "failures": after.failures,
-                    "locked_until": after.locked_until,
-                },
-            )
+            _audit_lockout(scope, identifier, user, after)
     return max(new_locks) if new_locks else None
+
+
+@dataclass(frozen=True)
+class _IpCharge:
+    """One login attempt counted in advance against the client IP (issue 20): the
+    per-IP counter is charged under its row lock before the password is checked, so
+    parallel guesses from one address spread over many accounts cannot pass the limit;
+    the charge is given back when the attempt turns out not to be a failure."""
+
+    ip: str
+    refused_until: dt.datetime | None = None  # the address was already locked
+    lock: ThrottleState | None = None  # the counter, when this charge locked the address
+
+    @property
+    def locked_until(self) -> dt.datetime | None:
+        return self.lock.locked_until if self.lock is not None else None
+
+
+def _ip_attempt_reserve(ip: str | None, now: dt.datetime) -> _IpCharge | None:
+    if not ip or not _ip_throttled(ip):
+        return None
+    with transaction.atomic():
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            scope=ThrottleScope.IP, key=ip
+        )
+        before = _state(row)
+        if is_locked(before, now):
+            return _IpCharge(ip=ip, refused_until=before.locked_until)
+        after = register_failure(before, now, _policy(ThrottleScope.IP))
+        row.failures = after.failures
+        row.window_started_at = after.window_started_at
+        row.locked_until = after.locked_until
+        row.save()
+    return _IpCharge(ip=ip, lock=after if is_locked(after, now) else None)
+
+
+def _ip_attempt_refund(charge: _IpCharge) -> None:
+    """Give back a charge whose attempt was not a failed password."""
+    with transaction.atomic():
+        row = LoginThrottle.objects.select_for_update().filter(
+            scope=ThrottleScope.IP, key=charge.ip
+        )
+        throttle = row.first()
+        if throttle is None:
+            return
+        throttle.failures = max(0, throttle.failures - 1)
+        if charge.locked_until is not None and throttle.locked_until == charge.locked_until:
+            throttle.locked_until = None  # the lock was set by this very attempt
+        throttle.save()
 
 
 def login_authenticate(*, request: HttpRequest, identifier: str, password: str) -> LoginOutcome:
@@ -133,14 +194,32 @@ def login_authenticate(*, request: HttpRequest, identifier: str, password: str) 
     now = timezone.now()
     ip = client_ip(request)
     user = selectors.user_by_identifier(identifier)
+    charge = _ip_attempt_reserve(ip, now)
+    if charge is not None and charge.refused_until is not None:
+        return _login_refused(identifier, user, charge.refused_until)
     with transaction.atomic():
         # One attempt per account at a time: the account's counter row is locked from
         # the lockout check to the failure count, so parallel guesses cannot pass the
-        # limit (issue 20). Different accounts do not wait for each other.
+        # limit (issue 20). Different accounts do not wait for each other; the per-IP
+        # counter was charged above, in its own short transaction.
         LoginThrottle.objects.select_for_update().get_or_create(
             scope=ThrottleScope.ACCOUNT, key=_account_key(identifier, user)
         )
-        return _login_locked(request, identifier, password, user, ip, now)
+        outcome, failed = _login_locked(request, identifier, password, user, ip, now, charge)
+    if charge is not None and not failed:
+        _ip_attempt_refund(charge)
+    return outcome
+
+
+def _login_refused(identifier: str, user: User | None, locked_until: dt.datetime) -> LoginOutcome:
+    with transaction.atomic():
+        audit_record(
+            action="accounts.login_refused_locked",
+            actor=None,
+            obj=user,
+            after={"identifier": mask_identifier(identifier), "locked_until": locked_until},
+        )
+    return LoginOutcome(locked_until=locked_until)
 
 
 def _login_locked(
@@ -150,31 +229,30 @@ def _login_locked(
     user: User | None,
     ip: str | None,
     now: dt.datetime,
-) -> LoginOutcome:
+    charge: _IpCharge | None,
+) -> tuple[LoginOutcome, bool]:
+    """The outcome, and whether it was a failed password (which keeps the IP charge)."""
     masked = mask_identifier(identifier)
+    with_ip = charge is None  # a charged IP was checked and counted by the reservation
 
-    locked_until = login_lock_status(identifier=identifier, ip=ip, now=now)
+    locked_until = login_lock_status(identifier=identifier, ip=ip, now=now, with_ip=with_ip)
     if locked_until is not None:
-        with transaction.atomic():
-            audit_record(
-                action="accounts.login_refused_locked",
-                actor=None,
-                obj=user,
-                after={"identifier": masked, "locked_until": locked_until},
-            )
-        return LoginOutcome(locked_until=locked_until)
+        return _login_refused(identifier, user, locked_until), False
 
     authenticated = authenticate(request, username=identifier, password=password)
     if not isinstance(authenticated, User):
         with transaction.atomic():
-            new_lock = _register_failure(identifier, user, ip, now)
+            new_lock = _register_failure(identifier, user, ip, now, with_ip=with_ip)
+            if charge is not None and charge.lock is not None:
+                _audit_lockout(ThrottleScope.IP.value, identifier, user, charge.lock)
+                new_lock = max(filter(None, (new_lock, charge.lock.locked_until)))
             audit_record(
                 action="accounts.login_failed",
                 actor=None,
                 obj=user,
                 after={"identifier": masked, "known_account": user is not None},
             )
-        return LoginOutcome(locked_until=new_lock)
+        return LoginOutcome(locked_until=new_lock), True
 
     with transaction.atomic():
         LoginThrottle.objects.filter(
@@ -186,7 +264,7 @@ def _login_locked(
             obj=authenticated,
             after={"identifier": masked, "method": "password"},
         )
-    return LoginOutcome(user=authenticated)
+    return LoginOutcome(user=authenticated), False
 
 
 def logout_record(*, user: User) -> None:

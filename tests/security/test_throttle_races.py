@@ -94,3 +94,30 @@ def test_signup_throttle_holds_under_parallel_requests(db):
 
     codes = _parallel(attempt)
     assert codes.count(429) == PARALLEL - SIGNUP_LIMIT
+
+
+def test_per_ip_login_throttle_holds_under_parallel_guesses_on_many_accounts(db, settings):
+    """Guesses spread over many identifiers from one address: the per-IP counter is
+    charged under its row lock before the password is checked, so no more than the
+    limit are ever checked (each identifier is new, so the per-account lock never helps)."""
+    from motcua.accounts.models import LoginThrottle
+    from motcua.core.models import AuditEntry
+
+    settings.MOTCUA_LOGIN_MAX_FAILURES = 1000
+    settings.MOTCUA_LOGIN_MAX_FAILURES_PER_IP = 5
+    counter = iter(range(PARALLEL))
+    lock = threading.Lock()
+
+    def guess() -> int:
+        from tests.accounts.conftest import post_login
+
+        with lock:
+            n = next(counter)
+        return post_login(
+            Client(REMOTE_ADDR="203.0.113.13"), f"0010999900{n:02d}", "sai-mat-khau"
+        ).status_code
+
+    _parallel(guess)
+    row = LoginThrottle.objects.get(scope="ip", key="203.0.113.13")
+    assert row.failures == 5
+    assert AuditEntry.objects.filter(action="accounts.login_failed").count() == 5
