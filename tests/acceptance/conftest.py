@@ -206,9 +206,13 @@ def demo_deployment(tmp: Path) -> Iterator[DemoSite]:
                 _psql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+_RUNNING: list[DemoSite] = []
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     with demo_deployment(tmp_path_factory.mktemp("demo-site")) as site:
+        _RUNNING.append(site)
         yield site
 
 
@@ -221,3 +225,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     )
     for i, item in zip(spots, ordered, strict=True):
         items[i] = item
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """The demo's processes stop after the last acceptance test, not at the end of the
+    whole suite (its database is dropped then): the rest of the suite does not share
+    the CPU with a worker and a scheduler."""
+    if not _RUNNING or "tests/acceptance/" not in item.nodeid:
+        return
+    if nextitem is None or "tests/acceptance/" not in nextitem.nodeid:
+        for site in _RUNNING:
+            site.stop()
