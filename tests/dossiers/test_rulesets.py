@@ -501,3 +501,33 @@ def test_applicant_is_told_of_stop_and_closure(
             dossier=other, actor=personas.citizen_a, expected_version=other.version, reason="x"
         )
     assert Notification.objects.filter(event="dossier_stopped", dossier_id=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_late_or_second_answer_to_an_online_dossier_is_warned(personas, version):
+    monday = MONDAYS["nd118-2025-tt03"]
+    d = submit_online_dossier(
+        version=version, applicant=personas.citizen_a, unit=personas.unit_x, now=monday + 3 * H
+    )
+
+    def send_back(d, reason, at):
+        return services.dossier_return_for_completion_at_reception(
+            dossier=d,
+            actor=personas.receptionist_x,
+            expected_version=d.version,
+            reason=reason,
+            now=at,
+        )
+
+    # Due Tue 03/3 11:00 (8 working hours); answered Tue 10:00: in time.
+    d = send_back(d, "Thiếu giấy chứng sinh", monday + dt.timedelta(days=1, hours=2))
+    assert not d.warnings
+    d = services.dossier_resubmit(
+        dossier=d, actor=personas.citizen_a, expected_version=d.version, now=monday + 27 * H
+    )
+    # Resubmitted Tue 11:00 -> due Wed 11:00; a second request on Thu is late and a
+    # second round (Art. 17(2)(a)): both warned, still recorded.
+    d = send_back(d, "Ảnh chụp mờ", monday + dt.timedelta(days=3, hours=1))
+    assert any("08 giờ làm việc" in w for w in d.warnings)
+    assert any("một lần" in w for w in d.warnings)
+    assert d.events.last().payload["warnings"] == d.warnings

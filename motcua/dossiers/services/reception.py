@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.dossiers import deadlines, rulesets
 from motcua.dossiers.codes import allocate_code, code_unit
+from motcua.dossiers.constants import Channel
 from motcua.dossiers.files import links_name_dossier
 from motcua.dossiers.models import (
     Dossier,
@@ -48,6 +50,7 @@ def dossier_receive(
     Art. 17(4); law.md R7): the event's payload says whether it was."""
     act = p._begin(dossier, actor, "receive", expected_version, now)
     d = act.dossier
+    _online_reception_warnings(act)
     rules = rulesets.ruleset_at(act.now)
     due = deadlines.due_at(d.receiving_unit, act.now, _span(d))
     p._write(act, received_at=act.now, due_at=due, original_due_at=due, rule_set=rules.name)
@@ -77,11 +80,35 @@ def dossier_return_for_completion_at_reception(
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Form 02 at reception: one complete list of what is missing, with reasons
-    (Decree 61/2018 Art. 15(3), 17(1)(a)). The dossier is not received."""
+    (Decree 61/2018 Art. 15(3), 17(1)(a)). The dossier is not received. An online
+    dossier under Decree 118/2025 is answered in one round within 8 working hours
+    (Art. 17(2)(a), law.md R11a): a second request or a late one is recorded with a
+    warning (the officer may still have to ask, e.g. for a wrong resubmission)."""
     act = p._begin(dossier, actor, "return_for_completion", expected_version, now, reason)
+    _online_reception_warnings(act)
+    if act.dossier.events.filter(action="return_for_completion").exists() and (
+        act.rules.online_reception_working_hours and act.dossier.channel == Channel.ONLINE
+    ):
+        act.warnings.append(
+            _("Hồ sơ trực tuyến chỉ được yêu cầu bổ sung, hoàn thiện một lần (%(basis)s).")
+            % {"basis": act.rules.cite("online")}
+        )
     p._write(act, status_reason=reason)
     p._record(act, reason=reason)
     return act.dossier
+
+
+def _online_reception_warnings(act: p._Act) -> None:
+    """Decree 118/2025 Art. 17(2): the officer answers an online dossier within 8
+    working hours of its arrival; a later answer is recorded with a warning."""
+    from motcua.dossiers.services.stops import reception_due_at
+
+    due = reception_due_at(act.dossier, rules=act.rules)
+    if due is not None and act.now > due:
+        act.warnings.append(
+            _("Quá 08 giờ làm việc kể từ khi hồ sơ trực tuyến đến hệ thống (%(basis)s).")
+            % {"basis": act.rules.cite("online")}
+        )
 
 
 @transaction.atomic
