@@ -336,3 +336,8 @@ api.add_router("/monitoring/", readers.monitoring)
 from motcua.api import applications  # noqa: E402
 
 api.add_router("/applications/", applications.router)
+
+# A dossier's fees and payments, timeline, results and forms (motcua/api/dossier_extras.py).
+from motcua.api import dossier_extras  # noqa: E402
+
+api.add_router("/dossiers/", dossier_extras.router)

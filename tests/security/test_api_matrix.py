@@ -52,6 +52,18 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_api_applications_application_submit": TokenRule(
         "api-v1:application_submit", (400, 404, 422), (400, 403, 422)
     ),
+    # dossiers:read within the client's units, as api-v1:detail.
+    "motcua_api_dossier_extras_fees": TokenRule("api-v1:fees", (200,), (403,)),
+    "motcua_api_dossier_extras_timeline": TokenRule("api-v1:timeline", (200,), (403,)),
+    "motcua_api_dossier_extras_results": TokenRule("api-v1:results", (200,), (403,)),
+    "motcua_api_dossier_extras_result_download": TokenRule(
+        "api-v1:result_download", (404,), (403,)
+    ),
+    "motcua_api_dossier_extras_form_download": TokenRule("api-v1:form_download", (200,), (403,)),
+    # only for a dossier the client filed (tests/api/test_api_journey.py); empty body: 422.
+    "motcua_api_dossier_extras_payment_start": TokenRule(
+        "api-v1:payment_start", (403, 404, 422), (403, 422)
+    ),
     "motcua_feedback_api_list_feedback": TokenRule("api-v1:list_feedback", DENIED, DENIED),
     "motcua_feedback_api_count_feedback": TokenRule("api-v1:count_feedback", DENIED, DENIED),
     "motcua_feedback_api_get_feedback": TokenRule("api-v1:get_feedback", DENIED, DENIED),

@@ -375,6 +375,28 @@ RULES: dict[str, Rule] = {
     "api-v1:application_submit": Rule(
         CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING}
     ),
+    # A dossier's fees, timeline, results and forms (issue 22): as api-v1:detail.
+    "api-v1:fees": Rule(CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True),
+    "api-v1:timeline": Rule(CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True),
+    "api-v1:results": Rule(CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True),
+    "api-v1:result_download": Rule(
+        CITIZEN_OWNER | OFFICER_OF_UNIT_X,
+        kwargs=lambda w: {"pk": w.dossier.pk, "code": "KQ-MISSING"},
+        machine=True,
+        extra_ok=OK404,
+    ),
+    "api-v1:form_download": Rule(
+        OFFICER_OF_UNIT_X,
+        kwargs=lambda w: {"pk": w.dossier.pk, "number": "05"},
+        machine=True,
+        note="the control sheet (05) is for officers; the applicant gets 01-04",
+    ),
+    "api-v1:payment_start": Rule(
+        CITIZEN_OWNER,
+        post_only=True,
+        machine=True,
+        kwargs=lambda w: {"pk": w.dossier.pk, "request_id": MISSING},
+    ),
     "api-v1:list_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:count_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:get_feedback": Rule(OFFICER_OF_UNIT_X - ADMIN, kwargs=_pk("feedback"), machine=True),
