@@ -370,3 +370,29 @@ def test_main_pages_fit_a_360px_phone_and_weigh_under_200_kb(
             )
             + "\n"
         )
+
+
+def test_citizen_stops_a_received_dossier_on_a_phone(phone, birth, personas):
+    """Decree 118/2025 Art. 21 (law.md R18a): the citizen's "Dừng giải quyết hồ sơ" button
+    on the dossier page, a confirmation with the reason, then the stop notice (Circular
+    03/2025 Form 05) among the papers."""
+    from motcua.dossiers import services
+    from motcua.dossiers.constants import DossierStatus
+    from motcua.dossiers.models import Dossier
+
+    d = services.dossier_submit_online(
+        applicant=personas.citizen_a, procedure_version=birth, receiving_unit=personas.unit_x
+    )
+    d = services.dossier_receive(dossier=d, actor=personas.receptionist_x, expected_version=1)
+    p = phone
+    _login(p, personas.citizen_a.personal_id)
+    p.goto(f"/ho-so/{d.pk}/")
+    p.get_by_role("link", name="Dừng giải quyết hồ sơ").click()
+    p.get_by_text("Bạn có chắc muốn dừng giải quyết hồ sơ?").wait_for()
+    _no_horizontal_scroll(p)
+    p.get_by_label("Lý do dừng giải quyết hồ sơ").fill("Không cần nữa")
+    p.get_by_role("button", name="Xác nhận dừng giải quyết hồ sơ").click()
+    p.get_by_text("Hồ sơ đã dừng giải quyết theo yêu cầu của bạn.").wait_for()
+    expect(p.get_by_role("link", name="Thông báo dừng giải quyết hồ sơ")).to_be_visible()
+    _no_horizontal_scroll(p)
+    assert Dossier.objects.get(pk=d.pk).status == DossierStatus.STOPPED
