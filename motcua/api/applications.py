@@ -79,6 +79,39 @@ class ComponentOut(Schema):
 
 
 class ApplicationOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 41,
+                    "procedure_version": 12,
+                    "case": "TH1",
+                    "receiving_unit": 3,
+                    "form_valid": True,
+                    "components": [
+                        {
+                            "code": "TK",
+                            "name": "Tờ khai đăng ký khai sinh",
+                            "mode": "eform",
+                            "requested": False,
+                            "attached": None,
+                        },
+                        {
+                            "code": "GCS",
+                            "name": "Giấy chứng sinh",
+                            "mode": "missing",
+                            "requested": True,
+                            "attached": None,
+                        },
+                    ],
+                    "problems": ["Chưa đính kèm: Giấy chứng sinh."],
+                    "dossier": None,
+                    "reference": None,
+                }
+            ]
+        }
+    )
+
     id: int
     procedure_version: int
     case: str | None

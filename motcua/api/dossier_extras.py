@@ -66,6 +66,33 @@ class FeeRequestOut(Schema):
 
 
 class FeesOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "owed": 30000,
+                    "paid": 0,
+                    "outstanding": 30000,
+                    "requests": [
+                        {
+                            "id": 15,
+                            "reference": "LP260107000015",
+                            "description": "Lệ phí cấp bản sao",
+                            "amount": 30000,
+                            "paid_amount": 0,
+                            "outstanding": 30000,
+                            "status": "pending",
+                            "status_label": "Chờ thanh toán",
+                            "due_at": None,
+                            "paid_at": None,
+                            "lines": [{"name": "Lệ phí cấp bản sao", "amount": 30000}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     owed: int
     paid: int
     outstanding: int
@@ -110,6 +137,23 @@ class PaymentIn(Schema):
 
 
 class PaymentOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 8,
+                    "provider": "sandbox_gateway",
+                    "txn_ref": "MC2601070008",
+                    "amount": 30000,
+                    "status": "pending",
+                    "payment_url": "https://dichvucong.example/sandbox/paygate/pay?vnp_Amount=3000000",
+                    "qr_payload": None,
+                    "expires_at": "2026-01-07T10:15:00+07:00",
+                }
+            ]
+        }
+    )
+
     id: int
     provider: str
     txn_ref: str
@@ -204,6 +248,22 @@ def payment_start(request: HttpRequest, pk: int, request_id: int, payload: Payme
 
 
 class EventOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "at": "2026-01-07T09:00:00+07:00",
+                    "action": "receive",
+                    "action_label": "Tiếp nhận hồ sơ",
+                    "from_status": "submitted",
+                    "to_status": "received",
+                    "unit": "Sở Tư pháp",
+                    "reason": "",
+                }
+            ]
+        }
+    )
+
     at: dt.datetime
     action: str
     action_label: str
@@ -236,6 +296,22 @@ def timeline(request: HttpRequest, pk: int) -> list[EventOut]:
 
 
 class ResultOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "KQ-7F3A9C21",
+                    "title": "Bản sao trích lục khai sinh",
+                    "issued_at": "2026-01-09T15:30:00+07:00",
+                    "revoked": False,
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "signatures": ["leader", "agency"],
+                    "download": "/api/v1/dossiers/97/results/KQ-7F3A9C21",
+                }
+            ]
+        }
+    )
+
     code: str
     title: str
     issued_at: dt.datetime
