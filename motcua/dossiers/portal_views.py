@@ -181,6 +181,8 @@ def _render_detail(
             "end_action": _end_action(actions),
             "needed_now": _needed_now(d, actions),
             "officer_request": _officer_request(d, events),
+            # Decree 118/2025 Art. 19(5): when the dossier is closed if not supplemented.
+            "supplement_close_at": services.supplement_close_at(d),
             "results": _results(d),
             "rate_url": _url("feedback_public:rate", d.pk, "result") if d.status in RATABLE else "",
             "report_url": _url("feedback_public:submit"),

@@ -531,3 +531,14 @@ def test_late_or_second_answer_to_an_online_dossier_is_warned(personas, version)
     assert any("08 giờ làm việc" in w for w in d.warnings)
     assert any("một lần" in w for w in d.warnings)
     assert d.events.last().payload["warnings"] == d.warnings
+
+
+@pytest.mark.django_db
+def test_citizen_sees_the_supplement_deadline(personas, staff, version, client_for):
+    from django.urls import reverse
+
+    monday = MONDAYS["nd118-2025-tt03"]
+    d = _ask_supplement(_in_process(personas, staff, version, monday), staff, monday + 2 * H)
+    body = client_for(personas.citizen_a).get(reverse("my_dossiers:detail", args=[d.pk]))
+    text = body.content.decode()
+    assert "Hạn bổ sung: 10:00 23/03/2026." in text and "Điều 19 khoản 5" in text
