@@ -182,11 +182,11 @@ def _is_postgres_superuser() -> bool:
 
 
 def unit_quality(code: str) -> float:
-    """Deterministic quality in [0.20, 0.98]: a few units are weak, most are good. It
+    """Deterministic quality in [0.10, 0.98]: a few units are weak, most are good. It
     drives a unit's online share, late share, digitisation, sync and payment flags
     (the demo map shows all four colour levels from these native facts)."""
     r = random.Random(f"quality:{code}").random()
-    return 0.20 + 0.78 * (r**0.45)
+    return 0.10 + 0.88 * (r**0.45)
 
 
 def history_officers(units: list[Any]) -> dict[int, list[Any]]:
