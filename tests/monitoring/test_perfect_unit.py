@@ -23,6 +23,7 @@ from motcua.integrations.vneid import PROVIDER_NAME
 from motcua.monitoring.selectors import scores_for
 from motcua.monitoring.updater import rebuild
 from motcua.payments import services as payments
+from tests.monitoring.test_feedback_feed import _answer, _submit
 from tests.payments.conftest import SECRET, ipn_params, send_ipn, start
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,9 @@ VARIANTS: dict[str, dict[str, float]] = {
     "rated_unsatisfied": {"5.4": 6},
     "missing_part": {"1.3": 2},  # no sequence of steps: one of Decree 63's seven parts
     "late": {"2.1": 20, "5.4": 6},  # 5.4 counts dossiers late or rated unsatisfied
+    # a citizen's feedback answered after 15 working days: late (5.2), and late
+    # handling counts against satisfaction with the handling (5.3)
+    "feedback_late": {"5.2": 6, "5.3": 6},
 }
 FULL = {"1.1": 6, "1.2": 4, "1.3": 2, "1.4": 6, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6}
 FULL |= {"3.5": 2, "3.5b": 2, "3.6": 6, "4.1": 6, "4.2": 4, "4.5a": 2, "4.5b": 2}
@@ -103,8 +107,9 @@ def test_perfect_unit_is_excellent_and_green(
 
     # the services' clock: a late unit received the dossier early last month (due five
     # working days later, judged at that month's end) and settles it only now
-    at = {"now": _early_last_month()} if variant == "late" else {}
-    since = min(announced, timezone.localdate(at["now"])) if at else announced
+    early = _early_last_month()
+    at = {"now": early} if variant == "late" else {}
+    since = min(announced, early.date())
     with django_capture_on_commit_callbacks(execute=True):
         d = fx.submit_online_dossier(
             version=version,
@@ -141,6 +146,9 @@ def test_perfect_unit_is_excellent_and_green(
             channel="portal",
             rater=citizen,
         )
+        if variant == "feedback_late":
+            feedback = _submit(personas, now=early)  # about the procedure, not the dossier
+            _answer(personas, feedback, at=timezone.now())
         if synced:
             relay.relay()
             delivery.deliver()
