@@ -3,8 +3,10 @@ procedure announced and published on time, online submission by a VNeID-linked
 citizen, online payment through the gateway, signed electronic result, synced to the
 national portal, on time, rated satisfied — reaches ≥ 90 points, "Xuất sắc", green;
 each variant that fails one behaviour (not synced, no VNeID, not paid online,
-announced or published late, a missing part, settled late, rated unsatisfied) loses
-exactly the points the formula assigns to it."""
+announced or published late, a missing part, settled late, feedback answered late,
+submitted at the counter, not offered online, papers not scanned, rated unsatisfied)
+loses exactly the points the formula assigns to it. No variant without an electronic
+result: every result Motcua issues is signed and sealed (4.1 cannot fail natively)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from motcua.accounts.models import ExternalAccount
+from motcua.catalog.constants import OnlineMode
 from motcua.catalog.models import FeeRule
 from motcua.core.testing import fixtures as fx
 from motcua.dossiers import services
@@ -62,6 +65,14 @@ VARIANTS: dict[str, dict[str, float]] = {
     # a citizen's feedback answered after 15 working days: late (5.2), and late
     # handling counts against satisfaction with the handling (5.3)
     "feedback_late": {"5.2": 6, "5.3": 6},
+    # submitted at the counter: no online dossier (3.3), so the unit's only online
+    # procedure has no online dossier either (3.2 = 0/1)
+    "at_counter": {"3.2": 4, "3.3": 6},
+    # the procedure not offered online (3.1 = 0/1): it leaves 3.2 without an online
+    # procedure (0/0 scores 0) and the dossier can only come at the counter (3.3)
+    "not_online": {"3.1": 2, "3.2": 4, "3.3": 6},
+    # papers taken at the counter and not scanned (4.2 = 0/1), besides the counter's 3.2/3.3
+    "not_digitised": {"3.2": 4, "3.3": 6, "4.2": 4},
 }
 FULL = {"1.1": 6, "1.2": 4, "1.3": 2, "1.4": 6, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6}
 FULL |= {"3.5": 2, "3.5b": 2, "3.6": 6, "4.1": 6, "4.2": 4, "4.5a": 2, "4.5b": 2}
@@ -100,6 +111,8 @@ def test_perfect_unit_is_excellent_and_green(
     )
     version.methods_description = "Trực tuyến trên Cổng Dịch vụ công hoặc tại Bộ phận Một cửa."
     version.subjects = ["citizen"]
+    if variant == "not_online":
+        version.online_mode = OnlineMode.NONE
     version.save()
     citizen = personas.citizen_a
     if variant != "no_vneid":
@@ -111,13 +124,29 @@ def test_perfect_unit_is_excellent_and_green(
     at = {"now": early} if variant == "late" else {}
     since = min(announced, early.date())
     with django_capture_on_commit_callbacks(execute=True):
-        d = fx.submit_online_dossier(
-            version=version,
-            applicant=citizen,
-            unit=personas.unit_x,
-            form_answers={"so_ban": 2},
-            **at,
-        )
+        if variant in ("at_counter", "not_online", "not_digitised"):
+            scanned = variant != "not_digitised"
+            d = services.dossier_create_at_counter(
+                actor=personas.receptionist_x,
+                applicant=citizen,
+                procedure_version=version,
+                receiving_unit=personas.unit_x,
+                form_answers={"so_ban": 2},
+                components=[  # scanned at the counter: 4.2 stays full
+                    services.ComponentInput(
+                        component=c, files=[{"name": f"{c.code}.pdf"}] if scanned else []
+                    )
+                    for c in version.components.all()
+                ],
+            )
+        else:
+            d = fx.submit_online_dossier(
+                version=version,
+                applicant=citizen,
+                unit=personas.unit_x,
+                form_answers={"so_ban": 2},
+                **at,
+            )
         d = fx.receive_dossier(d, receptionist=personas.receptionist_x, **at)
         request = payments.payment_request_for_fees(dossier=d, actor=citizen)
         if variant != "not_paid_online":
