@@ -13,6 +13,7 @@ records `via: "API: <client name>"`."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -31,6 +32,8 @@ from motcua.dossiers import workflow as wf
 from motcua.dossiers.constants import NATIONAL_STATUS
 from motcua.dossiers.errors import ConcurrentModification, DossierError, NotPermitted
 from motcua.dossiers.supplement import FILE_ACTIONS
+
+logger = logging.getLogger(__name__)
 
 router = Router(tags=["dossiers"])
 
@@ -347,6 +350,15 @@ def act(request: HttpRequest, pk: int, action: str, payload: Body[dict[str, Any]
             _run(call)
     else:
         _run(call)
+    # The form the action issues is kept (and signed by the head where the law says
+    # so, law.md R14, R20) exactly as on the dossier page; a failure never undoes it.
+    from motcua.dossiers.forms_pdf import issued_form_keep
+
+    warning = issued_form_keep(
+        dossier_load(request, pk), action, actor=actor, base_url=request.build_absolute_uri("/")
+    )
+    if warning:
+        logger.warning("dossier %s, action %s: %s", pk, action, warning)
     return dossier_out(request, dossier_load(request, pk))
 
 

@@ -14,6 +14,7 @@ applicant for the forms addressed to them (01–04, the stop notice).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any, cast
@@ -33,6 +34,8 @@ from motcua.dossiers import selectors as sel
 from motcua.dossiers.constants import FormCode, StepStatus
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.org.models import OrgUnit
+
+logger = logging.getLogger(__name__)
 
 # Keys of the forms (the Circular 01/2018 numbers, and "stop" for the stop notice of
 # Circular 03/2025); the number and title printed follow the dossier's rule set
@@ -499,6 +502,21 @@ def store_issued_form(d: Dossier, action: str, *, actor: Any, base_url: str = ""
 
 class FormNotSigned(Exception):
     """The form was stored but could not be signed (e.g. no credential)."""
+
+
+def issued_form_keep(d: Dossier, action: str, *, actor: Any, base_url: str = "") -> str | None:
+    """Keep (and sign where the law says so) the form `action` issues, after the
+    transition has committed; used by the dossier page and the API alike. A rendering,
+    storage or signing failure never undoes the transition: it is logged and returned
+    as a warning for the caller to show (the form can still be downloaded on demand)."""
+    try:
+        store_issued_form(d, action, actor=actor, base_url=base_url)
+    except FormNotSigned as exc:
+        return _("Đã lưu biểu mẫu nhưng chưa ký số được: %(why)s") % {"why": exc}
+    except Exception:
+        logger.exception("storing the issued form of dossier %s failed", d.pk)
+        return _("Chưa lưu được bản PDF của biểu mẫu; vẫn có thể tải từ trang hồ sơ.")
+    return None
 
 
 def signed_form_of(d: Dossier, number: str) -> Any:

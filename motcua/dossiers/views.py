@@ -490,22 +490,12 @@ def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _store_form(request: HttpRequest, d: Any, action: str) -> None:
-    """Keep the issued Form 01–04 with the dossier. The transition is already
-    committed: a rendering or storage failure is logged and reported, never undone
-    (the form can still be downloaded on demand from the dossier page)."""
-    try:
-        forms_pdf.store_issued_form(
-            d, action, actor=request.user, base_url=request.build_absolute_uri("/")
-        )
-    except forms_pdf.FormNotSigned as exc:
-        messages.warning(
-            request, _("Đã lưu biểu mẫu nhưng chưa ký số được: %(why)s") % {"why": exc}
-        )
-    except Exception:
-        logger.exception("storing the issued form of dossier %s failed", d.pk)
-        messages.warning(
-            request, _("Chưa lưu được bản PDF của biểu mẫu; vẫn có thể tải từ trang hồ sơ.")
-        )
+    """Keep the issued Form 01–04 with the dossier (the transition is already committed)."""
+    warning = forms_pdf.issued_form_keep(
+        d, action, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    if warning:
+        messages.warning(request, warning)
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:

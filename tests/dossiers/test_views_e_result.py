@@ -138,3 +138,40 @@ def test_apology_form04_is_signed_by_the_leader(personas, version, e_signing, cl
     portal = citizen.get(reverse("my_dossiers:detail", args=[d.pk])).content.decode()
     assert reverse("documents:download", args=[signed.pk]) in portal
     assert citizen.get(reverse("documents:download", args=[signed.pk])).status_code == 200
+
+
+def test_apology_over_the_api_keeps_form04_signed_by_the_leader(
+    personas, version, e_signing, client_for
+):
+    """The API action keeps and signs the issued form exactly as the page does (law.md
+    R14, R20): an apology made through the API leaves a Form 04 signed by the leader."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.core.testing.fixtures import receive_dossier, submit_online_dossier
+    from motcua.documents.constants import SignerRole
+    from motcua.documents.models import SignatureRecord
+    from motcua.dossiers.forms_pdf import signed_form_of
+
+    now = timezone.now()
+    d = submit_online_dossier(
+        version=version, applicant=personas.citizen_a, unit=personas.unit_x, now=now
+    )
+    d = receive_dossier(d, receptionist=personas.receptionist_x, now=now)
+    new_due = timezone.localtime(d.due_at + dt.timedelta(days=7)).isoformat()
+    response = client_for(personas.leader_x).post(
+        f"/api/v1/dossiers/{d.pk}/actions/extend_with_apology",
+        {
+            "expected_version": d.version,
+            "new_due_at": new_due,
+            "reason": "Chờ xác minh",
+            "reason_kind": "objective",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content.decode()[:1500]
+    signed = signed_form_of(Dossier.objects.get(pk=d.pk), "04")
+    assert signed is not None and signed.owner == personas.citizen_a
+    record = SignatureRecord.objects.get(file=signed)
+    assert (record.role, record.signer) == (SignerRole.LEADER, personas.leader_x)
