@@ -2,9 +2,14 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from motcua.core import health
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
+    # Answered by motcua.core.health.ProbeMiddleware; named here for reverse() and the matrix.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/xoa-du-lieu/", include("motcua.privacy.portal_urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),

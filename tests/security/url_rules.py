@@ -98,6 +98,8 @@ RULES: dict[str, Rule] = {
     "sandbox_idp:userinfo": Rule(EVERYONE, sandbox=True, machine=True, extra_ok=frozenset({401})),
     # --- site-wide -------------------------------------------------------------------
     "<unnamed>favicon.ico": Rule(EVERYONE),
+    "healthz": Rule(EVERYONE, machine=True, note="liveness probe, no session"),
+    "readyz": Rule(EVERYONE, machine=True, note="readiness probe, no session"),
     "set_language": Rule(EVERYONE, post_only=True),
     # --- accounts --------------------------------------------------------------------
     "accounts:login": Rule(EVERYONE),

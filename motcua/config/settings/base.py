@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz: answered first, no session, cookie, audit context or redirect.
+    "motcua.core.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,6 +227,12 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Readiness (/readyz; docs/operations/observability.md) -------------------
+# Not ready while the national-portal outbox is backed up beyond these thresholds.
+MOTCUA_READYZ_OUTBOX_PENDING_MAX = env_int("MOTCUA_READYZ_OUTBOX_PENDING_MAX", 1000)
+MOTCUA_READYZ_OUTBOX_OLDEST_MINUTES = env_int("MOTCUA_READYZ_OUTBOX_OLDEST_MINUTES", 120)
+MOTCUA_READYZ_OUTBOX_DEAD_MAX = env_int("MOTCUA_READYZ_OUTBOX_DEAD_MAX", 100)
 
 # --- E-mail (Django 6.1 MAILERS) ---------------------------------------------
 EMAIL_BACKEND_PATH = env_str("MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
