@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export MOTCUA_SITE_URL ?= http://$(HOST):$(PORT)
 export MOTCUA_PUBLIC_BASE_URL ?= $(MOTCUA_SITE_URL)
 
-.PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench scale-demo openapi messages clean
+.PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench bench-quick scale-demo openapi messages clean
 
 # Idempotent: creates .venv, installs dependencies (only when pyproject.toml changed),
 # migrates the database and loads the demo province.
@@ -57,6 +57,11 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# CPU ms and SQL queries per portal submission, follow-up job and API create, in process
+# (< 3 min; SQLite, or the database in DATABASE_URL: give a throwaway one).
+bench-quick: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_quick.py
 
 # Several web processes + Redis task workers against one PostgreSQL (docs/operations/scale-out.md).
 scale-demo: $(VENV)/.installed

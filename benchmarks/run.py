@@ -30,6 +30,16 @@ def load(path: Path):  # type: ignore[no-untyped-def]
     return module
 
 
+def machine() -> dict:
+    """The machine a result file was measured on (shared by bench_quick.py)."""
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cores": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
+    }
+
+
 def main(argv: list[str]) -> int:
     selected = [
         p for p in sorted(HERE.glob("bench_*.py")) if not argv or any(a in p.stem for a in argv)
@@ -58,12 +68,7 @@ def main(argv: list[str]) -> int:
         print(f"    ({time.perf_counter() - started:.1f} s)", flush=True)
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cores": os.cpu_count(),
-            "load_average_at_end": os.getloadavg(),
-        },
+        "machine": machine(),
         "results": rows,
     }
     suffix = "".join(f"-{a}" for a in argv)  # a partial run does not replace the full one
