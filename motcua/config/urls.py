@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from motcua.core import health
+from motcua.core import health, metrics
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
@@ -10,6 +10,7 @@ urlpatterns = [
     # Answered by motcua.core.health.ProbeMiddleware; named here for reverse() and the matrix.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/xoa-du-lieu/", include("motcua.privacy.portal_urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),

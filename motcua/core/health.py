@@ -27,6 +27,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.tasks import task_backends
 from django.utils import timezone
 
+from motcua.core import metrics
+
 logger = logging.getLogger(__name__)
 
 HEALTHZ_PATH = "/healthz"
@@ -130,6 +132,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
 _PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     HEALTHZ_PATH: healthz,
     READYZ_PATH: readyz,
+    metrics.METRICS_PATH: metrics.metrics_view,
 }
 
 
@@ -139,7 +142,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 class ProbeMiddleware:
-    """Answers the probes before any other middleware runs (see the module docstring)."""
+    """Answers the probes and /metrics before any other middleware runs (see the module
+    docstring; /metrics checks its own access, motcua.core.metrics)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.decorators import account_required, citizen_required
+from motcua.core.metrics import PAYMENT_CALLBACKS
 from motcua.payments import conf, selectors, services, state
 from motcua.payments.errors import PaymentError
 from motcua.payments.forms import PayForm
@@ -203,6 +204,7 @@ def gateway_ipn(request: HttpRequest) -> JsonResponse:
     """Server-to-server IPN: CSRF-exempt, authenticated by its HMAC-SHA512 signature."""
     params, raw = _params(request)
     code, message = services.gateway_ipn(params=params, raw=raw, remote_addr=_client_ip(request))
+    PAYMENT_CALLBACKS.labels(code=code).inc()
     return JsonResponse({"RspCode": code, "Message": message})
 
 

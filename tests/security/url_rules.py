@@ -100,6 +100,9 @@ RULES: dict[str, Rule] = {
     "<unnamed>favicon.ico": Rule(EVERYONE),
     "healthz": Rule(EVERYONE, machine=True, note="liveness probe, no session"),
     "readyz": Rule(EVERYONE, machine=True, note="readiness probe, no session"),
+    # Not by persona: a direct loopback connection (the test client's) or a bearer token;
+    # tests/core/test_metrics.py checks that other addresses, proxies and cookies get 404.
+    "metrics": Rule(EVERYONE, machine=True, note="loopback or MOTCUA_METRICS_TOKEN only"),
     "set_language": Rule(EVERYONE, post_only=True),
     # --- accounts --------------------------------------------------------------------
     "accounts:login": Rule(EVERYONE),

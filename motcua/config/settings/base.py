@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz: answered first, no session, cookie, audit context or redirect.
     "motcua.core.health.ProbeMiddleware",
+    "motcua.core.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -233,6 +234,8 @@ else:
 MOTCUA_READYZ_OUTBOX_PENDING_MAX = env_int("MOTCUA_READYZ_OUTBOX_PENDING_MAX", 1000)
 MOTCUA_READYZ_OUTBOX_OLDEST_MINUTES = env_int("MOTCUA_READYZ_OUTBOX_OLDEST_MINUTES", 120)
 MOTCUA_READYZ_OUTBOX_DEAD_MAX = env_int("MOTCUA_READYZ_OUTBOX_DEAD_MAX", 100)
+# /metrics: with a token, `Authorization: Bearer <token>`; without, direct loopback only.
+MOTCUA_METRICS_TOKEN = env_str("MOTCUA_METRICS_TOKEN", "")
 
 # --- E-mail (Django 6.1 MAILERS) ---------------------------------------------
 EMAIL_BACKEND_PATH = env_str("MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
