@@ -55,6 +55,7 @@ MIDDLEWARE = [
     # /healthz and /readyz: answered first, no session, cookie, audit context or redirect.
     "motcua.core.health.ProbeMiddleware",
     "motcua.core.metrics.RequestLatencyMiddleware",
+    "motcua.core.logs.RequestIdMiddleware",  # X-Request-ID in/out, on every log line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -370,10 +371,23 @@ MOTCUA_DEMO = env_bool("MOTCUA_DEMO", False)
 # The sandbox bank page is served only in demo mode (dev settings) unless forced.
 MOTCUA_PAYGATE_SANDBOX = env_bool("MOTCUA_PAYGATE_SANDBOX", MOTCUA_DEMO)
 
+# "text": plain message lines; "json": one JSON object a line with request and task ids
+# (motcua.core.logs, docs/operations/observability.md).
+MOTCUA_LOG_FORMAT = env_str("MOTCUA_LOG_FORMAT", "text")
+if MOTCUA_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"MOTCUA_LOG_FORMAT must be text or json, got {MOTCUA_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "motcua.core.logs.ContextFilter"}},
+    "formatters": {"json": {"()": "motcua.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            **({"formatter": "json"} if MOTCUA_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's default config gives "django" its own console handler (DEBUG) on top of
     # propagation to the root: every "django.*" line (the task worker's) came out twice.
