@@ -60,13 +60,14 @@ def test_export_and_import_commands(demo_catalog, tmp_path):
     assert {"code", "name", "field", "processing_time", "components", "fees"} <= set(data[0])
     # A changed fee becomes a new version on import; the old one stays for old dossiers.
     birth = next(p for p in data if p["code"] == "1.001193")
+    # (The demo has the 2025 version and the province's 2026 amendment already.)
     birth["fees"][0]["amount"] = 9000
-    birth["effective_from"] = "2026-01-01"
+    birth["effective_from"] = "2027-01-01"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     out = io.StringIO()
     call_command("catalog_import", str(path), stdout=out)
     assert "phiên bản mới 1" in out.getvalue()
-    assert Procedure.objects.get(code="1.001193").versions.count() == 2
+    assert Procedure.objects.get(code="1.001193").versions.count() == 3
 
 
 def test_invalid_file_changes_nothing(demo_units, tmp_path):
@@ -90,12 +91,15 @@ def test_invalid_file_changes_nothing(demo_units, tmp_path):
 
 
 def test_unchanged_procedures_are_recognised_without_writing(demo_catalog):
-    """The demo file, normalised, equals what was stored: re-imports take the fast path."""
-    from motcua.catalog.demo import DATA_FILE
+    """The demo file with the 2026 amendments, normalised, equals what was stored:
+    re-imports take the fast path."""
+    from motcua.catalog.demo import ANNOUNCEMENTS_FILE, DATA_FILE
     from motcua.catalog.interchange import normalised_content, version_to_dict
     from motcua.org.models import OrgUnit
 
     known = set(OrgUnit.objects.values_list("code", flat=True))
-    for item in json.loads(DATA_FILE.read_text(encoding="utf-8")):
+    amended = {a["code"]: a for a in json.loads(ANNOUNCEMENTS_FILE.read_text(encoding="utf-8"))}
+    for base in json.loads(DATA_FILE.read_text(encoding="utf-8")):
+        item = {**base, **amended.get(base["code"], {})}
         stored = selectors.latest_published(Procedure.objects.get(code=item["code"]))
         assert normalised_content(item, known) == version_to_dict(stored), item["code"]
