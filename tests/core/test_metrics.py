@@ -100,3 +100,25 @@ def test_overdue_dossiers_are_counted_per_competent_unit(client):
     code = Dossier.objects.get(pk=dossier.pk).competent_unit.code
     text = _scrape(client, **LOOPBACK)[1]
     assert _sample(text, f'motcua_dossiers_overdue{{unit="{code}"}}') >= 1
+
+
+@pytest.mark.django_db
+def test_grafana_dashboard_only_uses_metrics_that_exist(client):
+    """docs/operations/grafana-dashboard.json must not drift from what /metrics serves."""
+    import json
+    import re
+    from pathlib import Path
+
+    dashboard = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs/operations/grafana-dashboard.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    used = {name for expr in exprs for name in re.findall(r"\bmotcua_[a-z_]+", expr)}
+    client.get("/tra-cuu-ngay-hen/")
+    families = re.findall(r"^# TYPE (motcua_[a-z_]+) ", _scrape(client, **LOOPBACK)[1], re.M)
+    suffixes = ("", "_bucket", "_count", "_sum", "_total")
+    served = {family + suffix for family in families for suffix in suffixes}
+    assert len(used) >= 9
+    assert used <= served, used - served
