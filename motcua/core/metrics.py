@@ -12,6 +12,7 @@ headers) is answered. Everything else gets 404, as if the endpoint did not exist
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import os
 import time
@@ -112,10 +113,21 @@ def task_queue_metrics() -> Iterator[GaugeMetricFamily]:
             n=Count("pk"), oldest=Min("enqueued_at")
         )
         depth.add_metric(["database"], row["n"])
-        oldest = row["oldest"]
-        age.add_metric(["database"], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
+        age.add_metric(["database"], _age_seconds(row["oldest"]))
+    elif backend_path.startswith("django_tasks_redis."):
+        from django.tasks import task_backends
+
+        # Read from the backend's status index (a few Redis commands, not a scan).
+        stats = task_backends["default"].get_queue_stats()  # type: ignore[attr-defined]
+        depth.add_metric(["redis"], stats["pending_count"])
+        age.add_metric(["redis"], _age_seconds(stats["oldest_pending_waiting_since"]))
     yield depth
     yield age
+
+
+def _age_seconds(since: dt.datetime | None) -> float:
+    """Seconds since `since`; 0 for none or a time still to come (a delayed job)."""
+    return max(0.0, (timezone.now() - since).total_seconds()) if since else 0.0
 
 
 def outbox_metrics() -> Iterator[GaugeMetricFamily]:
@@ -140,7 +152,7 @@ def outbox_metrics() -> Iterator[GaugeMetricFamily]:
     yield GaugeMetricFamily(
         "motcua_outbox_oldest_pending_age_seconds",
         "Age of the oldest waiting national-portal sync message (0 when none).",
-        value=(timezone.now() - oldest).total_seconds() if oldest else 0.0,
+        value=_age_seconds(oldest),
     )
     yield GaugeMetricFamily(
         "motcua_outbox_dead_letters",

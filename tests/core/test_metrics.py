@@ -122,3 +122,42 @@ def test_grafana_dashboard_only_uses_metrics_that_exist(client):
     served = {family + suffix for family in families for suffix in suffixes}
     assert len(used) >= 9
     assert used <= served, used - served
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_task_queue_depth_counts_a_waiting_job(client, backend):
+    import uuid
+
+    from django.test import override_settings
+
+    from motcua.accounts.tasks import purge_login_throttles
+
+    if backend == "redis" and not _redis_available():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    tasks = {
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        "redis": {
+            "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
+            "OPTIONS": {
+                "REDIS_URL": "redis://127.0.0.1:6379/0",
+                "REDIS_KEY_PREFIX": f"motcua-test-{uuid.uuid4().hex[:8]}",
+            },
+        },
+    }[backend]
+    with override_settings(TASKS={"default": tasks}):
+        prefix = f'motcua_task_queue_depth{{backend="{backend}"}}'
+        before = _sample(_scrape(client, **LOOPBACK)[1], prefix)
+        purge_login_throttles.enqueue(slot="2026-12-07T03:00:00+07:00")
+        text = _scrape(client, **LOOPBACK)[1]
+    assert _sample(text, prefix) == before + 1
+    assert f'motcua_task_queue_oldest_age_seconds{{backend="{backend}"}}' in text
