@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -352,19 +352,9 @@ def _pdf_answer(description: str) -> dict[str, Any]:
 
 
 def _file_response(stored: Any, filename: str) -> HttpResponse:
-    from motcua.documents import storage
+    from motcua.documents.serving import stored_file_response
 
-    response = FileResponse(
-        storage.open_file(stored.storage_name),
-        as_attachment=True,
-        filename=filename,
-        content_type=stored.mime_type,
-    )
-    response["Content-Length"] = str(stored.size)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Digest"] = f"sha-256={stored.sha256}"
-    return response  # type: ignore[return-value]  # FileResponse streams
+    return stored_file_response(stored, filename=filename)
 
 
 @router.get(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.documents import pki, selectors, storage
 from motcua.documents.forms import CompareForm, VerifyCodeForm
+from motcua.documents.serving import stored_file_response
 
 MAX_COMPARE_BYTES = 30 * 1024 * 1024
 
@@ -74,15 +75,7 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
     if issued is None or issued.file is None:
         raise Http404
     stored = issued.file
-    response = FileResponse(
-        storage.open_file(stored.storage_name),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.mime_type,
-    )
-    response["Content-Length"] = str(stored.size)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = stored_file_response(stored, filename=stored.original_name, digest=False)
     response["X-Robots-Tag"] = "noindex"
     return response
 

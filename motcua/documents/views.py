@@ -8,19 +8,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.decorators import account_required, citizen_required, officer_required
-from motcua.documents import selectors, services, storage
+from motcua.documents import selectors, services
 from motcua.documents.access import can_access
 from motcua.documents.constants import VIEWABLE_TYPES
 from motcua.documents.forms import DigitizeForm, SignForm, TrustAnchorForm, WarehouseUploadForm
 from motcua.documents.inspection import UploadPolicy, UploadRejected
 from motcua.documents.models import StoredFile, TrustAnchor
 from motcua.documents.services.digitization import SCAN_POLICY
+from motcua.documents.serving import stored_file_response
 from motcua.documents.signing.plugins import SigningUnavailable
 from motcua.org.constants import Role
 
@@ -47,20 +48,11 @@ VIEWER_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ances
 def download(request: HttpRequest, pk: Any) -> HttpResponse:
     stored = _file_or_404(request, pk)
     inline = request.GET.get("xem") == "1" and stored.mime_type in VIEWABLE_TYPES
-    response = FileResponse(
-        storage.open_file(stored.storage_name),
-        as_attachment=not inline,
-        filename=stored.original_name,
-        content_type=stored.mime_type,
-    )
-    response["Content-Length"] = str(stored.size)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Digest"] = f"sha-256={stored.sha256}"
+    response = stored_file_response(stored, filename=stored.original_name, as_attachment=not inline)
     if inline:
         response["X-Frame-Options"] = "SAMEORIGIN"
         response["Content-Security-Policy"] = VIEWER_CSP
-    return response  # type: ignore[return-value]  # FileResponse streams
+    return response
 
 
 @account_required

@@ -189,6 +189,10 @@ def test_production_settings_require_2fa(monkeypatch):
     monkeypatch.setenv("MOTCUA_VNEID_CLIENT_SECRET", "real-" + "v" * 30)
     monkeypatch.setenv("MOTCUA_DVCQG_TOKEN", "real-" + "t" * 30)
     monkeypatch.setenv("MOTCUA_PAYGATE_SECRET", "real-" + "g" * 30)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "dichvucong.example.gov.vn")
+    monkeypatch.setenv("MOTCUA_SITE_URL", "https://dichvucong.example.gov.vn")
+    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", "https://dichvucong.example.gov.vn")
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     monkeypatch.delenv("MOTCUA_STAFF_2FA_REQUIRED", raising=False)
     monkeypatch.delenv("MOTCUA_DEMO", raising=False)
     assert _import_fresh("motcua.config.settings.production").MOTCUA_STAFF_2FA_REQUIRED is True

@@ -90,3 +90,37 @@ def test_officers_of_the_holding_unit_and_supervisors_see_unit_files(personas, c
 def test_no_public_media_url(personas, client, citizen_file, settings):
     assert client.get(f"/media/documents/{citizen_file.storage_name}").status_code == 404
     assert client.get(f"/documents/{citizen_file.storage_name}").status_code == 404
+
+
+def test_behind_nginx_the_bytes_are_handed_over_by_x_accel_redirect(
+    personas, client_for, citizen_file, settings
+):
+    """MOTCUA_MEDIA_ACCEL_REDIRECT: after the access check the answer is empty and names
+    the file in nginx's internal location; the download headers stay Django's."""
+    settings.MOTCUA_MEDIA_ACCEL_REDIRECT = "/_documents/"
+    response = _get(client_for(personas.citizen_a), citizen_file)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/_documents/{citizen_file.storage_name}"
+    assert response.content == b""
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    assert _get(client_for(personas.citizen_a), citizen_file, xem="1")[
+        "Content-Disposition"
+    ].startswith("inline;")
+    # The check still comes first: no internal path for someone else.
+    refused = _get(client_for(personas.citizen_b), citizen_file)
+    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+
+def test_object_storage_is_streamed_even_with_x_accel_redirect(
+    personas, client_for, citizen_file, settings, monkeypatch
+):
+    from django.core.files.storage import Storage
+
+    from motcua.documents import serving
+
+    settings.MOTCUA_MEDIA_ACCEL_REDIRECT = "/_documents/"
+    monkeypatch.setattr(serving.storage, "document_storage", lambda: Storage())
+    assert serving.accel_redirect_path(citizen_file.storage_name) is None

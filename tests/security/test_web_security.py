@@ -279,6 +279,9 @@ SECRETS = {
     "MOTCUA_VNEID_CLIENT_SECRET": "real-oidc-secret",
     "MOTCUA_DVCQG_TOKEN": "real-dvcqg-token",
     "MOTCUA_PAYGATE_SECRET": "real-paygate-secret",
+    "DJANGO_ALLOWED_HOSTS": "dichvucong.example.gov.vn",
+    "MOTCUA_SITE_URL": "https://dichvucong.example.gov.vn",
+    "MOTCUA_PUBLIC_BASE_URL": "https://dichvucong.example.gov.vn",
 }
 
 
@@ -304,6 +307,12 @@ def test_production_settings_are_secure_with_a_valid_environment():
         {**SECRETS, "MOTCUA_SANDBOXES": "1"},
         {**SECRETS, "MOTCUA_STAFF_2FA_REQUIRED": "0"},
         {**SECRETS, "MOTCUA_DEMO": "1"},
+        {**SECRETS, "DJANGO_DEBUG": "1"},
+        {k: v for k, v in SECRETS.items() if k != "DJANGO_ALLOWED_HOSTS"},
+        {**SECRETS, "DJANGO_ALLOWED_HOSTS": "*"},
+        {**SECRETS, "MOTCUA_SITE_URL": "http://dichvucong.example.gov.vn"},
+        {k: v for k, v in SECRETS.items() if k != "MOTCUA_PUBLIC_BASE_URL"},
+        {**SECRETS, "MOTCUA_MEDIA_ACCEL_REDIRECT": "_documents"},
     ],
     ids=[
         "no-secret",
@@ -314,6 +323,12 @@ def test_production_settings_are_secure_with_a_valid_environment():
         "sandboxes",
         "no-2fa",
         "demo",
+        "debug",
+        "no-hosts",
+        "any-host",
+        "http-site-url",
+        "no-public-url",
+        "bad-accel-prefix",
     ],
 )
 def test_production_refuses_insecure_environment(env):

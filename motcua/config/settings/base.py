@@ -296,6 +296,18 @@ if MOTCUA_DOCUMENTS_STORAGE == "s3":
             "file_overwrite": False,
         },
     }
+# Behind nginx: after the permission check, hand the bytes of a local document to nginx
+# with `X-Accel-Redirect: <this prefix><storage name>`; nginx serves them from an
+# `internal` location aliased to MEDIA_ROOT/documents/ (deploy/nginx/motcua.conf).
+# Empty (default): Django streams the file itself. Ignored for object storage.
+MOTCUA_MEDIA_ACCEL_REDIRECT = env_str("MOTCUA_MEDIA_ACCEL_REDIRECT", "")
+if MOTCUA_MEDIA_ACCEL_REDIRECT and not (
+    MOTCUA_MEDIA_ACCEL_REDIRECT.startswith("/") and MOTCUA_MEDIA_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_MEDIA_ACCEL_REDIRECT must be a path prefix such as /_documents/, "
+        f"got {MOTCUA_MEDIA_ACCEL_REDIRECT!r}"
+    )
 MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 MOTCUA_PKI_DIR = env_str("MOTCUA_PKI_DIR", str(VAR_DIR / "pki"))
 MOTCUA_PKI_PASSPHRASE = env_str("MOTCUA_PKI_PASSPHRASE", "motcua-demo")
