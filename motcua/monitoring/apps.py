@@ -49,6 +49,15 @@ class MonitoringConfig(AppConfig):
             ProcedureVersion,
             dispatch_uid="monitoring.announcement_rows",
         )
+        # Reorganisations (law.md R31): history follows the successions that carry it
+        from motcua.org.models import UnitSuccession
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                updater.on_succession_saved,
+                UnitSuccession,
+                dispatch_uid=f"monitoring.succession.{id(signal)}",
+            )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
         register_periodic_hook("deadline-sweep", feedback_feed.feedback_sweep)
         register_periodic_hook("deadline-sweep", services.snapshots_close)

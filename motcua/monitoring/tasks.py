@@ -20,3 +20,13 @@ def refresh_dossier_contribution(dossier_id: int) -> dict[str, Any]:
     from motcua.monitoring.updater import dossier_contribution_refresh
 
     return {"dossier": dossier_id, "changed": dossier_contribution_refresh(dossier_id=dossier_id)}
+
+
+@task()
+def rebuild_after_reorganisation() -> dict[str, Any]:
+    """A succession that carries records changed where history counts (law.md R31):
+    the live rows are rebuilt under today's units (closed-period snapshots stay)."""
+    from motcua.monitoring.updater import rebuild
+
+    result = rebuild()
+    return {"dossiers": result.dossiers, "rows": result.rows}

@@ -342,10 +342,16 @@ def flips_at(facts: DossierFacts, as_of: dt.datetime) -> dt.datetime | None:
 
 
 def roll_forward_map() -> dict[int, int]:
-    """source unit id → target unit id, following chains (A → B → C gives A → C)."""
+    """source unit id → target unit id, following chains (A → B → C gives A → C): the
+    units whose records passed to a successor by today (org successions that carry
+    records: a Quảng Nam commune → the Đà Nẵng ward it merged into, a district office →
+    the commune at the former district seat; law.md R31, §10.3) and the administrators'
+    explicit roll-forwards, which win over a succession."""
     from motcua.monitoring.models import RollForward
+    from motcua.org.selectors import records_successor_map
 
-    direct = dict(RollForward.objects.values_list("source_id", "target_id"))
+    direct = records_successor_map()
+    direct.update(RollForward.objects.values_list("source_id", "target_id"))
     out = {}
     for source in direct:
         target, seen = direct[source], {source}
@@ -882,3 +888,23 @@ def rows_snapshot() -> dict[Key, dict[str, int]]:
         if any(row[c] for c in INT_FIELDS):
             out[(row["unit_id"], row["procedure_code"], row["day"])] = values
     return out
+
+
+def _enqueue_reorganisation_rebuild() -> None:
+    from motcua.monitoring.tasks import rebuild_after_reorganisation
+
+    rebuild_after_reorganisation.enqueue()
+
+
+def on_succession_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A succession recorded or changed (org service, import, administrator's page):
+    rebuild the live rows once after the commit, as roll_forward_create does — only
+    when there are rows to move (a fresh demo's import has none yet)."""
+    from django.db import connection
+
+    if not UnitDayStats.objects.exists():
+        return
+    pending = getattr(connection, "run_on_commit", [])
+    if any(item[1] is _enqueue_reorganisation_rebuild for item in pending):
+        return  # one rebuild per transaction, however many links an import writes
+    transaction.on_commit(_enqueue_reorganisation_rebuild)

@@ -57,6 +57,14 @@ class SuccessionForm(forms.Form):
         required=False,
         initial=True,
     )
+    carries_records = forms.BooleanField(
+        label=_(
+            "Chuyển hồ sơ và số liệu giám sát của đơn vị cũ sang đơn vị mới "
+            "(cán bộ đơn vị mới xử lý tiếp; không chọn khi chia tách)"
+        ),
+        required=False,
+        initial=True,
+    )
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,14 @@ UNIT_KEYS = {
     "admin_area_code",
     "receives_on_saturday",
 }
-SUCCESSION_KEYS = {"from", "to", "kind", "effective_date", "legal_basis"}
+SUCCESSION_KEYS = {"from", "to", "kind", "effective_date", "legal_basis", "carries_records"}
+
+
+def carries_by_default(kind: str) -> bool:
+    """A merge, rename or transfer of functions hands the records on; a split does not."""
+    return kind != SuccessionKind.SPLIT_INTO
+
+
 MAX_LENGTHS = {"code": 64, "name": 255, "short_name": 120, "admin_area_code": 16}
 
 
@@ -98,16 +105,18 @@ def export_data() -> dict[str, Any]:
         if unit.receives_on_saturday:
             row["receives_on_saturday"] = True
         rows.append(row)
-    successions = [
-        {
+    successions = []
+    for s in UnitSuccession.objects.select_related("predecessor", "successor"):
+        link: dict[str, Any] = {
             "from": s.predecessor.code,
             "to": s.successor.code,
             "kind": s.kind,
             "effective_date": _date(s.effective_date),
             "legal_basis": s.legal_basis,
         }
-        for s in UnitSuccession.objects.select_related("predecessor", "successor")
-    ]
+        if s.carries_records != carries_by_default(s.kind):
+            link["carries_records"] = s.carries_records
+        successions.append(link)
     successions.sort(key=lambda s: (s["from"], s["to"], s["kind"]))
     return {
         "format": FORMAT_NAME,
@@ -328,6 +337,11 @@ def validate(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             errors.append(
                 _("%(label)s: «legal_basis» phải là chuỗi tối đa 255 ký tự.") % {"label": label}
             )
+        carries = row.get("carries_records", carries_by_default(str(row.get("kind"))))
+        if not isinstance(carries, bool):
+            errors.append(
+                _("%(label)s: «carries_records» phải là true hoặc false.") % {"label": label}
+            )
         if len(errors) != before:
             continue
         link = (row["from"].strip(), row["to"].strip(), row["kind"])
@@ -342,11 +356,39 @@ def validate(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 "kind": link[2],
                 "effective_date": effective,
                 "legal_basis": legal_basis.strip(),
+                "carries_records": carries,
             }
         )
+    _check_one_records_successor(successions, errors)
     if errors:
         raise OrgImportError(errors)
     return units, successions
+
+
+def _check_one_records_successor(successions: list[dict[str, Any]], errors: list[str]) -> None:
+    """A unit's records go to one successor (R31): in the file, and together with the
+    links already in the database that the file does not restate."""
+    in_file = {(s["from"], s["to"], s["kind"]) for s in successions}
+    carrying: dict[str, list[str]] = {}
+    for s in successions:
+        if s["carries_records"]:
+            carrying.setdefault(s["from"], []).append(s["to"])
+    stored = UnitSuccession.objects.filter(
+        carries_records=True, predecessor__code__in=list(carrying)
+    ).values_list("predecessor__code", "successor__code", "kind")
+    for pred, succ, kind in stored:
+        if (pred, succ, kind) not in in_file and succ not in carrying[pred]:
+            carrying[pred].append(succ)
+    for pred, targets in sorted(carrying.items()):
+        if len(targets) > 1:
+            errors.append(
+                _(
+                    "Đơn vị «%(code)s»: hồ sơ chỉ được chuyển cho một đơn vị kế thừa "
+                    "(đang chuyển cho %(targets)s); đặt «carries_records»: false cho các "
+                    "quan hệ còn lại."
+                )
+                % {"code": pred, "targets": ", ".join(sorted(targets))}
+            )
 
 
 # --- import ---------------------------------------------------------------------------
@@ -418,7 +460,8 @@ def import_data(data: Any, *, actor: Any = None) -> ImportResult:
 
         needed = {c for s in successions for c in (s["from"], s["to"])} - set(by_code)
         by_code.update({u.code: u for u in OrgUnit.objects.filter(code__in=needed)})
-        for row in successions:
+        # links that stop carrying records first (one carrying link per unit, R31)
+        for row in sorted(successions, key=lambda r: r["carries_records"]):
             link, created = UnitSuccession.objects.get_or_create(
                 predecessor=by_code[row["from"]],
                 successor=by_code[row["to"]],
@@ -426,16 +469,19 @@ def import_data(data: Any, *, actor: Any = None) -> ImportResult:
                 defaults={
                     "effective_date": row["effective_date"],
                     "legal_basis": row["legal_basis"],
+                    "carries_records": row["carries_records"],
                 },
             )
             if created:
                 result.successions_created += 1
-            elif (link.effective_date, link.legal_basis) != (
+            elif (link.effective_date, link.legal_basis, link.carries_records) != (
                 row["effective_date"],
                 row["legal_basis"],
+                row["carries_records"],
             ):
                 link.effective_date = row["effective_date"]
                 link.legal_basis = row["legal_basis"]
+                link.carries_records = row["carries_records"]
                 link.save()
                 result.successions_updated += 1
         if result.changed:

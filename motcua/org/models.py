@@ -57,6 +57,12 @@ class OrgUnit(TimeStampedModel):
 
 
 class UnitSuccession(TimeStampedModel):
+    """predecessor → successor from `effective_date` (law.md §10.3, R31). A link that
+    `carries_records` hands the predecessor's dossiers and monitoring history to the
+    successor: its officers see and act on them, and the Decision 766 figures roll up to
+    it (org.selectors.records_successor_map). A unit has at most one such link; a split
+    usually carries nothing (the old unit's records stay where they are)."""
+
     predecessor = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="successions", verbose_name=_("đơn vị cũ")
     )
@@ -69,6 +75,9 @@ class UnitSuccession(TimeStampedModel):
     kind = models.CharField(_("hình thức"), max_length=32, choices=SuccessionKind.choices)
     effective_date = models.DateField(_("ngày hiệu lực"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    carries_records = models.BooleanField(
+        _("chuyển hồ sơ và số liệu sang đơn vị mới"), default=True
+    )
 
     class Meta:
         verbose_name = _("quan hệ kế thừa")
@@ -79,6 +88,12 @@ class UnitSuccession(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+            # The records of a unit go to one place (R31): one carrying link at most.
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(carries_records=True),
+                name="one_records_successor",
             ),
         ]
 

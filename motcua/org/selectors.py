@@ -37,16 +37,29 @@ def subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__startswith=unit.path)
 
 
+SUPERVISORY_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
 def units_visible_to(user, at: dt.date | None = None) -> QuerySet[OrgUnit]:  # type: ignore[no-untyped-def]
     """Units whose data an officer may see: their own units; for supervisors and
-    administrators, the whole subtree under each of their units."""
+    administrators, the whole subtree under each of their units. Scopes follow
+    successions (R31): a unit whose records passed to a visible unit is visible too (a
+    ward officer sees the dossiers of the commune merged into the ward), and with it,
+    for supervisors and administrators, that unit's old subtree."""
+    at = at or _today()
     assignments = list(active_assignments(user, at))
     if not assignments:
         return OrgUnit.objects.none()
-    condition = Q(pk__in=[a.unit_id for a in assignments])
-    for assignment in assignments:
-        if assignment.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
-            condition |= Q(path__startswith=assignment.unit.path)
+    own = {a.unit_id for a in assignments}
+    roots = [a.unit.path for a in assignments if a.role in SUPERVISORY_ROLES]
+    condition = Q(pk__in=own)
+    for path in roots:
+        condition |= Q(path__startswith=path)
+    for pred_id, pred_path, target_id, target_path in _records_chains(at):
+        if target_id in own or any(target_path.startswith(p) for p in roots):
+            condition |= Q(pk=pred_id)
+            if roots:
+                condition |= Q(path__startswith=pred_path)
     return OrgUnit.objects.filter(condition)
 
 
@@ -162,6 +175,55 @@ def resolve_current(unit: OrgUnit, at: dt.date | None = None) -> list[OrgUnit]:
             continue
         frontier.extend(link.successor for link in links)
     return result
+
+
+def _records_chains(at: dt.date) -> list[tuple[int, str, int, str]]:
+    """(predecessor id, its path, final holder id, its path) for every unit whose
+    records passed on by `at`, chains followed (A → B → C: A's records are at C).
+    One query over the carrying links."""
+    links = UnitSuccession.objects.filter(carries_records=True, effective_date__lte=at)
+    direct: dict[int, tuple[int, str]] = {}
+    paths: dict[int, str] = {}
+    for pred, pred_path, succ, succ_path in links.values_list(
+        "predecessor_id", "predecessor__path", "successor_id", "successor__path"
+    ):
+        direct[pred] = (succ, succ_path)
+        paths[pred] = pred_path
+    out = []
+    for pred in direct:
+        target, target_path = direct[pred]
+        seen = {pred}
+        while target in direct and target not in seen:
+            seen.add(target)
+            target, target_path = direct[target]
+        out.append((pred, paths[pred], target, target_path))
+    return out
+
+
+def records_successor_map(at: dt.date | None = None) -> dict[int, int]:
+    """unit id → id of the unit holding its records on `at` (today by default), for
+    every unit whose records passed on through successions that carry them (R31):
+    dossiers, officers' scopes and the Decision 766 figures follow this map."""
+    return {pred: target for pred, _p, target, _t in _records_chains(at or _today())}
+
+
+def unit_current(unit: OrgUnit, at: dt.date | None = None) -> OrgUnit:
+    """The unit holding `unit`'s records on `at`: itself, or the end of its chain of
+    carrying successions (e.g. a Quảng Nam commune → the Đà Nẵng ward it merged into)."""
+    target = records_successor_map(at).get(unit.pk)
+    return unit if target is None else OrgUnit.objects.get(pk=target)
+
+
+def record_predecessors(unit_ids: set[int], at: dt.date | None = None) -> dict[int, int]:
+    """predecessor id → holder id, for the units whose records are now held by one of
+    `unit_ids` (officers of today's unit act on its predecessors' dossiers)."""
+    return {p: t for p, t in records_successor_map(at).items() if t in unit_ids}
+
+
+def unit_successors_at(unit: OrgUnit, at: dt.date | None = None) -> list[OrgUnit]:
+    """All of today's successors of `unit` along every succession link (a split gives
+    several; records follow only unit_current)."""
+    return resolve_current(unit, at)
 
 
 @dataclass

@@ -276,12 +276,15 @@ def succession_record(
     effective_date: dt.date,
     legal_basis: str = "",
     close_predecessor: bool = False,
+    carries_records: bool | None = None,
 ) -> UnitSuccession:
     """Record merged_into / split_into / renamed_to / functions_transferred_to.
 
     With `close_predecessor`, a merge or rename also ends the predecessor's validity on
     the day before the effective date (a split or a transfer of functions can leave the
-    old unit alive)."""
+    old unit alive). `carries_records` (default: every kind but a split) hands the
+    predecessor's dossiers, officers' scope and monitoring history to the successor
+    (R31); a unit has one such link at most."""
     _require_admin(actor, predecessor)
     if kind not in SuccessionKind.values:
         raise ValidationError({"kind": _("Hình thức kế thừa không hợp lệ.")})
@@ -291,20 +294,42 @@ def succession_record(
         raise ValidationError(
             {"successor": _("Quan hệ kế thừa này tạo thành vòng lặp giữa các đơn vị.")}
         )
+    if carries_records is None:
+        carries_records = kind != SuccessionKind.SPLIT_INTO
+    if (
+        carries_records
+        and UnitSuccession.objects.filter(predecessor=predecessor, carries_records=True)
+        .exclude(successor=successor, kind=kind)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "carries_records": _(
+                    "Hồ sơ của đơn vị cũ đã được chuyển cho một đơn vị kế thừa khác; "
+                    "mỗi đơn vị chỉ chuyển hồ sơ cho một đơn vị."
+                )
+            }
+        )
     succession, created = UnitSuccession.objects.get_or_create(
         predecessor=predecessor,
         successor=successor,
         kind=kind,
-        defaults={"effective_date": effective_date, "legal_basis": legal_basis.strip()},
+        defaults={
+            "effective_date": effective_date,
+            "legal_basis": legal_basis.strip(),
+            "carries_records": carries_records,
+        },
     )
     before = None
     if not created:
         before = {
             "effective_date": _jsonable(succession.effective_date),
             "legal_basis": succession.legal_basis,
+            "carries_records": succession.carries_records,
         }
         succession.effective_date = effective_date
         succession.legal_basis = legal_basis.strip()
+        succession.carries_records = carries_records
         succession.save()
     if close_predecessor and kind in (SuccessionKind.MERGED_INTO, SuccessionKind.RENAMED_TO):
         end = effective_date - dt.timedelta(days=1)
@@ -321,6 +346,7 @@ def succession_record(
             "kind": kind,
             "effective_date": _jsonable(effective_date),
             "legal_basis": succession.legal_basis,
+            "carries_records": carries_records,
         },
     )
     return succession

@@ -44,3 +44,33 @@ def test_snapshot_survives_roll_forward(personas, client_for, history):  # noqa:
     unit_x = next(e for e in page.context["entries"] if e.unit == personas.unit_x)
     assert unit_x.value is None and unit_x.snapshot_total == round(before, 2)
     assert "Tổng điểm đã chốt kỳ" in page.content.decode()
+
+
+def test_succession_carrying_records_rolls_history_up(
+    personas,
+    history,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """Issue 21 deliverable 2 (law.md R31): a succession that carries records moves the
+    old unit's history under today's unit — recorded through the org service, one rebuild
+    enqueued after the commit; the snapshot of the closed month keeps the old unit."""
+    from motcua.org.constants import SuccessionKind
+    from motcua.org.services import succession_record
+
+    before = scores_for(personas.unit_x, START, END).card.total
+    period_snapshot_take(kind="month", start=START, end=END)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        succession_record(
+            actor=personas.admin,
+            predecessor=personas.unit_x,
+            successor=personas.unit_y,
+            kind=SuccessionKind.MERGED_INTO,
+            effective_date=dt.date(2026, 7, 1),
+            legal_basis="Nghị quyết 202/2025/QH15",
+        )
+    assert len(callbacks) == 1  # one rebuild for the transaction
+    assert not scores_for(personas.unit_x, START, END).has_data
+    moved = scores_for(personas.unit_y, START, END)
+    assert moved.counts.received == 3 and abs(moved.card.total - before) < 1e-9
+    frozen = PeriodSnapshot.objects.get(unit=personas.unit_x, kind="month", start=START)
+    assert frozen.data["total"] == round(before, 2)
