@@ -466,6 +466,16 @@ def external_login(*, provider: str, identity: Any) -> User:
     return user
 
 
+def citizen_for_verified_identity(*, provider: str, identity: Any) -> User:
+    """The citizen account of a person whose identity another system has proofed (the
+    national portal's dossiers are filed after a VNeID level-2 login, Decree 118/2025
+    Art. 17(1)(a)): the account with that personal id, else a new one without a
+    usable password — the citizen signs in later with VNeID and is linked by the same
+    personal id (external_login). Staff accounts are never used."""
+    with transaction.atomic():
+        return _external_account_user(provider, identity)
+
+
 def _external_account_user(provider: str, identity: Any) -> User:
     personal_id = identity.personal_id or None
     if identity.verified and personal_id:

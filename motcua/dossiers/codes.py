@@ -13,6 +13,7 @@ IMMEDIATE transactions) so concurrent receptions never get the same number.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -58,3 +59,13 @@ def code_unit(rules: rulesets.RuleSet, *, receiving: OrgUnit, competent: OrgUnit
     """The unit whose identifier leads the code (Decree 118/2025 Art. 28(a): the
     competent authority; Decree 61/2018 Art. 26: the receiving unit)."""
     return competent if rules.code_prefix == rulesets.CodePrefix.COMPETENT else receiving
+
+
+def national_code(dossier: Any) -> str:
+    """The code the national portal gave a dossier filed there (Decree 118/2025 Art.
+    17(2), 28: one code per dossier, the one the applicant looks up on the portal), kept
+    in `form_answers["_national"]` by the import (integrations/inbound.py); "" for any
+    other dossier. Reception keeps it instead of allocating a new one."""
+    answers = getattr(dossier, "form_answers", None)
+    note = answers.get("_national") if isinstance(answers, dict) else None
+    return str(note.get("code") or "") if isinstance(note, dict) else ""

@@ -45,6 +45,15 @@ class PortalConnector(ABC):
     def fetch_procedures(self, *, unit_code: str = "") -> list[dict[str, Any]]:
         """LayThuTuc: the procedure records of the national procedure database."""
 
+    def fetch_dossiers(self, *, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """LayDanhSachHoSo: dossiers filed on the national portal after `cursor`, and the
+        new cursor (law.md R22a). Raises http.TransportError when there is no answer."""
+        raise http.TransportError("this connector does not pull dossiers")
+
+    def acknowledge_dossier(self, *, code: str, province_ref: str) -> SendResult:
+        """XacNhanTiepNhanHoSo: tell the portal the province holds the dossier."""
+        return SendResult(False, retryable=True, error="not supported by this connector")
+
 
 class DvcqgConnector(PortalConnector):
     def __init__(self) -> None:
@@ -92,6 +101,39 @@ class DvcqgConnector(PortalConnector):
             raise http.TransportError(f"LayThuTuc failed: {data.get('message', '')}")
         result = data.get("result") or []
         return result if isinstance(result, list) else []
+
+    def fetch_dossiers(self, *, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        if not self.url:
+            raise http.TransportError("MOTCUA_DVCQG_URL is not set")
+        resp = http.post_json(
+            self.url,
+            {"service": "LayDanhSachHoSo", "tu": cursor, "so_luong": limit},
+            headers=self._headers(),
+            timeout=self.timeout,
+        )
+        try:
+            data = resp.json() if resp.body else None
+        except ValueError:
+            data = None
+        if resp.status != 200 or not isinstance(data, dict):
+            raise http.TransportError(f"LayDanhSachHoSo failed: HTTP {resp.status}")
+        if str(data.get("error_code")) not in OK_CODES:
+            raise http.TransportError(f"LayDanhSachHoSo failed: {data.get('message', '')}")
+        result = data.get("result")
+        after = data.get("tiep")
+        if not isinstance(result, list) or not isinstance(after, int) or after < cursor:
+            raise http.TransportError("LayDanhSachHoSo: malformed answer")
+        return result, after
+
+    def acknowledge_dossier(self, *, code: str, province_ref: str) -> SendResult:
+        if not self.url:
+            return SendResult(False, retryable=True, error="MOTCUA_DVCQG_URL is not set")
+        body = {"service": "XacNhanTiepNhanHoSo", "MaHoSo": code, "MaHoSoTinh": province_ref}
+        try:
+            resp = http.post_json(self.url, body, headers=self._headers(), timeout=self.timeout)
+        except http.TransportError as exc:
+            return SendResult(False, retryable=True, error=str(exc)[:500], portal_down=True)
+        return classify(resp.status, resp.body)
 
 
 def classify(status: int, raw: bytes) -> SendResult:

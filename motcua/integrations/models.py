@@ -198,3 +198,54 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id}:{self.event_id} {self.status}"
+
+
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã nhận, chờ tạo hồ sơ")
+    IMPORTED = "imported", _("Đã tạo hồ sơ")
+    FAILED = "failed", _("Lỗi, chờ xử lý")
+
+
+class InboundDossier(models.Model):
+    """A dossier filed on the national portal (Decree 118/2025 Art. 15, 17(2); law.md
+    R22a), as it reached Motcua by pull or push. One row per national code (unique): a
+    second delivery of the same dossier changes nothing but `deliveries`. The import
+    creates the Motcua dossier and links it here in one transaction (the unique
+    `dossier` makes a second import impossible); the acknowledgement to the portal is
+    sent after that commit and retried until the portal confirms it."""
+
+    national_code = models.CharField(_("mã hồ sơ trên Cổng DVCQG"), max_length=64, unique=True)
+    record = models.JSONField(_("hồ sơ nhận được"))
+    via = models.CharField(_("nhận qua"), max_length=8)  # "pull" or "push"
+    received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("Cổng DVCQG tiếp nhận lúc"))
+    deliveries = models.PositiveIntegerField(_("số lần nhận"), default=1)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=InboundStatus.choices,
+        default=InboundStatus.RECEIVED,
+        db_index=True,
+    )
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hồ sơ"),
+    )
+    attempts = models.PositiveIntegerField(_("số lần tạo hồ sơ"), default=0)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), db_index=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    imported_at = models.DateTimeField(_("tạo hồ sơ lúc"), null=True, blank=True)
+    portal_acked_at = models.DateTimeField(_("đã báo Cổng DVCQG lúc"), null=True, blank=True)
+    ack_attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("hồ sơ nhận từ Cổng DVCQG")
+        verbose_name_plural = _("hồ sơ nhận từ Cổng DVCQG")
+
+    def __str__(self) -> str:
+        return self.national_code

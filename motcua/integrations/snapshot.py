@@ -23,6 +23,10 @@ def sync_code(dossier: Dossier) -> str | None:
     """MaHoSo used for the national portal, or None while the dossier is not synced."""
     if dossier.code:
         return dossier.code
+    from motcua.dossiers.codes import national_code
+
+    if code := national_code(dossier):  # filed on the national portal (law.md R22a)
+        return code
     if dossier.status in UNCODED_SYNCED:
         return f"{dossier.receiving_unit.code}-K{dossier.pk:07d}"
     return None

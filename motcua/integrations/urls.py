@@ -11,4 +11,6 @@ urlpatterns = [
     path("thong-diep/<int:pk>/gui-lai/", views.replay, name="replay"),
     path("doi-soat/", views.reconciliation, name="reconciliation"),
     path("danh-muc/lay-ve/", views.catalogue_pull, name="catalogue_pull"),
+    path("dvcqg/ho-so/", views.inbound_push, name="inbound_push"),
+    path("ho-so-den/", views.inbound_list, name="inbound"),
 ]

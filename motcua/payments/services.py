@@ -645,6 +645,60 @@ def cash_record(
     return attempt
 
 
+# --- paid on the national portal --------------------------------------------------------
+
+NATIONAL_PROVIDER = "dvcqg"
+
+
+@transaction.atomic
+def national_payment_record(
+    *, dossier: Any, actor: Any, amount: int, transaction_ids: list[str], paid_at: dt.datetime
+) -> PaymentRequest | None:
+    """Fees the applicant already paid on the national portal's payment platform
+    (Decree 118/2025 Art. 24; law.md R21), recorded on the dossier's fee request: a
+    settled attempt by provider "dvcqg" (the portal issues the receipt), the request's
+    online flag NATIONAL (DuocThanhToanTrucTuyen = 1). Idempotent per dossier. None when
+    nothing was paid."""
+    if amount <= 0:
+        return None
+    req = payment_request_for_fees(dossier=dossier, actor=actor)
+    key = f"dvcqg-{dossier.pk}"
+    if PaymentAttempt.objects.filter(idempotency_key=key).exists():
+        return req
+    req = PaymentRequest.objects.select_for_update().get(pk=req.pk)
+    attempt = PaymentAttempt.objects.create(
+        request=req,
+        provider=NATIONAL_PROVIDER,
+        txn_ref=new_reference("MC"),
+        idempotency_key=key,
+        provider_txn_id=",".join(transaction_ids)[:64] or None,
+        amount=amount,
+        actor=actor,
+        status=AttemptStatus.SUCCEEDED,
+        completed_at=paid_at,
+    )
+    message_store(
+        provider=NATIONAL_PROVIDER,
+        direction=Direction.INBOUND,
+        kind=MessageKind.IPN,
+        raw=f"amount={amount}; transactions={','.join(transaction_ids)}",
+        attempt=attempt,
+        outcome="paid on the national portal",
+    )
+    req.paid_amount += amount
+    req.paid_at = paid_at
+    req.online_flag = OnlineFlag.NATIONAL
+    _refresh_request(req)
+    _audit(
+        "attempt_succeeded",
+        actor,
+        attempt,
+        {"amount": amount, "provider": NATIONAL_PROVIDER},
+        req.collecting_unit,
+    )
+    return req
+
+
 # --- refunds -----------------------------------------------------------------------------
 
 

@@ -59,3 +59,28 @@ class Rejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at}: {len(self.errors)} errors"
+
+
+class NationalDossier(models.Model):
+    """A dossier a citizen filed on the national portal (the online channel under Decree
+    118/2025 Art. 15): the portal acknowledged it (`acknowledged_at`, Art. 17(2)) and
+    forwards it to the province — pulled by cursor (`pk`) or pushed to the province's
+    webhook — until the province acknowledges receipt (`province_acked_at`)."""
+
+    code = models.CharField(max_length=64, unique=True)  # MaHoSo given by the portal
+    procedure_code = models.CharField(max_length=32)  # MaTTHC
+    unit_code = models.CharField(max_length=32)  # MaDonVi: the receiving unit chosen
+    record = models.JSONField()  # the dossier as delivered (see sandbox_portal/national.py)
+    acknowledged_at = models.DateTimeField()
+    served = models.PositiveIntegerField(default=0)  # times handed out by a pull
+    pushes = models.PositiveIntegerField(default=0)  # push attempts
+    last_push_status = models.CharField(max_length=64, blank=True)
+    province_acked_at = models.DateTimeField(null=True, blank=True)
+    province_ref = models.CharField(max_length=64, blank=True)  # the province's dossier id
+    acks = models.PositiveIntegerField(default=0)  # acknowledgements received
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.code

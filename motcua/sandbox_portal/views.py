@@ -18,7 +18,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from motcua.integrations.mapping import validate
-from motcua.sandbox_portal.models import Mode, PortalSwitch, ReceivedMessage, Rejection
+from motcua.sandbox_portal import national
+from motcua.sandbox_portal.models import (
+    Mode,
+    NationalDossier,
+    PortalSwitch,
+    ReceivedMessage,
+    Rejection,
+)
 
 CATALOGUE = Path(__file__).parent / "data" / "lay_thu_tuc.json"
 
@@ -65,6 +72,8 @@ def api(request: HttpRequest) -> HttpResponse:
         body = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return _error(400, "-1", "Body is not JSON")
+    if isinstance(body, dict) and body.get("service") in NATIONAL_SERVICES:
+        return _national(body, switch)
     if isinstance(body, dict) and body.get("service") == "LayThuTuc":
         records = json.loads(CATALOGUE.read_text(encoding="utf-8"))
         return JsonResponse(
@@ -85,6 +94,29 @@ def api(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"error_code": "0", "message": "OK", "duplicate": not is_new})
 
 
+NATIONAL_SERVICES = ("LayDanhSachHoSo", "XacNhanTiepNhanHoSo")
+PULL_MAX = 50
+
+
+def _national(body: dict[str, Any], switch: PortalSwitch) -> JsonResponse:
+    """The online channel: the province pulls dossiers filed here and confirms each."""
+    if body["service"] == "LayDanhSachHoSo":
+        cursor, limit = body.get("tu", 0), body.get("so_luong", 20)
+        if not isinstance(cursor, int) or not isinstance(limit, int) or cursor < 0:
+            return _error(400, "-1", "tu and so_luong must be whole numbers")
+        records, after = national.list_since(cursor, max(1, min(limit, PULL_MAX)))
+        return JsonResponse(
+            {"error_code": "0", "result": records, "tiep": after},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    code = str(body.get("MaHoSo", ""))
+    if not national.acknowledge(code, str(body.get("MaHoSoTinh", ""))):
+        return _error(404, "-1", "Unknown MaHoSo")
+    if switch.mode == Mode.LOSE_ACK:
+        return _error(503, "503", "Stored, but the acknowledgement is lost (sandbox switch)")
+    return JsonResponse({"error_code": "0", "message": "OK"})
+
+
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     """What the sandbox portal holds, and its switches (officers only)."""
@@ -99,6 +131,7 @@ def console(request: HttpRequest) -> HttpResponse:
             "messages_in": ReceivedMessage.objects.order_by("-pk")[:100],
             "rejections": Rejection.objects.order_by("-pk")[:20],
             "total": ReceivedMessage.objects.count(),
+            "national": NationalDossier.objects.order_by("-pk")[:50],
         },
     )
 
@@ -114,4 +147,27 @@ def set_switch(request: HttpRequest) -> HttpResponse:
     delay = request.POST.get("delay_ms", "0")
     switch.delay_ms = int(delay) if delay.isdigit() else 0
     switch.save()
+    return redirect("sandbox_portal:console")
+
+
+@require_POST
+@login_required
+def file_sample(request: HttpRequest) -> HttpResponse:
+    """A citizen files a sample dossier on the portal, which pushes it to the province
+    (the tester's button; the pull job would fetch it anyway)."""
+    if not getattr(request.user, "is_officer", False):
+        raise PermissionDenied
+    from motcua.sandbox_portal.demo import file_samples
+
+    file_samples(1)
+    return redirect("sandbox_portal:console")
+
+
+@require_POST
+@login_required
+def push_again(request: HttpRequest) -> HttpResponse:
+    """The portal's retry: push every dossier the province has not confirmed yet."""
+    if not getattr(request.user, "is_officer", False):
+        raise PermissionDenied
+    national.push_unacknowledged()
     return redirect("sandbox_portal:console")

@@ -24,6 +24,7 @@ from tests.security.test_url_matrix import url_for
 # each verifies its own signature/token (see their app tests).
 CSRF_EXEMPT = {
     "sandbox_portal:api",  # national-portal stand-in: bearer token
+    "integrations:inbound_push",  # dossiers pushed by the national portal: HMAC signature
     "sandbox_idp:token",  # OIDC token endpoint: client secret
     "sandbox_idp:userinfo",  # OIDC userinfo: bearer token
     "pay:gateway_ipn",  # gateway IPN: HMAC-SHA512 signature

@@ -91,6 +91,8 @@ RULES: dict[str, Rule] = {
     "sandbox_portal:api": Rule(EVERYONE, post_only=True, sandbox=True, machine=True),
     "sandbox_portal:console": Rule(OFFICER_ANY, sandbox=True),
     "sandbox_portal:switch": Rule(LOGIN_ANY, post_only=True, sandbox=True),
+    "sandbox_portal:file_sample": Rule(LOGIN_ANY, post_only=True, sandbox=True),
+    "sandbox_portal:push_again": Rule(LOGIN_ANY, post_only=True, sandbox=True),
     "sandbox_idp:discovery": Rule(EVERYONE, sandbox=True, machine=True),
     "sandbox_idp:jwks": Rule(EVERYONE, sandbox=True, machine=True),
     "sandbox_idp:authorize": Rule(EVERYONE, sandbox=True, extra_ok=frozenset({400})),
@@ -340,6 +342,9 @@ RULES: dict[str, Rule] = {
     "integrations:replay": Rule(ADMIN, post_only=True, kwargs=lambda w: {"pk": MISSING}),
     "integrations:reconciliation": Rule(PROVINCE),
     "integrations:catalogue_pull": Rule(ADMIN, post_only=True),
+    "integrations:inbound": Rule(PROVINCE),
+    # The national portal pushes dossiers filed there: HMAC signature, no session.
+    "integrations:inbound_push": Rule(EVERYONE, post_only=True, machine=True),
     # --- notifications ---------------------------------------------------------------
     "notifications:centre": Rule(LOGIN_ANY),
     "notifications:open": Rule(

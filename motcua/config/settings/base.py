@@ -354,6 +354,10 @@ MOTCUA_DVCQG_BACKOFF_BASE_SECONDS = env_int("MOTCUA_DVCQG_BACKOFF_BASE_SECONDS",
 MOTCUA_DVCQG_BACKOFF_MAX_SECONDS = env_int("MOTCUA_DVCQG_BACKOFF_MAX_SECONDS", 3600)
 MOTCUA_DVCQG_RELAY_GRACE_SECONDS = env_int("MOTCUA_DVCQG_RELAY_GRACE_SECONDS", 300)
 MOTCUA_DVCQG_AUTO_SYNC = env_bool("MOTCUA_DVCQG_AUTO_SYNC", False)
+# Dossiers filed on the national portal (Decree 118/2025 Art. 15, 17(2); docs/integrations.md
+# §1b): the secret both sides sign them with (HMAC-SHA256), and the pull job.
+MOTCUA_DVCQG_INBOUND_SECRET = env_str("MOTCUA_DVCQG_INBOUND_SECRET", "sandbox-inbound-secret")
+MOTCUA_DVCQG_INBOUND_PULL = env_bool("MOTCUA_DVCQG_INBOUND_PULL", True)
 MOTCUA_VNEID_ISSUER = env_str("MOTCUA_VNEID_ISSUER", "")  # empty + sandboxes: local provider
 MOTCUA_VNEID_CLIENT_ID = env_str("MOTCUA_VNEID_CLIENT_ID", "motcua")
 MOTCUA_VNEID_CLIENT_SECRET = env_str("MOTCUA_VNEID_CLIENT_SECRET", "motcua-sandbox-secret")

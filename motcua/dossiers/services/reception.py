@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import deadlines, rulesets
-from motcua.dossiers.codes import allocate_code, code_unit
+from motcua.dossiers.codes import allocate_code, code_unit, national_code
 from motcua.dossiers.constants import Channel
 from motcua.dossiers.files import links_name_dossier
 from motcua.dossiers.models import (
@@ -54,8 +54,11 @@ def dossier_receive(
     rules = rulesets.ruleset_at(act.now)
     due = deadlines.due_at(d.receiving_unit, act.now, _span(d))
     p._write(act, received_at=act.now, due_at=due, original_due_at=due, rule_set=rules.name)
-    prefix = code_unit(rules, receiving=d.receiving_unit, competent=d.competent_unit)
-    code = allocate_code(prefix, timezone.localtime(act.now).date(), rules)
+    # A dossier filed on the national portal keeps the portal's code (law.md R22a).
+    code = national_code(d)
+    if not code:
+        prefix = code_unit(rules, receiving=d.receiving_unit, competent=d.competent_unit)
+        code = allocate_code(prefix, timezone.localtime(act.now).date(), rules)
     Dossier.objects.filter(pk=d.pk).update(code=code)
     d.code = code
     links_name_dossier(d)

@@ -23,6 +23,9 @@ APP_DEMO_COMMANDS = (
     # Last: everything loaded above is history the national portal already has, so
     # the sync relay starts from what is new (issue 18).
     "sync_mark_history",
+    # Dossiers filed on the sandbox national portal reach the province (issue 22); new,
+    # so they are synced back through the outbox.
+    "national_portal_demo",
     # Decision 766 1.4 reads the delivered outbox rows just written (issue 19)
     "monitoring_rebuild",
 )
