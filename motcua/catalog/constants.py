@@ -79,3 +79,10 @@ class StepUnitRule(models.TextChoices):
     RECEIVING = "receiving", _("Đơn vị tiếp nhận")
     COMPETENT = "competent", _("Cơ quan giải quyết")
     FIXED = "fixed", _("Đơn vị chỉ định")
+
+
+class ReturnMode(models.TextChoices):
+    # Linked procedures (Decree 63/2024/NĐ-CP, law.md R40): the results of the child
+    # dossiers go back to the applicant together, or each one as soon as it is ready.
+    TOGETHER = "together", _("Trả kết quả cùng lúc khi mọi hồ sơ thành phần xong")
+    EACH = "each", _("Trả kết quả từng hồ sơ thành phần khi có")

@@ -40,3 +40,18 @@ def load_demo_catalogue() -> ImportResult:
     result.competences_created += first.competences_created
     result.warnings = first.warnings + result.warnings
     return result
+
+
+LINKED_PROCEDURES_FILE = Path(__file__).resolve().parent / "data" / "linked_procedures.json"
+BUNDLES_FILE = Path(__file__).resolve().parent / "data" / "bundles.json"
+
+
+def load_demo_linked() -> tuple[ImportResult, tuple[int, int]]:
+    """The two Project 06 linked bundles (Decree 63/2024/NĐ-CP; law.md R40) with the
+    member procedures the 25 do not include (health insurance card of a child under
+    six, removal from permanent residence). Needs the Social Security unit
+    (org.demo.linked_demo_load). Idempotent."""
+    from motcua.catalog.services import bundle_import
+
+    procedures = import_catalogue(_read(LINKED_PROCEDURES_FILE))
+    return procedures, bundle_import(data=_read(BUNDLES_FILE))

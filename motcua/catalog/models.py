@@ -21,6 +21,7 @@ from motcua.catalog.constants import (
     NationalDatabase,
     OnlineMode,
     Requirement,
+    ReturnMode,
     StepUnitRule,
     TimeUnit,
     VersionStatus,
@@ -372,3 +373,72 @@ class Competence(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} @ {self.unit}"
+
+
+class ProcedureBundle(TimeStampedModel):
+    """A linked procedure (thủ tục hành chính liên thông, Decree 63/2024/NĐ-CP; Project
+    06, Decision 06/QĐ-TTg): one application whose shared answers and documents are
+    asked once and which becomes one child dossier per member procedure, each settled
+    by its own competent authority within its own time limit (law.md R40).
+
+    `shared_form` is the linked e-form (JSON Schema + layout, like a version's e-form);
+    each member maps its own e-form fields and components onto it. Effective-dated like
+    a procedure version: a bundle in force is one whose dates cover today."""
+
+    code = models.CharField(_("mã nhóm thủ tục liên thông"), max_length=32, unique=True)
+    name = models.CharField(_("tên nhóm thủ tục liên thông"), max_length=500)
+    description = models.TextField(_("mô tả"), blank=True)
+    legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list)  # [{"number","title","date"}]
+    return_mode = models.CharField(
+        _("cách trả kết quả"),
+        max_length=16,
+        choices=ReturnMode.choices,
+        default=ReturnMode.TOGETHER,
+    )
+    shared_form = models.JSONField(_("tờ khai liên thông"), default=dict, blank=True)
+    # Documents asked once: [{"code", "name", "accepted_types", "max_size_mb",
+    # "requirement"}]; members say which of their components each one stands for.
+    shared_documents = models.JSONField(_("giấy tờ dùng chung"), default=list, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("nhóm thủ tục liên thông")
+        verbose_name_plural = _("nhóm thủ tục liên thông")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class BundleMember(models.Model):
+    """A procedure of a linked bundle, in order, with how its e-form answers and its
+    components are filled from the bundle's shared answers and documents."""
+
+    bundle = models.ForeignKey(
+        ProcedureBundle, on_delete=models.CASCADE, related_name="members", verbose_name=_("nhóm")
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.PROTECT,
+        related_name="bundle_members",
+        verbose_name=_("thủ tục"),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # {member e-form field: shared field} and fixed values {member field: {"value": v}}.
+    answers_map = models.JSONField(_("ánh xạ tờ khai"), default=dict, blank=True)
+    # {member component code: shared document code, or "@to_khai" for the linked
+    # declaration printed from the shared answers}.
+    documents_map = models.JSONField(_("ánh xạ giấy tờ"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["bundle", "order", "pk"]
+        verbose_name = _("thủ tục thành phần")
+        verbose_name_plural = _("thủ tục thành phần")
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "procedure"], name="unique_bundle_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id}: {self.procedure_id}"

@@ -433,3 +433,107 @@ def catalog_retire_expired(*, at: dt.date | None = None) -> int:
     return ProcedureVersion.objects.filter(
         status=VersionStatus.PUBLISHED, effective_to__lt=at
     ).update(status=VersionStatus.RETIRED)
+
+
+# --- linked procedures (law.md R40) -----------------------------------------------------
+
+
+def _bundle_errors(item: Any) -> list[str]:
+    from motcua.catalog.constants import ReturnMode
+
+    errors: list[str] = []
+    code = item.get("code") if isinstance(item, dict) else None
+    where = f"nhóm {code or '?'}"
+    if not code or not item.get("name"):
+        errors.append(f"{where}: thiếu mã hoặc tên.")
+    if item.get("return_mode", ReturnMode.TOGETHER) not in ReturnMode.values:
+        errors.append(f"{where}: cách trả kết quả không hợp lệ.")
+    members = item.get("members") or []
+    if len(members) < 2:
+        errors.append(f"{where}: nhóm liên thông cần ít nhất hai thủ tục.")
+    shared_form = item.get("shared_form") or {}
+    errors += [
+        f"{where}: {e}"
+        for e in eforms.validate_definition(shared_form.get("schema"), shared_form.get("layout"))
+    ]
+    fields = set((shared_form.get("schema") or {}).get("properties") or {})
+    documents = {d.get("code") for d in item.get("shared_documents") or []}
+    for m in members:
+        procedure = Procedure.objects.filter(code=m.get("procedure")).first()
+        if procedure is None:
+            errors.append(f"{where}: không có thủ tục {m.get('procedure')}.")
+            continue
+        for field, source in (m.get("answers") or {}).items():
+            if isinstance(source, str) and source not in fields:
+                errors.append(
+                    f"{where}: {procedure.code}.{field} lấy từ trường không có: {source}."
+                )
+        for component, source in (m.get("documents") or {}).items():
+            if source != "@to_khai" and source not in documents:
+                errors.append(f"{where}: {procedure.code}.{component} lấy từ giấy tờ không có.")
+    return errors
+
+
+@transaction.atomic
+def bundle_import(*, data: list[dict[str, Any]], actor: Any = None) -> tuple[int, int]:
+    """Create or update linked-procedure bundles from the interchange format
+    (docs/catalog-format.md §Linked procedures), all or nothing. Returns (created,
+    updated); an unchanged bundle is left as it is. Submitted linked applications keep
+    their answers and pinned return mode (R2)."""
+    from motcua.catalog.models import BundleMember, ProcedureBundle
+    from motcua.core.audit import audit_record
+
+    errors = [e for item in data for e in _bundle_errors(item)]
+    if errors:
+        raise CatalogError(" ".join(errors))
+    created = updated = 0
+    for item in data:
+        values = {
+            "name": item["name"],
+            "description": item.get("description", ""),
+            "legal_basis": item.get("legal_basis") or [],
+            "return_mode": item.get("return_mode") or "together",
+            "shared_form": item.get("shared_form") or {},
+            "shared_documents": item.get("shared_documents") or [],
+            "effective_from": dt.date.fromisoformat(item["effective_from"]),
+            "effective_to": (
+                dt.date.fromisoformat(item["effective_to"]) if item.get("effective_to") else None
+            ),
+            "is_active": item.get("is_active", True),
+        }
+        members = [
+            (
+                Procedure.objects.get(code=m["procedure"]),
+                int(m.get("order", i)),
+                m.get("answers") or {},
+                m.get("documents") or {},
+            )
+            for i, m in enumerate(item["members"])
+        ]
+        bundle = ProcedureBundle.objects.filter(code=item["code"]).first()
+        if bundle is not None:
+            same = all(getattr(bundle, k) == v for k, v in values.items()) and [
+                (m.procedure_id, m.order, m.answers_map, m.documents_map)
+                for m in bundle.members.order_by("order", "pk")
+            ] == [(p.pk, o, a, d) for p, o, a, d in members]
+            if same:
+                continue
+            for k, v in values.items():
+                setattr(bundle, k, v)
+            bundle.save()
+            bundle.members.all().delete()
+            updated += 1
+        else:
+            bundle = ProcedureBundle.objects.create(code=item["code"], **values)
+            created += 1
+        BundleMember.objects.bulk_create(
+            BundleMember(bundle=bundle, procedure=p, order=o, answers_map=a, documents_map=d)
+            for p, o, a, d in members
+        )
+        audit_record(
+            action="catalog.bundle_import",
+            actor=actor,
+            obj=bundle,
+            after={"code": bundle.code, "members": [p.code for p, *_rest in members]},
+        )
+    return created, updated

@@ -27,6 +27,55 @@ from motcua.org.constants import Role
 USER = settings.AUTH_USER_MODEL
 
 
+class DossierGroup(TimeStampedModel):
+    """A linked application (hồ sơ liên thông, Decree 63/2024/NĐ-CP; law.md R40): the
+    parent of one child Dossier per member procedure of a ProcedureBundle. The
+    applicant answers and attaches once here; each child is then submitted through
+    the ordinary online submission at its own competent authority, so deadlines,
+    processing, monitoring and the national sync work per child unchanged."""
+
+    bundle = models.ForeignKey(
+        "catalog.ProcedureBundle",
+        on_delete=models.PROTECT,
+        related_name="groups",
+        verbose_name=_("nhóm thủ tục liên thông"),
+    )
+    applicant = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="dossier_groups", verbose_name=_("người nộp")
+    )
+    receiving_unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("nơi tiếp nhận"),
+    )
+    # The linked e-form as typed, and its last validated answers.
+    raw_form = models.JSONField(_("tờ khai đang nhập"), default=dict, blank=True)
+    answers = models.JSONField(_("tờ khai liên thông"), default=dict, blank=True)
+    form_valid = models.BooleanField(_("tờ khai hợp lệ"), default=False)
+    # {shared document code: {"file", "name", "size", "pages", "content_type"}}
+    attachments = models.JSONField(_("giấy tờ dùng chung"), default=dict, blank=True)
+    # Pinned at submission (R2: a later catalogue edit never changes a received group).
+    return_mode = models.CharField(_("cách trả kết quả"), max_length=16, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("hồ sơ liên thông")
+        verbose_name_plural = _("hồ sơ liên thông")
+        indexes = [models.Index(fields=["applicant", "-created_at"], name="dossiergroup_applicant")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The number the applicant quotes (each child has its own dossier code)."""
+        return f"LT-{self.pk:06d}"
+
+
 class Dossier(TimeStampedModel):
     # Dossier code (Decree 61/2018 Art. 26; Circular 01/2018 Art. 19): allocated at
     # reception, unique forever, unchanged by supplements.
@@ -135,6 +184,15 @@ class Dossier(TimeStampedModel):
         _("bộ quy định áp dụng"), max_length=32, blank=True, default="", db_default=""
     )
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=1)
+    # A child of a linked application (law.md R40); NULL for an ordinary dossier.
+    group = models.ForeignKey(
+        DossierGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("hồ sơ liên thông"),
+    )
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -378,6 +436,15 @@ class DossierDraft(TimeStampedModel):
         verbose_name=_("hồ sơ đã nộp"),
     )
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    # The member draft of a linked application (filled from the group's answers).
+    group = models.ForeignKey(
+        DossierGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="drafts",
+        verbose_name=_("hồ sơ liên thông"),
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -411,6 +478,7 @@ __all__ = [
     "DossierComponent",
     "DossierDraft",
     "DossierEvent",
+    "DossierGroup",
     "DossierPause",
     "DossierStep",
     "TrackingThrottle",

@@ -60,7 +60,7 @@ ENDING = ("withdraw", "stop_by_applicant")
 def my_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.my_dossiers(request.user), sel.PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = DossierDraft.objects.filter(
-        applicant_id=request.user.pk, dossier__isnull=True
+        applicant_id=request.user.pk, dossier__isnull=True, group__isnull=True
     ).select_related("procedure_version__procedure")
     return render(
         request,
@@ -92,6 +92,10 @@ def _results(d: Any) -> list[dict[str, Any]]:
     """Issued results of the dossier with their signature status and whether they are
     kept in the applicant's e-data warehouse (Decree 61/2018 Art. 20(5))."""
     if not d.code or d.status not in RESULT_STATES:
+        return []
+    from motcua.dossiers.services.linked import child_result_held
+
+    if child_result_held(d):  # returned together with its linked siblings (R40)
         return []
     from motcua.documents.constants import FileKind
     from motcua.documents.models import IssuedDocument, WarehouseItem
@@ -189,6 +193,7 @@ def _render_detail(
             "pay_url": _url("pay:dossier", d.pk),
             "warehouse_url": _url("documents:warehouse"),
             "papers": _papers(d, events),
+            "group": d.group,
             "signed_papers": _signed_papers(d),
             "error": error,
         },

@@ -368,6 +368,89 @@ def demo_load() -> DemoResult:
     return result
 
 
+# Linked procedures (Decree 63/2024/NĐ-CP, law.md R40): the health insurance card of a
+# child under six is issued by Social Security (Bảo hiểm xã hội). The unit and its
+# officers are loaded after the demo history (`catalog_load_linked_demo`), so the
+# generated year of dossiers stays the same.
+SOCIAL_SECURITY = "000.00.20.H47"
+LINKED_UNITS: dict[str, Any] = {
+    "format": "motcua-org",
+    "version": 1,
+    "units": [
+        {
+            "code": SOCIAL_SECURITY,
+            "name": "Bảo hiểm xã hội tỉnh Quảng Nam",
+            "kind": "vertical",
+            "parent": PROVINCE,
+            "short_name": "BHXH tỉnh",
+        }
+    ],
+    "successions": [],
+}
+LINKED_STAFF: tuple[DemoStaff, ...] = (
+    DemoStaff(
+        "chuyenvien.bhxh",
+        "Trương Thị Mai",
+        SOCIAL_SECURITY,
+        Role.SPECIALIST,
+        "Chuyên viên xử lý — Bảo hiểm xã hội tỉnh (thẻ BHYT trẻ em, liên thông)",
+        "Chuyên viên",
+    ),
+    DemoStaff(
+        "lanhdao.bhxh",
+        "Võ Văn Thành",
+        SOCIAL_SECURITY,
+        Role.LEADER,
+        "Lãnh đạo — Bảo hiểm xã hội tỉnh",
+        "Phó Giám đốc",
+    ),
+    DemoStaff(
+        "vanthu.bhxh",
+        "Đặng Thị Hoa",
+        SOCIAL_SECURITY,
+        Role.CLERK,
+        "Văn thư, tiếp nhận — Bảo hiểm xã hội tỉnh",
+        "Văn thư",
+    ),
+    DemoStaff(
+        "vanthu.bhxh",
+        "Đặng Thị Hoa",
+        SOCIAL_SECURITY,
+        Role.RECEPTIONIST,
+        "",
+        "Văn thư",
+        listed=False,
+    ),
+)
+
+
+@transaction.atomic
+def linked_demo_load() -> DemoResult:
+    """The Social Security unit and its officers (idempotent)."""
+    from motcua.org import services
+
+    result = DemoResult(org=import_data(LINKED_UNITS))
+    unit = OrgUnit.objects.get(code=SOCIAL_SECURITY)
+    for staff in LINKED_STAFF:
+        user, created = _ensure_user(
+            staff.username, kind=AccountKind.STAFF, full_name=staff.full_name
+        )
+        result.users_created += created
+        if not StaffAssignment.objects.filter(
+            user=user, unit=unit, role=staff.role, valid_from=staff.valid_from
+        ).exists():
+            services.assignment_create(
+                user=user,
+                unit=unit,
+                role=staff.role,
+                valid_from=staff.valid_from,
+                valid_to=staff.valid_to,
+                position=staff.position,
+            )
+            result.assignments_created += 1
+    return result
+
+
 def demo_login_rows() -> list[tuple[str, str, str, str, str]]:
     """(role, username, password, login URL, home page) for every listed demo account,
     on the address the site is served on (MOTCUA_SITE_URL; `make demo` sets it)."""
@@ -375,7 +458,11 @@ def demo_login_rows() -> list[tuple[str, str, str, str, str]]:
 
     site = str(getattr(settings, "MOTCUA_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
     login, staff_home = site + LOGIN_PATH, site + STAFF_HOME_PATH
-    rows = [(s.label, s.username, DEMO_PASSWORD, login, staff_home) for s in STAFF if s.listed]
+    rows = [
+        (s.label, s.username, DEMO_PASSWORD, login, staff_home)
+        for s in STAFF + LINKED_STAFF
+        if s.listed
+    ]
     rows += [
         (str(c["label"]), str(c["username"]), DEMO_PASSWORD, login, site + CITIZEN_HOME_PATH)
         for c in CITIZENS

@@ -18,6 +18,9 @@ class RequestKind(models.TextChoices):
     # (national status 6, e.g. land levies computed by the tax authority).
     FEE = "fee", _("Phí, lệ phí theo thủ tục")
     OBLIGATION = "obligation", _("Nghĩa vụ tài chính")
+    # One payment for every fee of a linked application (law.md R40): the children's
+    # fee requests are settled together when it is paid.
+    COMBINED = "combined", _("Phí, lệ phí gộp của hồ sơ liên thông")
 
 
 class OnlineFlag(models.IntegerChoices):

@@ -86,6 +86,15 @@ class PaymentRequest(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # A child's fee request paid through its linked application's combined request.
+    combined_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="combined_members",
+        verbose_name=_("thanh toán gộp"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -161,5 +161,7 @@ def reconciliation_runs() -> QuerySet[ReconciliationRun]:
 
 
 def totals(qs: QuerySet[PaymentRequest]) -> dict[str, int]:
+    # A combined request of a linked application is counted through its members.
+    qs = qs.exclude(kind=RequestKind.COMBINED)
     agg = qs.aggregate(owed=Sum("amount"), paid=Sum("paid_amount"), refunded=Sum("refunded_amount"))
     return {k: int(v or 0) for k, v in agg.items()}

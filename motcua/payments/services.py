@@ -194,6 +194,107 @@ def payment_request_at_submission(*, dossier: Any, actor: Any) -> PaymentRequest
     return req if req.outstanding > 0 else None
 
 
+@transaction.atomic
+def payment_request_combined(*, dossiers: list[Any], actor: Any) -> PaymentRequest | None:
+    """One payment for every fee of a linked application (law.md R40): each child's
+    fee request is made as usual (so receipts, monitoring and the national sync see
+    each child's fees) and one combined request, collected by the one-stop unit that
+    received the application, covers what they owe; paying it settles them all
+    (`_settle_combined_members`). Idempotent: the open combined request is returned.
+    None when nothing is owed."""
+    from motcua.catalog.constants import CollectionTiming
+
+    owing: list[PaymentRequest] = []
+    for dossier in dossiers:
+        if dossier.procedure_version.fee_collection_timing != CollectionTiming.AT_SUBMISSION:
+            continue
+        child = payment_request_for_fees(dossier=dossier, actor=actor)
+        if child.outstanding > 0 and not child.is_settled:
+            owing.append(child)
+    if not owing:
+        return None
+    existing = next(
+        (
+            r.combined_into
+            for r in owing
+            if r.combined_into is not None and r.combined_into.cancelled_at is None
+        ),
+        None,
+    )
+    if existing is not None:
+        return existing
+    lead = dossiers[0]
+    combined = PaymentRequest.objects.create(
+        dossier=lead,
+        collecting_unit=lead.receiving_unit,
+        kind=RequestKind.COMBINED,
+        reference=new_reference("PR"),
+        description=(_("Phí, lệ phí của hồ sơ liên thông (%(n)s hồ sơ)") % {"n": len(owing)})[:255],
+        amount=sum(r.outstanding for r in owing),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    FeeLine.objects.bulk_create(
+        FeeLine(
+            request=combined,
+            code=line.code,
+            kind=line.kind,
+            name=f"{line.name} ({r.dossier.procedure_version.name})"[:255],
+            quantity=line.quantity,
+            copies=line.copies,
+            gross=line.gross,
+            discount=line.discount,
+            amount=line.amount,
+            exempt=line.exempt,
+            exemption_reason=line.exemption_reason,
+        )
+        for r in owing
+        for line in r.lines.all()
+    )
+    PaymentRequest.objects.filter(pk__in=[r.pk for r in owing]).update(combined_into=combined)
+    _audit(
+        "request_combine",
+        actor,
+        combined,
+        {"amount": combined.amount, "members": [r.reference for r in owing]},
+        combined.collecting_unit,
+    )
+    return combined
+
+
+def _settle_combined_members(req: PaymentRequest, actor: Any = None) -> None:
+    """The combined request of a linked application is paid: each child's fee request
+    is recorded as paid by it (same time, same online flag) and its dossier resumes
+    if it was waiting for the payment (caller's transaction)."""
+    if req.kind != RequestKind.COMBINED:
+        return
+    for member in PaymentRequest.objects.select_for_update().filter(
+        combined_into=req, cancelled_at__isnull=True
+    ):
+        if member.is_settled:
+            continue
+        member.paid_amount = member.amount
+        member.paid_at = req.paid_at
+        member.online_flag = req.online_flag
+        _refresh_request(member)
+        _audit(
+            "request_settled_by_combined",
+            actor,
+            member,
+            {"amount": member.amount, "combined": req.reference},
+            member.collecting_unit,
+        )
+        _resume_dossier(member, actor)
+
+
+def _check_not_combined(req: PaymentRequest) -> None:
+    combined = req.combined_into
+    if combined is not None and combined.cancelled_at is None:
+        raise PaymentError(
+            _("Khoản này được thanh toán gộp trong yêu cầu %(ref)s của hồ sơ liên thông.")
+            % {"ref": combined.reference}
+        )
+
+
 @dataclass(frozen=True)
 class ObligationLine:
     name: str
@@ -331,6 +432,7 @@ def attempt_start(
             raise PaymentError(_("Khóa chống gửi trùng không hợp lệ."))
         return same
     _expire_if_due(req)
+    _check_not_combined(req)
     if req.cancelled_at is not None:
         raise PaymentError(_("Yêu cầu thanh toán đã bị hủy."))
     if req.status in (RequestStatus.PAID, RequestStatus.WAIVED) or req.paid_amount >= req.amount:
@@ -450,6 +552,7 @@ def _apply_outcome(attempt_id: int, outcome: ProviderOutcome, *, actor: Any = No
         req.collecting_unit,
     )
     if req.is_settled:
+        _settle_combined_members(req, actor)
         _resume_dossier(req, actor)
     return "succeeded"
 
@@ -611,6 +714,7 @@ def cash_record(
     req = PaymentRequest.objects.select_for_update().get(pk=request.pk)
     if not permissions.can_record_cash(actor, req.collecting_unit_id):
         raise NotAllowed(_("Bạn không thu tiền cho đơn vị này."))
+    _check_not_combined(req)
     if req.cancelled_at is not None:
         raise PaymentError(_("Yêu cầu thanh toán đã bị hủy."))
     if req.outstanding <= 0:

@@ -58,6 +58,7 @@ def draft_start(
         procedure_version=procedure_version,
         dossier__isnull=True,
         api_client_link__isnull=True,
+        group__isnull=True,
     ).first()
     if draft is not None and not new:
         return draft

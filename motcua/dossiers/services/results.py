@@ -98,6 +98,16 @@ def dossier_return_result(
     if channel == ReturnChannel.COUNTER and not collected_by.strip():
         raise InvalidDossierData(_("Vui lòng ghi tên người nhận kết quả tại quầy."))
     require_signatures(act.dossier, REQUIRED_SIGNATURES)
+    from motcua.dossiers.services.linked import child_result_held
+
+    if child_result_held(act.dossier):
+        # Decree 63/2024 (law.md R40): the linked results go back together.
+        raise InvalidDossierData(
+            _(
+                "Hồ sơ thuộc hồ sơ liên thông trả kết quả cùng lúc: chờ các hồ sơ thành phần "
+                "khác giải quyết xong."
+            )
+        )
     p._write(act, returned_at=act.now, return_channel=channel, result_collected_by=collected_by)
     step = _complete_step(act.dossier, Role.RECEPTIONIST, actor, act.now)
     p._record(act, payload={"channel": channel, "collected_by": collected_by}, step=step)

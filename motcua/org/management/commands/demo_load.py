@@ -28,6 +28,8 @@ APP_DEMO_COMMANDS = (
     "national_portal_demo",
     # Decision 766 1.4 reads the delivered outbox rows just written (issue 19)
     "monitoring_rebuild",
+    # After the history: the Social Security unit and the linked bundles (issue 22).
+    "catalog_load_linked_demo",
 )
 
 
