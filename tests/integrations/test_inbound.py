@@ -210,3 +210,22 @@ def test_the_inbound_page_lists_what_arrived(personas, version, client_for):
     inbound.run_inbound()
     page = client_for(personas.admin).get(reverse("integrations:inbound"))
     assert page.status_code == 200 and filed.code in page.content.decode()
+
+
+def test_pull_and_push_work_under_the_demo_hosts(personas, version, settings):
+    """`make demo` serves 127.0.0.1/localhost only: the in-process sandbox must not need
+    the test runner's "testserver" host (the issue 18 bug)."""
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.DEBUG = False
+    pulled = _file(version, personas.unit_x)
+    inbound.run_inbound()
+    pushed = _file(version, personas.unit_x, owner=national.Owner("Đặng Văn Hải", "049097005566"))
+    assert national.push(pushed) == "ok"
+    inbound.run_inbound(pull=False)
+    rows = InboundDossier.objects.filter(
+        status=InboundStatus.IMPORTED, portal_acked_at__isnull=False
+    )
+    assert {(r.national_code, r.via) for r in rows} == {
+        (pulled.code, "pull"),
+        (pushed.code, "push"),
+    }
