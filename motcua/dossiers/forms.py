@@ -26,6 +26,8 @@ REASON_LABELS: dict[str, Any] = {
     "stop_by_applicant": _("Lý do dừng giải quyết hồ sơ (theo yêu cầu người nộp)"),
     "request_payment": _("Nghĩa vụ tài chính cần thực hiện"),
     "start_consultation": _("Nội dung lấy ý kiến"),
+    "request_correction": _("Sai sót cần đính chính trong kết quả"),
+    "decline_correction": _("Lý do kết quả không có sai sót (trả lời người nộp)"),
 }
 
 

@@ -176,6 +176,12 @@ class Dossier(TimeStampedModel):
     result_number = models.CharField(_("số, ký hiệu kết quả"), max_length=100, blank=True)
     result_summary = models.TextField(_("trích yếu kết quả"), blank=True)
     # Placeholder until the documents app stores files: a list of stored-file refs.
+    # Decree 118/2025 Art. 23(1) (law.md R19a): an open request to correct the issued
+    # result and when the corrected result is due (None: the rule set sets no limit).
+    correction_requested_at = models.DateTimeField(
+        _("đề nghị đính chính lúc"), null=True, blank=True
+    )
+    correction_due_at = models.DateTimeField(_("hạn đính chính"), null=True, blank=True)
     result_files = models.JSONField(_("tệp kết quả"), default=list, blank=True)
     # R1: the rule set in force at reception (dossiers/rulesets.py), stored then so that
     # the dossier keeps its rules, forms and code format for good. Blank before

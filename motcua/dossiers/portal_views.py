@@ -49,11 +49,18 @@ def _url(name: str, *args: Any) -> str:
 
 # The applicant's own actions. Paying an obligation is done on the payment pages; the
 # dossier resumes when the payments app records it as paid (no self-certification).
-CITIZEN_ACTIONS = {"withdraw", "stop_by_applicant", "supplement_provided", "resubmit"}
+CITIZEN_ACTIONS = {
+    "withdraw",
+    "stop_by_applicant",
+    "supplement_provided",
+    "resubmit",
+    "request_correction",  # Decree 118/2025 Art. 23(1)
+}
 # The applicant ends the dossier: withdrawal (before reception, or under Decree
 # 61/2018), or stop from reception to the decision (Decree 118/2025 Art. 21). The
 # dossier's rule set leaves at most one of them available.
 ENDING = ("withdraw", "stop_by_applicant")
+CORRECTION = "request_correction"
 
 
 @citizen_required
@@ -181,7 +188,18 @@ def _render_detail(
             "components": d.components.all(),
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),
-            "actions": [t for t in actions if t.action not in ENDING],
+            "actions": [t for t in actions if t.action not in ENDING and t.action != CORRECTION],
+            # Decree 118/2025 Art. 23(1): report an error in the result (one open at a time).
+            "correction_action": next(
+                (
+                    t
+                    for t in actions
+                    if t.action == CORRECTION
+                    and d.correction_requested_at is None
+                    and d.result_files
+                ),
+                None,
+            ),
             "end_action": _end_action(actions),
             "needed_now": _needed_now(d, actions),
             "officer_request": _officer_request(d, events),
@@ -248,7 +266,7 @@ def my_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValueError:
         version = -1
     kwargs: dict[str, Any] = {"dossier": d, "actor": request.user, "expected_version": version}
-    if action in ENDING:
+    if action in ENDING or action == CORRECTION:
         kwargs["reason"] = request.POST.get("reason", "")
     try:
         if action in FILE_ACTIONS:

@@ -95,6 +95,12 @@ def rules_context(d: Any) -> dict[str, Any]:
         "supplement_basis": rules.cite("supplement"),
         "reception_due_at": services.reception_due_at(d),
         "online_basis": rules.cite("online"),
+        # Decree 118/2025 Art. 23(1): the applicant's open request to correct the result.
+        "correction_request": (
+            d.events.filter(action="request_correction").order_by("-at", "-pk").first()
+            if d.correction_requested_at
+            else None
+        ),
     }
 
 

@@ -244,6 +244,26 @@ TRANSITIONS: tuple[Transition, ...] = (
         reason_required=True,
         signature_required=True,
     ),
+    # Decree 118/2025 Art. 23(1) (law.md R19a): the applicant (or the counter on their
+    # behalf) reports an error in an issued result; the competent authority corrects it
+    # (correct_result) within the rule set's working days, or declines with reasons
+    # when the result holds no error. State unchanged.
+    _t(
+        "request_correction",
+        "Đề nghị đính chính kết quả",
+        [S.RESOLVED, S.RESULT_RETURNED],
+        None,
+        [APPLICANT, R.RECEPTIONIST],
+        reason_required=True,
+    ),
+    _t(
+        "decline_correction",
+        "Trả lời: kết quả không có sai sót",
+        [S.RESOLVED, S.RESULT_RETURNED],
+        None,
+        [R.LEADER],
+        reason_required=True,
+    ),
     # Art. 20: delivery at the counter, by post, online or to the e-warehouse (R18).
     _t("return_result", "Trả kết quả", [S.RESOLVED], S.RESULT_RETURNED, [R.RECEPTIONIST]),
     # Art. 19(8): refusal after appraisal, within the deadline, with reasons.

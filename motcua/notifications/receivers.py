@@ -33,6 +33,8 @@ APPLICANT_EVENTS: dict[str, str] = {
     "withdraw": "dossier_withdrawn",
     "stop_by_applicant": "dossier_stopped",  # Decree 118/2025 Art. 21
     "close_unsupplemented": "dossier_closed_unsupplemented",  # Art. 19(5)
+    "request_correction": "dossier_correction_requested",  # Art. 23(1)
+    "decline_correction": "dossier_correction_declined",
 }
 # Decree 118/2025 Art. 17(2) (law.md R11a): an online dossier alerts the reception
 # officers of the receiving unit at once (within the 2 hours), with the 8 working hours
@@ -68,6 +70,8 @@ def _notify(dossier_id: int, action: str, event_id: int | None) -> None:
         return
     if action in RECEPTION_ALERT_ACTIONS:
         _alert_reception(dossier_id, event_id)
+    if action == "request_correction":
+        _alert_correction(dossier_id, event_id)
     d = Dossier.objects.select_related(
         "applicant", "assignee", "procedure_version", "receiving_unit"
     ).get(pk=dossier_id)
@@ -97,9 +101,6 @@ def _notify(dossier_id: int, action: str, event_id: int | None) -> None:
 def _alert_reception(dossier_id: int, event_id: int | None) -> None:
     from motcua.dossiers.constants import Channel, DossierStatus
     from motcua.dossiers.services import reception_due_at
-    from motcua.org.constants import Role
-    from motcua.org.models import StaffAssignment
-    from motcua.org.selectors import valid_on
 
     d = Dossier.objects.select_related("procedure_version", "receiving_unit").get(pk=dossier_id)
     if d.channel != Channel.ONLINE or d.status != DossierStatus.SUBMITTED:
@@ -108,15 +109,56 @@ def _alert_reception(dossier_id: int, event_id: int | None) -> None:
     if due is None:  # the dossier's rule set has no such limit (Decree 61/2018)
         return
     ctx = {**dossier_context(d), "reception_due_at": due}
+    _notify_role(
+        d,
+        d.receiving_unit_id,
+        "receptionist",
+        "dossier_waiting_reception",
+        ctx,
+        event_id,
+        "reception",
+    )
+
+
+def _alert_correction(dossier_id: int, event_id: int | None) -> None:
+    """Decree 118/2025 Art. 23(1) (law.md R19a): the leaders of the competent authority
+    learn at once that the applicant reported an error in the result, and by when the
+    corrected result is due."""
+    d = Dossier.objects.select_related("procedure_version", "receiving_unit").get(pk=dossier_id)
+    if d.correction_requested_at is None:
+        return
+    event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
+    ctx = {
+        **dossier_context(d, event.reason if event else ""),
+        "correction_due_at": d.correction_due_at,
+    }
+    _notify_role(
+        d, d.competent_unit_id, "leader", "result_correction_requested", ctx, event_id, "correction"
+    )
+
+
+def _notify_role(
+    d: Dossier,
+    unit_id: int,
+    role: str,
+    event: str,
+    ctx: dict[str, Any],
+    event_id: int | None,
+    tag: str,
+) -> None:
+    """Tell every officer holding `role` in the unit today about the dossier."""
+    from motcua.org.models import StaffAssignment
+    from motcua.org.selectors import valid_on
+
     officers = StaffAssignment.objects.filter(
-        valid_on(timezone.localdate()), unit_id=d.receiving_unit_id, role=Role.RECEPTIONIST
+        valid_on(timezone.localdate()), unit_id=unit_id, role=role
     ).select_related("user")
     for assignment in officers:
         notify(
             recipient=assignment.user,
-            event="dossier_waiting_reception",
+            event=event,
             context=ctx,
             dossier=d,
             url=reverse("dossiers:detail", args=[d.pk]),
-            dedup_key=f"ev:{event_id}:reception:{assignment.user_id}" if event_id else None,
+            dedup_key=f"ev:{event_id}:{tag}:{assignment.user_id}" if event_id else None,
         )

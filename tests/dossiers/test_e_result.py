@@ -265,3 +265,140 @@ def test_correction_keeps_the_old_result_and_links_the_new(personas, staff, awai
         services.dossier_correct_result(
             dossier=d, actor=personas.leader_x, expected_version=d.version, reason=" "
         )
+
+
+# --- Decree 118/2025 Art. 23(1): the applicant asks for a correction (law.md R19a) ---
+
+TUESDAY_10 = MONDAY + dt.timedelta(days=1, hours=2)  # Tue 03/03/2026 10:00
+
+
+def _request_correction(d, personas, now=TUESDAY_10, reason="Sai tên mẹ của trẻ"):
+    return services.dossier_request_correction(
+        dossier=d, actor=personas.citizen_a, expected_version=d.version, reason=reason, now=now
+    )
+
+
+def test_correction_request_is_due_in_three_working_days_and_closed_by_the_correction(
+    personas, staff, awaiting, django_capture_on_commit_callbacks
+):
+    from motcua.dossiers.errors import DossierError
+    from motcua.notifications.models import Notification
+
+    d = _issue(_approve(awaiting, personas), staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        d = _request_correction(d, personas)
+    assert d.status == S.RESOLVED  # no state change
+    # Requested Tue 03/03/2026 10:00; three working days on unit X's calendar (no
+    # holiday that week): Wed, Thu, Fri -> Fri 06/03/2026 10:00.
+    assert d.correction_requested_at == TUESDAY_10
+    assert d.correction_due_at == dt.datetime(2026, 3, 6, 10, 0, tzinfo=MONDAY.tzinfo)
+    event = d.events.get(action="request_correction")
+    assert event.reason == "Sai tên mẹ của trẻ" and event.payload["due_at"].startswith("2026-03-06")
+    # The applicant is told when it is due; the competent unit's leaders are alerted.
+    assert Notification.objects.filter(
+        recipient=personas.citizen_a, event="dossier_correction_requested"
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=personas.leader_x, event="result_correction_requested"
+    ).exists()
+    # One open request at a time; only the applicant (or the counter) asks.
+    with pytest.raises(DossierError):
+        _request_correction(d, personas, now=TUESDAY_10 + H)
+    from motcua.dossiers.errors import NotPermitted
+
+    d.refresh_from_db()
+    with pytest.raises(NotPermitted):
+        services.dossier_request_correction(
+            dossier=d, actor=personas.citizen_b, expected_version=d.version, reason="x"
+        )
+    # The leader corrects on Thursday: on time; the request is closed.
+    d = services.dossier_correct_result(
+        dossier=d,
+        actor=personas.leader_x,
+        expected_version=d.version,
+        reason="Đính chính tên mẹ",
+        now=MONDAY + dt.timedelta(days=3),
+    )
+    assert d.correction_requested_at is None and d.correction_due_at is None
+    payload = d.events.get(action="correct_result").payload
+    assert payload["correction_late"] is False
+    assert payload["correction_due_at"] == "2026-03-06T03:00:00+00:00"  # 10:00 in Hà Nội
+
+
+def test_correction_answered_after_the_due_moment_is_recorded_late(personas, staff, awaiting):
+    d = _issue(_approve(awaiting, personas), staff)
+    d = _request_correction(d, personas)
+    d = services.dossier_correct_result(
+        dossier=d,
+        actor=personas.leader_x,
+        expected_version=d.version,
+        reason="Đính chính",
+        now=dt.datetime(2026, 3, 9, 8, 0, tzinfo=MONDAY.tzinfo),  # Mon after the Fri due
+    )
+    assert d.events.get(action="correct_result").payload["correction_late"] is True
+
+
+def test_leader_declines_a_correction_with_reasons(personas, staff, awaiting):
+    from motcua.dossiers.errors import DossierError, NotPermitted, ReasonRequired
+
+    d = _issue(_approve(awaiting, personas), staff)
+    with pytest.raises(DossierError):  # nothing to answer yet
+        services.dossier_decline_correction(
+            dossier=d, actor=personas.leader_x, expected_version=d.version, reason="x"
+        )
+    d = _request_correction(d, personas)
+    with pytest.raises(NotPermitted):
+        services.dossier_decline_correction(
+            dossier=d, actor=staff.clerk_x, expected_version=d.version, reason="x"
+        )
+    with pytest.raises(ReasonRequired):
+        services.dossier_decline_correction(
+            dossier=d, actor=personas.leader_x, expected_version=d.version, reason=" "
+        )
+    d = services.dossier_decline_correction(
+        dossier=d,
+        actor=personas.leader_x,
+        expected_version=d.version,
+        reason="Tên mẹ ghi đúng theo giấy chứng sinh",
+        now=TUESDAY_10 + 2 * H,
+    )
+    assert d.correction_requested_at is None
+    assert d.events.get(action="decline_correction").payload["correction_late"] is False
+    assert AuditEntry.objects.filter(action="dossier.decline_correction").exists()
+
+
+def test_correction_under_decree_61_has_no_due_moment(personas, staff, awaiting):
+    from motcua.dossiers.models import Dossier
+
+    d = _issue(_approve(awaiting, personas), staff)
+    Dossier.objects.filter(pk=d.pk).update(rule_set="nd61-2018")
+    d.refresh_from_db()
+    d = _request_correction(d, personas)
+    assert d.correction_requested_at == TUESDAY_10 and d.correction_due_at is None
+
+
+def test_citizen_asks_for_a_correction_on_the_dossier_page(
+    client, client_for, personas, staff, awaiting
+):
+    from django.urls import reverse
+
+    d = _issue(_approve(awaiting, personas), staff)
+    page = reverse("my_dossiers:detail", args=[d.pk])
+    client.force_login(personas.citizen_a)
+    body = client.get(page).content.decode()
+    assert "Kết quả có sai sót?" in body and "Điều 23 khoản 1" in body
+    url = reverse("my_dossiers:act", args=[d.pk, "request_correction"])
+    response = client.post(url, {"expected_version": d.version, "reason": "Sai ngày sinh"})
+    assert response.status_code == 302
+    d.refresh_from_db()
+    assert d.correction_due_at is not None
+    body = client.get(page).content.decode()
+    assert "Hạn trả kết quả đã đính chính" in body and "Kết quả có sai sót?" not in body
+    # The officer's page shows the request to the competent unit's leader.
+    leader = client_for(personas.leader_x)
+    body = leader.get(reverse("dossiers:detail", args=[d.pk])).content.decode()
+    assert 'id="correction-request"' in body and "Sai ngày sinh" in body
+    assert "decline_correction" in body
+    # Another citizen cannot ask for it.
+    client.force_login(personas.citizen_b)
+    assert client.post(url, {"expected_version": d.version, "reason": "x"}).status_code == 404

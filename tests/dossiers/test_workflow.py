@@ -74,6 +74,7 @@ def test_citizen_actions_are_only_their_own():
         "supplement_provided",
         "withdraw",
         "stop_by_applicant",
+        "request_correction",  # Decree 118/2025 Art. 23(1): reports an error, no state change
     }
 
 

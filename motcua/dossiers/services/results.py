@@ -4,17 +4,20 @@ with apology (Decree 61/2018 Art. 19(8)–(9), Art. 20)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.constants import TimeUnit
 from motcua.dossiers import deadlines
 from motcua.dossiers.constants import (
     DelayReasonKind,
     ReturnChannel,
 )
 from motcua.dossiers.errors import (
+    DossierError,
     ExtensionRefused,
     InvalidDossierData,
 )
@@ -246,10 +249,88 @@ def dossier_correct_result(
     with transaction.atomic():
         act = p._begin(dossier, actor, "correct_result", expected_version, now, reason)
         issued = require_signatures(act.dossier, REQUIRED_SIGNATURES)
-        p._write(act, result_files=[result_file_entry(issued)])
-        p._record(
+        payload: dict[str, Any] = {
+            "result_code": issued.code,
+            "replaces": old.code if old else "",
+            **_correction_outcome(act.dossier, act.now),
+        }
+        p._write(
             act,
-            reason=reason,
-            payload={"result_code": issued.code, "replaces": old.code if old else ""},
+            result_files=[result_file_entry(issued)],
+            correction_requested_at=None,
+            correction_due_at=None,
         )
+        p._record(act, reason=reason, payload=payload)
     return act.dossier
+
+
+def correction_due(d: Dossier, start: dt.datetime) -> dt.datetime | None:
+    """When a result correction asked at `start` is due back (Decree 118/2025 Art.
+    23(1), law.md R19a): N working days on the competent authority's calendar; None
+    under a rule set without the limit (Decree 61/2018 sets none)."""
+    days = d.rules.correction_working_days
+    if days is None:
+        return None
+    span = deadlines.Span(Decimal(days), TimeUnit.WORKING_DAYS)
+    return deadlines.add(d.competent_unit, start, span)
+
+
+def _correction_outcome(d: Dossier, now: dt.datetime) -> dict[str, Any]:
+    """What the event closing an open correction request records: when it was asked,
+    when it was due and whether the answer came late."""
+    if d.correction_requested_at is None:
+        return {}
+    due = d.correction_due_at
+    return {
+        "correction_requested_at": d.correction_requested_at,
+        "correction_due_at": due,
+        "correction_late": bool(due is not None and now > due),
+    }
+
+
+@transaction.atomic
+def dossier_request_correction(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant reports an error in the issued result (Decree 118/2025 Art. 23(1),
+    law.md R19a); the competent authority must correct it and have the corrected
+    result back within the rule set's working days. One open request at a time."""
+    act = p._begin(dossier, actor, "request_correction", expected_version, now, reason)
+    d = act.dossier
+    if d.correction_requested_at is not None:
+        raise DossierError(
+            _("Đề nghị đính chính trước đó đang được xử lý (hạn %(moment)s).")
+            % {"moment": deadlines.format_moment(d.correction_due_at) or "—"}
+        )
+    if not d.result_files:
+        raise DossierError(_("Hồ sơ chưa có kết quả điện tử để đính chính."))
+    due = correction_due(d, act.now)
+    p._write(act, correction_requested_at=act.now, correction_due_at=due)
+    p._record(act, reason=reason, payload={"due_at": due, "basis": "Điều 23 khoản 1 NĐ 118/2025"})
+    return d
+
+
+@transaction.atomic
+def dossier_decline_correction(
+    *,
+    dossier: Dossier | int,
+    actor: Any,
+    expected_version: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The competent authority answers that the result holds no error, with reasons
+    (law.md R19a); the request is closed and the applicant told."""
+    act = p._begin(dossier, actor, "decline_correction", expected_version, now, reason)
+    d = act.dossier
+    if d.correction_requested_at is None:
+        raise DossierError(_("Không có đề nghị đính chính nào đang chờ trả lời."))
+    payload = _correction_outcome(d, act.now)
+    p._write(act, correction_requested_at=None, correction_due_at=None)
+    p._record(act, reason=reason, payload=payload)
+    return d
