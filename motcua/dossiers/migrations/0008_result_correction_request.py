@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0006_rule_set'),
+        ('dossiers', '0007_dossier_groups'),
     ]
 
     operations = [
