@@ -42,7 +42,8 @@ class MonitoringConfig(AppConfig):
                 model,
                 dispatch_uid=f"monitoring.native.{model._meta.label_lower}",
             )
-        from motcua.catalog.models import ProcedureVersion
+        from motcua.catalog.models import Competence, ProcedureVersion
+        from motcua.monitoring import catalogue_state
 
         post_save.connect(
             updater.on_procedure_version_saved,
@@ -58,6 +59,15 @@ class MonitoringConfig(AppConfig):
                 UnitSuccession,
                 dispatch_uid=f"monitoring.succession.{id(signal)}",
             )
+        # per-unit catalogue state of 1.3/3.1/3.2/3.5/4.5a (effective-dated)
+        for catalogue_model in (ProcedureVersion, Competence):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    catalogue_state.on_catalogue_saved,
+                    catalogue_model,
+                    dispatch_uid=f"monitoring.catalogue_spans.{catalogue_model._meta.label_lower}"
+                    f".{id(signal)}",
+                )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
         register_periodic_hook("deadline-sweep", feedback_feed.feedback_sweep)
         register_periodic_hook("deadline-sweep", services.snapshots_close)

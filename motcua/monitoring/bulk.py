@@ -10,9 +10,10 @@ database judges every dossier in one pass instead of a Python loop:
    as an integer column, the two 2.1 judgements and `flips_at`;
 2. `INSERT INTO DossierContribution … SELECT` — the per-dossier contributions (the
    counters as the same JSON object the live updater stores: non-zero values only);
-3. `INSERT INTO UnitDayStats … SELECT … GROUP BY unit, procedure, day` (catalogue flags
-   joined from a VALUES list);
-4. the feedback counters (5.1–5.3, few rows: `feedback_feed.feedback_rows_rebuild`);
+3. `INSERT INTO UnitDayStats … SELECT … GROUP BY unit, procedure, day` (no catalogue
+   state on dossier rows: it is held per unit by `catalogue_state` spans);
+4. the feedback counters (5.1–5.3, few rows: `feedback_feed.feedback_rows_rebuild`),
+   the 1.1/1.2 announcement rows and the catalogue spans (from the catalogue);
 5. `INSERT INTO UnitMonthStats … SELECT … GROUP BY unit, procedure, month`.
 
 Times are compared as integer microseconds since the epoch (computed once per value in
@@ -454,26 +455,17 @@ FROM base
 """  # noqa: S608
 
 
-def _catalogue_values(flags: dict[str, dict[str, int]]) -> str:
-    """A VALUES list (code, cat_* …) of the procedures with catalogue flags."""
-    rows = []
-    for code, values in sorted(flags.items()):
-        cells = [_literal(code), *(str(int(values.get(name, 0))) for name in CATALOGUE_SETS)]
-        rows.append("(" + ", ".join(cells) + ")")
-    return ", ".join(rows)
-
-
 def rebuild_set_based(as_of: dt.datetime) -> tuple[int, int, int]:
     """Replace every contribution, day row and month row (inside the caller's
     transaction). Returns (dossiers, dossier day rows, feedback unit-days)."""
     from motcua.catalog.models import Procedure
     from motcua.dossiers.models import Dossier
+    from motcua.monitoring.catalogue_state import catalogue_spans_write
     from motcua.monitoring.feedback_feed import FB_FIELDS, feedback_rows_rebuild
     from motcua.monitoring.models import DossierContribution, UnitDayStats, UnitMonthStats
     from motcua.monitoring.updater import (
         _announcement_rows_rebuild,
         _fee_bearing,
-        catalogue_flags,
         certified_copy_codes,
         roll_forward_map,
     )
@@ -512,28 +504,21 @@ def rebuild_set_based(as_of: dt.datetime) -> tuple[int, int, int]:
             dossiers = cur.rowcount
             cols = ", ".join(counters)
             sums = ", ".join(f"SUM({n})" for n in counters)
-            flags = catalogue_flags(codes)
             cat_cols = ", ".join(CATALOGUE_SETS)
-            if flags:
-                values = _catalogue_values(flags)
-                cat_select = ", ".join(
-                    f"COALESCE(MAX(cat.column{i + 2}), 0)" for i in range(len(CATALOGUE_SETS))
-                )
-                join = f"LEFT JOIN (VALUES {values}) cat ON cat.column1 = x.procedure_code"
-            else:
-                join = ""
-                cat_select = ", ".join("0" for _ in CATALOGUE_SETS)
+            # the catalogue state is not on dossier rows (catalogue_state spans)
+            cat_select = ", ".join("0" for _ in CATALOGUE_SETS)
             cur.execute(
                 f"INSERT INTO {t['day']} (unit_id, procedure_code, day, {cols}, {cat_cols},"  # noqa: S608
                 f" {', '.join(FB_FIELDS)})"
                 f" SELECT x.unit_id, x.procedure_code, x.day, {sums}, {cat_select},"
                 f" {', '.join('0' for _ in FB_FIELDS)}"
-                f" FROM {TEMP} x {join} GROUP BY x.unit_id, x.procedure_code, x.day"
+                f" FROM {TEMP} x GROUP BY x.unit_id, x.procedure_code, x.day"
             )
             rows = cur.rowcount
         cur.execute(f"DROP TABLE {TEMP}")
     feedback_days = feedback_rows_rebuild()
     _announcement_rows_rebuild()
+    catalogue_spans_write()  # 1.3/3.1/3.2/3.5/4.5a: per unit, from the catalogue
     month_rows_rebuild()
     if connection.vendor == "postgresql":  # fresh statistics for the dashboard's plans
         with connection.cursor() as cur:

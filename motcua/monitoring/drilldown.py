@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.monitoring.catalogue_state import catalogue_rows
 from motcua.monitoring.indicators import UnitCounts, score
 from motcua.monitoring.models import DossierContribution, UnitDayStats
 from motcua.monitoring.periods import Period, period_for
@@ -255,11 +256,16 @@ def procedure_rows(unit: OrgUnit, period: Period) -> list[ProcedureRow]:
         .annotate(**{name: Sum(name) for name in COLUMNS})
     )
     names = dict(Procedure.objects.values_list("code", "name"))
+    # the catalogue state of the procedures in the subtree (catalogue_state spans)
+    catalogue = {
+        row[0]: dict(zip(COLUMNS, row[1:], strict=True))
+        for row in catalogue_rows(Q(unit__path__startswith=unit.path), period.start, period.end, ())
+    }
     out = []
     for row in grouped:
         code = row["procedure_code"]
         values: dict[str, Any] = dict(row)
-        counts = UnitCounts.for_procedure(code, values, values)
+        counts = UnitCounts.for_procedure(code, values, catalogue.get(code, {}))
         card = score(counts, policy)
         on_time = (
             counts.on_time_766 if policy.supplement_rule == "subtract_766" else counts.on_time_d61

@@ -224,6 +224,14 @@ class UnitCounts:
     def is_empty(self) -> bool:
         return self == EMPTY
 
+    @property
+    def has_activity(self) -> bool:
+        """Dossiers, feedback or an announcement in the period. The catalogue state
+        alone (procedures in the unit's competence, `catalogue_state`) is not data to
+        score: such a unit stays grey, "no data", as before."""
+        empty: dict[str, Any] = {name: frozenset() for name in STATE_SETS}
+        return dataclasses.replace(self, **empty) != EMPTY
+
     def counters(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in INT_FIELDS}
 
@@ -256,6 +264,19 @@ DERIVED_SETS: dict[str, str] = {
 }
 CATALOGUE_SETS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(UnitCounts) if f.name.startswith("cat_")
+)
+# 1.1/1.2 are dated events (announcement, publication due) on day rows; every other
+# catalogue flag is a state held per unit over time (monitoring/catalogue_state.py).
+STATE_SETS: tuple[str, ...] = (
+    "cat_in_competence",
+    "cat_online_partial",
+    "cat_online_full",
+    "cat_full_eligible",
+    "cat_online_service",
+    "cat_fee_bearing",
+    "cat_citizen_facing",
+    "cat_published",
+    "cat_content_complete",
 )
 EMPTY = UnitCounts()
 
@@ -862,7 +883,7 @@ def score(counts: UnitCounts, policy: ScoringPolicy | None = None) -> Scorecard:
         indicators={d.id: out[d.id] for d in INDICATORS},
         groups=groups,
         total=sum(gs.score for gs in groups.values()),
-        has_data=not counts.is_empty,
+        has_data=counts.has_activity,
     )
 
 

@@ -59,7 +59,25 @@ class ScoringPolicyConfig(TimeStampedModel):
         return f"{self.effective_from:%d/%m/%Y}"
 
 
-class StatsColumns(models.Model):
+class CatalogueStateColumns(models.Model):
+    """The catalogue state flags (0/1) of a procedure: 1.3, 3.1, 3.2, 3.5/3.5b, 4.5a
+    (`catalogue_state.STATE_FLAGS`)."""
+
+    cat_in_competence = models.PositiveSmallIntegerField(default=0)
+    cat_online_partial = models.PositiveSmallIntegerField(default=0)
+    cat_online_full = models.PositiveSmallIntegerField(default=0)
+    cat_full_eligible = models.PositiveSmallIntegerField(default=0)
+    cat_online_service = models.PositiveSmallIntegerField(default=0)
+    cat_fee_bearing = models.PositiveSmallIntegerField(default=0)
+    cat_citizen_facing = models.PositiveSmallIntegerField(default=0)
+    cat_published = models.PositiveSmallIntegerField(default=0)
+    cat_content_complete = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class StatsColumns(CatalogueStateColumns):
     """The counter columns shared by the day rows and the month roll-up: every integer
     column is a field of indicators.UnitCounts (same name); `cat_*` columns are 0/1
     catalogue flags of the procedure."""
@@ -102,15 +120,6 @@ class StatsColumns(models.Model):
     c01_4_count = models.PositiveIntegerField(default=0)
     c01_7_points = models.PositiveIntegerField(default=0)
     c01_7_count = models.PositiveIntegerField(default=0)
-    cat_in_competence = models.PositiveSmallIntegerField(default=0)
-    cat_online_partial = models.PositiveSmallIntegerField(default=0)
-    cat_online_full = models.PositiveSmallIntegerField(default=0)
-    cat_full_eligible = models.PositiveSmallIntegerField(default=0)
-    cat_online_service = models.PositiveSmallIntegerField(default=0)
-    cat_fee_bearing = models.PositiveSmallIntegerField(default=0)
-    cat_citizen_facing = models.PositiveSmallIntegerField(default=0)
-    cat_published = models.PositiveSmallIntegerField(default=0)
-    cat_content_complete = models.PositiveSmallIntegerField(default=0)
     cat_announced = models.PositiveSmallIntegerField(default=0)
     cat_announced_late = models.PositiveSmallIntegerField(default=0)
     cat_publish_due = models.PositiveSmallIntegerField(default=0)
@@ -177,6 +186,34 @@ class UnitMonthStats(StatsColumns):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_code} {self.month:%Y-%m}"
+
+
+class UnitCatalogueSpan(CatalogueStateColumns):
+    """The catalogue facts of Decision 766 1.3, 3.1, 3.2, 3.5/3.5b and 4.5a of one unit
+    and one procedure over [valid_from, valid_to]: the procedure is in the unit's
+    competence (catalog.Competence) and the version in force (effective-dated) has these
+    flags. Independent of dossiers: a procedure in competence with no dossier is still
+    in 3.1's denominator. Written by `catalogue_state.catalogue_spans_write` (catalogue
+    saves and the rebuild); read by the selectors with the day and month rows (a flag
+    counts when a span with it overlaps the period)."""
+
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=64)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)  # open: in force
+
+    class Meta:
+        verbose_name = _("thủ tục thuộc thẩm quyền của đơn vị (giám sát)")
+        verbose_name_plural = _("thủ tục thuộc thẩm quyền của đơn vị (giám sát)")
+        indexes = [
+            models.Index(fields=["unit", "valid_from"], name="unitcatspan_unit_from"),
+            models.Index(fields=["procedure_code"], name="unitcatspan_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.procedure_code} {self.valid_from}–{self.valid_to or ''}"
 
 
 class DossierContribution(models.Model):

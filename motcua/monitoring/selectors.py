@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
+from motcua.monitoring.catalogue_state import catalogue_rows
 from motcua.monitoring.indicators import (
     CATALOGUE_SETS,
     DERIVED_SETS,
@@ -94,7 +95,7 @@ class UnitScores:
 
     @property
     def has_data(self) -> bool:
-        return not self.counts.is_empty
+        return self.counts.has_activity
 
     def colours(self) -> dict[str, Level]:
         """Colour of the total ("total"), each group ("group:<key>") and indicator."""
@@ -186,6 +187,8 @@ def _grouped(
         )
     for start, end in day_ranges:  # one query per range: each uses the (unit, day) index
         queries.append(UnitDayStats.objects.filter(condition, day__gte=start, day__lte=end))
+    # the catalogue state of the units, independent of dossiers (catalogue_state)
+    yield from catalogue_rows(condition, date_from, date_to, by)
     for qs in queries:
         # SELECT *fields, then the sums in COLUMNS order (annotation order)
         grouped = qs.values(*fields).order_by().annotate(**_sums())
@@ -207,7 +210,7 @@ def _wrap(
     policy = policy or scoring_policy_on(date_to)
     levels = levels or level_policy_on(date_to)
     card = score(counts, policy)
-    has_data = not counts.is_empty
+    has_data = counts.has_activity
     return UnitScores(
         unit=unit,
         date_from=date_from,
@@ -243,7 +246,12 @@ def counts_for_day_rows(
     else:
         rows = rows.filter(unit=unit)
     grouped = rows.values("procedure_code").order_by("procedure_code").annotate(**_sums())
-    return sum((_counts_of(row) for row in grouped), EMPTY)
+    condition = Q(unit__path__startswith=unit.path) if include_subtree else Q(unit=unit)
+    catalogue = [
+        UnitCounts.for_procedure(row[0], {}, dict(zip(COLUMNS, row[1:], strict=True)))
+        for row in catalogue_rows(condition, date_from, date_to, ())
+    ]
+    return sum((_counts_of(row) for row in grouped), sum(catalogue, EMPTY))
 
 
 def scores_for(

@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from motcua.monitoring.catalogue_state import catalogue_spans_write, version_flags
 from motcua.monitoring.feedback_feed import dossier_dissatisfaction, feedback_rows_rebuild
 from motcua.monitoring.indicators import (
     CATALOGUE_SETS,
@@ -410,70 +411,20 @@ def contribution_of(
 
 def catalogue_flags(codes: Iterable[str]) -> dict[str, dict[str, int]]:
     """Catalogue state (`cat_*` values) of procedures, from their latest published
-    version: competence, online service level, fees, subjects, publication."""
-    from motcua.catalog.constants import OnlineMode, TimeUnit, VersionStatus
+    version (`catalogue_state.version_flags`): competence, online service level, fees,
+    subjects, publication. The scores read the effective-dated per-unit state
+    (`catalogue_state`); this is the fee-bearing source of the dossier counters."""
+    from motcua.catalog.constants import VersionStatus
     from motcua.catalog.models import ProcedureVersion
 
     codes = sorted({c for c in codes if c})
     if not codes:
         return {}
-    versions = (
-        ProcedureVersion.objects.filter(procedure__code__in=codes, status=VersionStatus.PUBLISHED)
-        .annotate(
-            fees=Count("fee_rules", filter=Q(fee_rules__amount__gt=0), distinct=True),
-            parts=Count("components", filter=Q(components__quantity__gt=0), distinct=True),
-            agencies=Count(
-                "procedure__competences",
-                filter=Q(procedure__competences__is_competent=True),
-                distinct=True,
-            ),
-        )
-        .values(
-            "procedure__code",
-            "number",
-            "online_mode",
-            "full_process_eligible",
-            "subjects",
-            "fees",
-            "result_name",
-            "processing_time_value",
-            "processing_time_unit",
-            "name",
-            "steps_description",
-            "methods_description",
-            "parts",
-            "agencies",
-        )
-        .order_by("procedure__code", "number")
+    versions = ProcedureVersion.objects.filter(
+        procedure__code__in=codes, status=VersionStatus.PUBLISHED
     )
-    out: dict[str, dict[str, int]] = {}
-    same_day = TimeUnit.SAME_DAY
-    for v in versions:  # the latest number wins
-        mode = v["online_mode"]
-        subjects = v["subjects"] or []
-        out[v["procedure__code"]] = {
-            "cat_in_competence": 1,
-            "cat_online_partial": int(mode == OnlineMode.PARTIAL),
-            "cat_online_full": int(mode == OnlineMode.FULL),
-            "cat_full_eligible": int(bool(v["full_process_eligible"])),
-            "cat_online_service": int(mode != OnlineMode.NONE),
-            "cat_fee_bearing": int(v["fees"] > 0),
-            "cat_citizen_facing": int("citizen" in subjects),
-            "cat_published": 1,
-            # 1.3: the parts of Decree 63/2010 Art. 8(2) — (a) name, (b) sequence of
-            # steps, (c) method, (d) dossier components and quantity, (đ) deadline,
-            # (e) subjects, (g) implementing agency (forms are not checked)
-            "cat_content_complete": int(
-                bool(v["name"])
-                and bool((v["steps_description"] or "").strip())
-                and bool((v["methods_description"] or "").strip())
-                and v["parts"] > 0
-                and ((v["processing_time_value"] or 0) > 0 or v["processing_time_unit"] == same_day)
-                and bool(subjects)
-                and v["agencies"] > 0
-            ),
-        }
-    return out
+    # ordered by (code, number): the latest number wins
+    return {code: flags for _pk, code, _number, flags in version_flags(versions)}
 
 
 def certified_copy_codes(codes: Iterable[str]) -> set[str]:
@@ -617,10 +568,12 @@ def _fee_bearing(codes: Iterable[str]) -> set[str]:
 # --- live updater ------------------------------------------------------------------
 
 
-def _apply(key: Key, delta: Mapping[str, int], flags: Mapping[str, int] | None) -> None:
+def _apply(key: Key, delta: Mapping[str, int]) -> None:
+    """Add a dossier's counter delta to its day row (the catalogue state is not on
+    dossier rows: `catalogue_state` spans, independent of dossiers)."""
     unit_id, code, day = key
     changes = {k: v for k, v in delta.items() if v}
-    if not changes and not flags:
+    if not changes:
         return
     from motcua.monitoring.services import day_stats_apply, month_stats_refresh
 
@@ -628,7 +581,7 @@ def _apply(key: Key, delta: Mapping[str, int], flags: Mapping[str, int] | None) 
         unit=unit_id,
         procedure_code=code,
         day=day,
-        delta={**changes, **dict(flags or {})},
+        delta=changes,
         refresh_month=False,
     )
     if any(v < 0 for v in changes.values()):
@@ -680,12 +633,9 @@ def dossier_contribution_refresh(*, dossier_id: int, as_of: dt.datetime | None =
             deltas[new.key][name] = deltas[new.key].get(name, 0) + value
     changed = False
     for key, delta in deltas.items():
-        flags = None
-        if new is not None and key == new.key:
-            flags = catalogue_flags([new.procedure_code]).get(new.procedure_code)
-        if any(delta.values()) or (old is None and flags):
+        if any(delta.values()):
             changed = True
-            _apply(key, delta, flags)
+            _apply(key, delta)
     if new is None:
         DossierContribution.objects.filter(dossier_id=dossier_id).delete()
         return True
@@ -831,7 +781,6 @@ def rebuild_reference(*, as_of: dt.datetime | None = None, batch: int = 2000) ->
 
     now = as_of or timezone.now()
     rows, contributions = compute_all(now, batch)
-    flags = catalogue_flags({key[1] for key in rows})
     UnitMonthStats.objects.all().delete()
     UnitDayStats.objects.all().delete()
     DossierContribution.objects.all().delete()
@@ -842,7 +791,6 @@ def rebuild_reference(*, as_of: dt.datetime | None = None, batch: int = 2000) ->
                 procedure_code=code,
                 day=day,
                 **counters,
-                **flags.get(code, {}),
             )
             for (unit_id, code, day), counters in rows.items()
         ),
@@ -867,6 +815,7 @@ def rebuild_reference(*, as_of: dt.datetime | None = None, batch: int = 2000) ->
     )
     feedback_days = feedback_rows_rebuild()  # 5.1–5.3 counters on the "" rows
     _announcement_rows_rebuild()
+    catalogue_spans_write()  # 1.3/3.1/3.2/3.5/4.5a: per unit, from the catalogue
     month_rows_rebuild()
     return RebuildResult(dossiers=len(contributions), rows=len(rows), feedback_days=feedback_days)
 

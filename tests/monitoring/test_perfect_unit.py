@@ -4,7 +4,8 @@ citizen, online payment through the gateway, signed electronic result, synced to
 national portal, on time, rated satisfied — reaches ≥ 90 points, "Xuất sắc", green;
 each variant that fails one behaviour (not synced, no VNeID, not paid online,
 announced or published late, a missing part, settled late, feedback answered late,
-submitted at the counter, not offered online, papers not scanned, rated unsatisfied)
+submitted at the counter, not offered online, papers not scanned, rated unsatisfied,
+a second procedure in competence not offered online and without dossiers)
 loses exactly the points the formula assigns to it. No variant without an electronic
 result: every result Motcua issues is signed and sealed (4.1 cannot fail natively)."""
 
@@ -73,6 +74,10 @@ VARIANTS: dict[str, dict[str, float]] = {
     "not_online": {"3.1": 2, "3.2": 4, "3.3": 6},
     # papers taken at the counter and not scanned (4.2 = 0/1), besides the counter's 3.2/3.3
     "not_digitised": {"3.2": 4, "3.3": 6, "4.2": 4},
+    # a second procedure in the unit's competence, not offered online, with no dossier
+    # at all: 3.1 = 1/2 → min(2, 2·0.5/0.8) = 1.25 (the catalogue state is the unit's,
+    # not its dossiers'); complete, for organisations and free, it touches nothing else
+    "second_not_online": {"3.1": 2 - 1.25},
 }
 FULL = {"1.1": 6, "1.2": 4, "1.3": 2, "1.4": 6, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6}
 FULL |= {"3.5": 2, "3.5b": 2, "3.6": 6, "4.1": 6, "4.2": 4, "4.5a": 2, "4.5b": 2}
@@ -182,6 +187,9 @@ def test_perfect_unit_is_excellent_and_green(
             relay.relay()
             delivery.deliver()
 
+    if variant == "second_not_online":
+        _second_procedure_not_online(personas)
+
     card = scores_for(personas.unit_x, since, today).card
     s = {k: round(v.score, 6) for k, v in card.indicators.items()}
     # every point a procedure of this kind can earn (4.2b, 4.3, 4.4 need certified
@@ -191,6 +199,7 @@ def test_perfect_unit_is_excellent_and_green(
     expected = {k: v - lost.get(k, 0) for k, v in FULL.items()}
     assert {k: s[k] for k in expected} == expected
     assert card.total == pytest.approx(92 - sum(lost.values()))
+    assert card.indicators["3.1"].denominator == (2 if variant == "second_not_online" else 1)
     if variant == "perfect":
         unit = scores_for(personas.unit_x, since, today)
         assert card.total >= 90
@@ -198,3 +207,42 @@ def test_perfect_unit_is_excellent_and_green(
         assert unit.colour.key == "green"
     rebuild()  # the set-based rebuild reads the same native facts
     assert scores_for(personas.unit_x, since, today).card.total == pytest.approx(card.total)
+
+
+def _second_procedure_not_online(personas) -> None:
+    """Through the catalogue services (the spans are written by their saves): a
+    procedure for organisations, without fees, every part of Decree 63 present, not
+    offered online, in force and in unit X's competence since 2025 — no dossier."""
+    from motcua.catalog import services as catalog
+    from motcua.catalog.models import Component, Field
+
+    admin = personas.admin
+    field = Field.objects.create(code="G09-TM", name="Thương mại")
+    draft = catalog.procedure_create(
+        code="2.000999",
+        name="Cấp giấy phép bán lẻ rượu",
+        field=field,
+        level="province",
+        actor=admin,
+    )
+    catalog.procedure_version_update(
+        version=draft,
+        actor=admin,
+        subjects=["organisation"],
+        online_mode=OnlineMode.NONE,
+        steps_description="Bước 1: Nộp hồ sơ. Bước 2: Thẩm định. Bước 3: Trả kết quả.",
+        methods_description="Tại Bộ phận Một cửa.",
+        processing_time_value=10,
+    )
+    catalog.version_child_save(
+        instance=Component(version=draft, code="DN", name="Đơn đề nghị", order=1), actor=admin
+    )
+    catalog.procedure_version_publish(
+        version=draft, effective_from=dt.date(2025, 1, 1), actor=admin, check_process=False
+    )
+    catalog.competence_add(
+        procedure=draft.procedure,
+        unit=personas.unit_x,
+        valid_from=dt.date(2025, 1, 1),
+        actor=admin,
+    )

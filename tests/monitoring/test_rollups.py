@@ -39,7 +39,6 @@ from motcua.monitoring.selectors import (
     split_period,
 )
 from motcua.monitoring.updater import (
-    catalogue_flags,
     dossier_contribution_refresh,
     facts_of,
     load_rows,
@@ -50,6 +49,7 @@ from motcua.monitoring.updater import (
 from motcua.org.constants import UnitKind
 from motcua.payments.models import PaymentRequest
 from tests.dossiers.conftest import TZ, version  # noqa: F401
+from tests.monitoring.factories import catalogue_reference
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 5, 20, 10, 30, 15, 123456, tzinfo=TZ)
@@ -342,13 +342,9 @@ def test_scores_from_month_rollups_equal_day_rows_and_brute_force(personas, data
         brute = aggregate(facts, period, as_of=NOW)
         got = counts_for(personas.province, period.start, period.end)
         assert got.counters() == brute.counters(), period
-        flags = catalogue_flags({f.procedure_code for f in facts if f.received_at.date() in period})
+        # the catalogue state of the subtree, from the catalogue (dossiers or not)
         with_catalogue = dataclasses.replace(
-            brute,
-            **{
-                name: frozenset(code for code, fl in flags.items() if fl.get(name))
-                for name in next(iter(flags.values()), {})
-            },
+            brute, **catalogue_reference(personas.province, period.start, period.end)
         )
         assert scores_for(personas.province, period.start, period.end).card == score(with_catalogue)
 

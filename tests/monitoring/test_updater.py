@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from motcua.dossiers import services
-from motcua.monitoring.models import DossierContribution, UnitDayStats
+from motcua.monitoring.models import DossierContribution, UnitCatalogueSpan, UnitDayStats
 from motcua.monitoring.selectors import scores_for
 from motcua.monitoring.updater import dossier_contribution_refresh, rebuild, rows_snapshot
 from tests.dossiers.conftest import MONDAY, TZ, staff, submitted, version  # noqa: F401
@@ -80,7 +80,9 @@ def test_live_rows_follow_transitions_and_equal_the_rebuild(
         on_time = _receive_assign(personas, staff, _new(personas, version, MONDAY), MONDAY)
     row = UnitDayStats.objects.get(unit=personas.unit_x, day=dt.date(2026, 3, 2))
     assert row.received == 1 and row.channel_online == 1 and row.completed == 0
-    assert row.cat_online_full == 1  # catalogue state written with the row
+    assert row.cat_online_full == 0  # the catalogue state is the unit's, not the row's
+    span = UnitCatalogueSpan.objects.get(unit=personas.unit_x, procedure_code=row.procedure_code)
+    assert (span.cat_in_competence, span.cat_online_full, span.valid_to) == (1, 1, None)
 
     with django_capture_on_commit_callbacks(execute=True):
         _finish(personas, staff, on_time, MONDAY + 5 * H)

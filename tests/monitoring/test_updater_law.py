@@ -17,7 +17,6 @@ from motcua.monitoring.models import DossierContribution, UnitDayStats
 from motcua.monitoring.periods import Period
 from motcua.monitoring.selectors import counts_for, scores_for
 from motcua.monitoring.updater import (
-    catalogue_flags,
     dossier_contribution_refresh,
     facts_of,
     load_rows,
@@ -25,6 +24,7 @@ from motcua.monitoring.updater import (
     rows_snapshot,
 )
 from tests.dossiers.conftest import TZ, version  # noqa: F401
+from tests.monitoring.factories import catalogue_reference
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 5, 1, 12, tzinfo=TZ)
@@ -156,13 +156,9 @@ def test_live_equals_rebuild_equals_brute_force(personas, version, specs, order,
     brute = aggregate(facts, period, as_of=NOW)
     got = counts_for(personas.province, period.start, period.end)
     assert got.counters() == brute.counters()
-    flags = catalogue_flags({f.procedure_code for f in facts if f.received_at.date() in period})
+    # the catalogue state of the subtree, from the catalogue (dossiers or not)
     with_catalogue = dataclasses.replace(
-        brute,
-        **{
-            name: frozenset(code for code, fl in flags.items() if fl.get(name))
-            for name in next(iter(flags.values()), {})
-        },
+        brute, **catalogue_reference(personas.province, period.start, period.end)
     )
     card = scores_for(personas.province, period.start, period.end).card
     assert card == score(with_catalogue)
