@@ -23,6 +23,7 @@ from motcua.catalog import eforms, interchange, selectors, services
 from motcua.catalog.constants import VersionStatus
 from motcua.catalog.forms import (
     CHILD_FORMS,
+    AnnouncementForm,
     CompetenceEndForm,
     CompetenceForm,
     EformEditForm,
@@ -167,7 +168,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ProcedureVersion.DoesNotExist as exc:
         raise Http404 from exc
     is_draft = version.status == VersionStatus.DRAFT
-    can_edit = is_draft and can_manage_catalog(request.user)
+    can_manage = can_manage_catalog(request.user)
+    can_edit = is_draft and can_manage
     return render(
         request,
         "catalog/backoffice/version.html",
@@ -175,6 +177,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "procedure": version.procedure,
             "can_edit": can_edit,
+            "can_record_announcement": can_manage and not is_draft,
             "process_errors": services.version_process_errors(version),
             "publish_form": PublishForm(initial={"effective_from": timezone.localdate()}),
             "eform": eforms.build_form(version.form_schema, version.form_layout)
@@ -333,6 +336,36 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalog:version", pk=pk)
     messages.success(request, _("Đã công bố phiên bản; phiên bản này không còn sửa được."))
     return redirect("catalog:detail", code=version.procedure.code)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def version_announcement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the announcement decision and the national publication date of a version
+    (Decision 766 1.1/1.2), published or not: facts about it, not its content."""
+    _require_manager(request)
+    version = get_object_or_404(ProcedureVersion.objects.select_related("procedure"), pk=pk)
+    form = AnnouncementForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        stored = ProcedureVersion.objects.get(pk=version.pk)  # the service applies the changes
+        try:
+            services.procedure_version_record_announcement(
+                version=stored,
+                actor=request.user,
+                announcement_decision=form.cleaned_data["announcement_decision"],
+                announced_on=form.cleaned_data["announced_on"],
+                national_published_on=form.cleaned_data["national_published_on"],
+            )
+        except services.CatalogError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã ghi nhận quyết định công bố."))
+            return redirect("catalog:version", pk=version.pk)
+    return render(
+        request,
+        "catalog/backoffice/form.html",
+        {"form": form, "title": _("Quyết định công bố, công khai"), "version": version},
+    )
 
 
 @officer_required

@@ -280,6 +280,25 @@ class EformEditForm(forms.Form):
     )
 
 
+class AnnouncementForm(forms.ModelForm):
+    """Decision 766 1.1/1.2 facts of a version, recordable after it is published."""
+
+    class Meta:
+        model = ProcedureVersion
+        fields = ["announcement_decision", "announced_on", "national_published_on"]
+        widgets = {
+            "announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "national_published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "announcement_decision": _("Số, ký hiệu quyết định công bố, ví dụ 1234/QĐ-UBND."),
+            "national_published_on": _(
+                "Ngày thủ tục được công khai trên CSDL quốc gia về TTHC "
+                "(chỉ số 1.2: chậm nhất 5 ngày làm việc sau ngày quyết định)."
+            ),
+        }
+
+
 class PublishForm(forms.Form):
     effective_from = forms.DateField(
         label=_("Áp dụng từ ngày"),

@@ -333,6 +333,59 @@ def procedure_version_publish(
     return version
 
 
+ANNOUNCEMENT_FIELDS = ("announcement_decision", "announced_on", "national_published_on")
+
+
+@transaction.atomic
+def procedure_version_record_announcement(
+    *,
+    version: ProcedureVersion,
+    actor: Any,
+    announcement_decision: str,
+    announced_on: dt.date | None,
+    national_published_on: dt.date | None,
+) -> ProcedureVersion:
+    """Record the announcement decision (number, date) of a version and the day it was
+    published in the national procedure database — Decision 766 indicators 1.1/1.2
+    (law.md §4.4). These are facts about the version, not its content: they may be
+    recorded on a published (immutable) version too, since the national "publish" comes
+    days after the decision. Dates in the future, or a publication before the decision,
+    are refused. Audited; monitoring refreshes 1.1/1.2 on the save."""
+    _check_manage(actor)
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    today = timezone.localdate()
+    for day in (announced_on, national_published_on):
+        if day is not None and day > today:
+            raise CatalogError(f"Ngày {day:%d/%m/%Y} chưa đến: chỉ ghi nhận việc đã xảy ra.")
+    if national_published_on is not None and announced_on is None:
+        raise CatalogError("Hãy nhập ngày quyết định công bố trước ngày công khai.")
+    if announced_on and national_published_on and national_published_on < announced_on:
+        raise CatalogError("Ngày công khai trên CSDL quốc gia không thể trước ngày quyết định.")
+    after = {
+        "announcement_decision": announcement_decision.strip(),
+        "announced_on": announced_on,
+        "national_published_on": national_published_on,
+    }
+    before = {name: getattr(version, name) for name in ANNOUNCEMENT_FIELDS}
+    if before == after:
+        return version
+    for name, new in after.items():
+        setattr(version, name, new)
+    version.save(update_fields=[*ANNOUNCEMENT_FIELDS, "updated_at"])
+
+    def iso(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+    _audit(
+        action="catalog.version_record_announcement",
+        actor=actor,
+        obj=version,
+        before=iso(before),
+        after=iso(after),
+    )
+    return version
+
+
 @transaction.atomic
 def procedure_version_discard(*, version: ProcedureVersion, actor: Any) -> None:
     _check_manage(actor)

@@ -15,6 +15,11 @@ urlpatterns = [
     path("phien-ban/<int:pk>/bieu-mau/xem-truoc/", views.eform_preview, name="eform_preview"),
     path("phien-ban/<int:pk>/cong-bo/", views.publish, name="publish"),
     path("phien-ban/<int:pk>/huy/", views.discard, name="discard"),
+    path(
+        "phien-ban/<int:pk>/quyet-dinh-cong-bo/",
+        views.version_announcement,
+        name="version_announcement",
+    ),
     path("phien-ban/<int:pk>/<slug:kind>/them/", views.child_edit, name="child_add"),
     path("phien-ban/<int:pk>/<slug:kind>/<int:child_pk>/", views.child_edit, name="child_edit"),
     path(

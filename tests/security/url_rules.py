@@ -179,6 +179,7 @@ RULES: dict[str, Rule] = {
     "catalog:eform_preview": Rule(OFFICER_ANY, post_only=True, kwargs=version_pk),
     "catalog:publish": Rule(ADMIN, post_only=True, kwargs=version_pk),
     "catalog:discard": Rule(ADMIN, post_only=True, kwargs=version_pk),
+    "catalog:version_announcement": Rule(ADMIN, kwargs=version_pk),
     "catalog:child_add": Rule(
         CATALOG_MANAGERS,
         kwargs=lambda w: {"pk": w.version.pk, "kind": "thanh-phan"},
