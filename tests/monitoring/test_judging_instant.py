@@ -164,3 +164,43 @@ def test_announcement_and_publication_dates_feed_11_12(
     assert _march(personas.unit_x) == live
     rebuild_reference(as_of=dt.datetime(2026, 12, 7, tzinfo=TZ))
     assert _march(personas.unit_x) == live
+
+
+def test_a_quarter_and_a_week_are_judged_per_reception_month(
+    personas,
+    e_signing,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+):
+    """What the judging instant is for periods other than a month (docs/monitoring.md
+    "Judging instant"): every dossier is judged at the end of its reception month,
+    so a quarter is the sum of its months and never moves, but it is not judged at
+    the quarter's last day as law.md §4.4 reads (a January dossier open on 31/1, not
+    yet due, finished late in February counts on time in Q1), and a week inside a
+    closed month is judged at the month's end, not the week's (a dossier received on
+    Monday 2/3, open on Sunday 8/3 before its deadline, still open at 31/3 counts late
+    for that week)."""
+    january = dt.datetime(2026, 1, 28, 9, tzinfo=TZ)
+    late_in_q1 = _receive_assign(personas, staff, _new(personas, version, january), january)
+    assert late_in_q1.due_at.astimezone(TZ).date() > dt.date(2026, 1, 31)
+    _finish(personas, staff, late_in_q1, dt.datetime(2026, 2, 24, 9, tzinfo=TZ))
+    monday = dt.datetime(2026, 3, 2, 9, tzinfo=TZ)
+    open_ = _receive_assign(personas, staff, _new(personas, version, monday), monday)
+    assert open_.due_at.astimezone(TZ).date() > dt.date(2026, 3, 8)
+    rebuild(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+
+    def on_time(start: dt.date, end: dt.date) -> tuple[float, float]:
+        s = scores_for(personas.unit_x, start, end).card.indicators["2.1"]
+        return s.numerator, s.denominator
+
+    q1 = on_time(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    months = [
+        on_time(dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        on_time(dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+        on_time(dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+    ]
+    assert q1 == tuple(map(sum, zip(*months, strict=True))) == (1, 2)
+    assert months[0] == (1, 1)  # judged at 31/1 (law, quarter: late at 31/3)
+    assert on_time(dt.date(2026, 3, 2), dt.date(2026, 3, 8)) == (0, 1)  # judged at 31/3
+    contribution = DossierContribution.objects.get(dossier=late_in_q1)
+    assert contribution.on_time_766 and contribution.flips_at is None
