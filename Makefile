@@ -15,9 +15,12 @@ export MOTCUA_PUBLIC_BASE_URL ?= $(MOTCUA_SITE_URL)
 .PHONY: setup demo serve worker scheduler test test-fast test-e2e lint format bench bench-quick scale-demo openapi messages clean
 
 # Idempotent: creates .venv, installs dependencies (only when pyproject.toml changed),
-# migrates the database and loads the demo province.
+# migrates the database, collects the static files (with brotli/gzip copies; the 12 MB of
+# API-docs assets of django-ninja are left out, the demo serves them from source) and loads
+# the demo province.
 setup: $(VENV)/.installed
 	$(MOTCUA) migrate --noinput
+	$(MOTCUA) collectstatic --noinput --verbosity 0 --ignore ninja
 	$(MOTCUA) demo_load
 
 $(VENV)/.installed: pyproject.toml

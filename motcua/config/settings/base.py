@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-import fontpkg_be_vietnam_pro
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -202,11 +201,9 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
-    PACKAGE_DIR / "static",
-    # Be Vietnam Pro (SIL OFL) ships in a PyPI package; served as /static/fonts/.
-    ("fonts", fontpkg_be_vietnam_pro.ROOT / "files"),
-]
+# Web fonts: WOFF2 subsets of Be Vietnam Pro in static/fonts/ (scripts/subset_fonts.py);
+# the full TrueType files of fontpkg-be-vietnam-pro are for the PDF renderer only.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -19,9 +19,21 @@ MOTCUA_DEMO = env_bool("MOTCUA_DEMO", True)
 MOTCUA_PAYGATE_SANDBOX = env_bool("MOTCUA_PAYGATE_SANDBOX", MOTCUA_DEMO)
 # The printed demo logins must work without an authenticator app; production refuses this.
 MOTCUA_STAFF_2FA_REQUIRED = env_bool("MOTCUA_STAFF_2FA_REQUIRED", False)
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
+# Static files: served by WhiteNoise under runserver too (runserver_nostatic turns off
+# runserver's own uncompressed handler), from the copy `make setup` collects with brotli
+# and gzip variants (base STORAGES), falling back to the source while it is being edited
+# (motcua/core/staticfiles.py). HTML is not compressed by the application: see
+# docs/operations/page-weight.md (BREACH).
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    *INSTALLED_APPS,  # noqa: F405
+]
+MIDDLEWARE = [
+    "motcua.core.staticfiles.DemoStaticFilesMiddleware"
+    if entry == "whitenoise.middleware.WhiteNoiseMiddleware"
+    else entry
+    for entry in MIDDLEWARE  # noqa: F405
+]
 
 MAILERS = {
     "default": {
