@@ -40,8 +40,8 @@ THREE_G = {
     "downloadThroughput": 1_600_000 / 8,
     "uploadThroughput": 750_000 / 8,
 }
-# The storage of the base settings (production): brotli + gzip copies next to each file.
-COMPRESSED_STORAGE = "whitenoise.storage.CompressedStaticFilesStorage"
+# The static storage of the production settings: hashed names, brotli + gzip copies.
+COMPRESSED_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
 @pytest.fixture
