@@ -403,7 +403,7 @@ def _non_empty_tables(using: str) -> list[str]:
     for model in backup_models():
         qs = model._base_manager.using(using)
         if model is AuditChainHead:
-            if qs.exclude(last_sequence=0).exists():
+            if qs.exclude(last_position=0).exists():
                 busy.append(_label(model))
         elif qs.exists():
             busy.append(_label(model))
@@ -417,7 +417,7 @@ def restore_backup(
     log: Callable[[str], None] = lambda _msg: None,
 ) -> RestoreReport:
     """Verify, then load the archive into an empty migrated database and its storage."""
-    from motcua.core.audit import verify_chain
+    from motcua.core.audit import resync_sequence, verify_chain
     from motcua.documents.storage import document_storage
 
     connection = connections[using]
@@ -524,11 +524,12 @@ def restore_backup(
                         _("Số bản ghi %(m)s sau khôi phục (%(got)s) khác bản sao lưu (%(n)s).")
                         % {"m": label, "got": report.per_model.get(label, 0), "n": n}
                     )
+            resync_sequence(using)
             result = verify_chain()
             if not result.ok:
                 raise BackupError(
                     _("Chuỗi nhật ký không hợp lệ sau khôi phục: %(r)s") % {"r": result.reason}
                 )
             report.audit_entries = result.count
-            report.audit_head = f"{result.last_sequence}:{result.last_hash}"
+            report.audit_head = result.head or f"{result.last_sequence}"
     return report

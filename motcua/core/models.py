@@ -17,31 +17,54 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditChainHead(models.Model):
-    """Single row holding the tip of the audit chain.
+class AppendOnly(models.Model):
+    """Rows are inserted, never changed or deleted by the application (the database
+    triggers of core migrations 0002/0005 enforce it below the ORM)."""
 
-    Appending an entry locks this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
-    IMMEDIATE transactions serialise writers), so the chain stays linear under
-    concurrent writers.
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"{type(self).__name__} rows are append-only")
+
+
+class AuditChainHead(models.Model):
+    """The tip of one audit chain (docs/audit.md, "How the chain works").
+
+    Row 0 is the chain written before the lanes existed (entries without a `chain`);
+    rows 1..AUDIT_LANES are the lanes. A transaction appending entries locks one free
+    lane row (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's IMMEDIATE
+    transactions serialise writers and use lane 1), so concurrent writers append to
+    different lanes instead of queueing on one row, and each lane stays linear.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_sequence = models.BigIntegerField(default=0)
+    last_position = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
 
     def __str__(self) -> str:
-        return f"#{self.last_sequence} {self.last_hash[:12]}"
+        return f"{self.pk}#{self.last_position} {self.last_hash[:12]}"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One append-only audit record. `entry_hash` = SHA-256 over the canonical JSON of
-    this entry's fields plus `prev_hash`, so editing or deleting any row breaks the
-    chain from that point (see motcua.core.audit.verify_chain)."""
+    this entry's fields plus `prev_hash` (the hash of the entry before it in the same
+    chain), so editing or deleting any row breaks its chain from that point (see
+    motcua.core.audit.verify_chain). `sequence` orders all entries of all chains;
+    `chain`/`position` place the entry in its lane (both empty for entries written
+    before the lanes: they form chain 0, ordered by `sequence`)."""
 
     sequence = models.BigIntegerField(_("số thứ tự"), unique=True)
+    chain = models.PositiveSmallIntegerField(_("chuỗi"), null=True, blank=True)
+    position = models.BigIntegerField(_("vị trí trong chuỗi"), null=True, blank=True)
     occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,17 +93,39 @@ class AuditEntry(models.Model):
         verbose_name = _("bản ghi nhật ký")
         verbose_name_plural = _("nhật ký hệ thống")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            # Partial: no table rebuild on SQLite (which would drop the triggers), and
+            # the index verification walks a lane by.
+            models.UniqueConstraint(
+                fields=["chain", "position"],
+                condition=models.Q(chain__isnull=False),
+                name="core_auditentry_chain_position",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_repr}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Audit entries are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("Audit entries are append-only")
+class AuditSeal(AppendOnly):
+    """The province chain: each seal records the tip of every audit chain at one moment
+    and is itself hash-chained to the seal before it. Verification checks that every
+    sealed tip is still in its chain; the newest seal (``seal:N:HASH``) is the anchor
+    to keep outside the database (docs/audit.md, "Anchors")."""
+
+    number = models.BigIntegerField(_("số niêm phong"), unique=True)
+    sealed_at = models.DateTimeField(_("thời điểm"))
+    heads = models.JSONField(_("đầu các chuỗi"))
+    prev_hash = models.CharField(max_length=64)
+    seal_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("niêm phong nhật ký")
+        verbose_name_plural = _("niêm phong nhật ký")
+
+    def __str__(self) -> str:
+        return f"seal:{self.number}:{self.seal_hash}"
 
 
 class ScheduledJobRun(models.Model):
@@ -130,6 +175,9 @@ class AuditVerification(models.Model):
     # Tip of the chain as verified; the next run checks it is still there unchanged.
     last_sequence = models.BigIntegerField(_("số thứ tự cuối"), null=True, blank=True)
     last_hash = models.CharField(_("băm cuối"), max_length=64, blank=True)
+    # The province seal appended after a successful run (last_hash is then its hash);
+    # empty for runs before the lanes, whose last_sequence/last_hash name chain 0's tip.
+    seal_number = models.BigIntegerField(_("số niêm phong"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần kiểm tra chuỗi nhật ký")

@@ -16,7 +16,7 @@ from typing import Any
 from django.tasks import task
 from django.utils import timezone
 
-from motcua.core.audit import verify_chain
+from motcua.core.audit import audit_seal, verify_chain
 from motcua.core.models import AuditVerification
 
 logger = logging.getLogger(__name__)
@@ -45,38 +45,50 @@ def _run_hooks(job: str, slot: str) -> dict[str, Any]:
     return {"job": job, "slot": slot, "hooks": len(hooks)}
 
 
-def _previous_anchor(verification: AuditVerification) -> tuple[int, str] | None:
+def _previous_anchor(
+    verification: AuditVerification,
+) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """(seal, chain-0 anchor) recorded by the latest successful run: its seal, or for a
+    run from before the lanes, the chain-0 tip it saw."""
     previous = (
         AuditVerification.objects.filter(ok=True, last_sequence__gt=0)
         .exclude(pk=verification.pk)
-        .order_by("-last_sequence")
+        .order_by("-finished_at", "-pk")
         .first()
     )
     if previous is None or previous.last_sequence is None:
-        return None
-    return previous.last_sequence, previous.last_hash
+        return None, None
+    if previous.seal_number:
+        return (previous.seal_number, previous.last_hash), None
+    return None, (previous.last_sequence, previous.last_hash)
 
 
 def run_verification(verification: AuditVerification) -> AuditVerification:
-    """Verify the chain against the tip recorded by the latest successful run and
-    record the outcome (the tip is also logged, so an off-site log keeps an anchor
-    even if the database is rewritten)."""
-    result = verify_chain(anchor=_previous_anchor(verification))
+    """Verify every chain against the seal recorded by the latest successful run, then
+    seal the verified tips and record the outcome (the seal is also logged, so an
+    off-site log keeps an anchor even if the database is rewritten)."""
+    seal, anchor = _previous_anchor(verification)
+    result = verify_chain(anchor=anchor, seal=seal)
     verification.ok = result.ok
     verification.entry_count = result.count
     verification.broken_sequence = result.broken_sequence
     verification.broken_entry_id = result.broken_id
     verification.reason = str(result.reason)[:300]
-    verification.last_sequence = result.last_sequence if result.ok else None
-    verification.last_hash = result.last_hash if result.ok else ""
+    verification.last_sequence = None
+    verification.last_hash = ""
+    if result.ok:
+        sealed = audit_seal(result.heads)
+        verification.last_sequence = result.last_sequence
+        verification.last_hash = sealed.seal_hash
+        verification.seal_number = sealed.number
     verification.finished_at = timezone.now()
     verification.save()
     if result.ok:
         logger.info(
-            "Audit chain OK: %s entries, head #%s %s",
+            "Audit chain OK: %s entries, head seal:%s:%s",
             result.count,
-            result.last_sequence,
-            result.last_hash,
+            verification.seal_number,
+            verification.last_hash,
         )
     else:
         logger.error(

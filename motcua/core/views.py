@@ -96,18 +96,29 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_browser(request)
     visible = selectors.audit_entries_visible_to(request.user)
     entry = get_object_or_404(visible, pk=pk)
+    # The entries linked by the hash: the neighbours in the entry's own chain.
+    chain_filter: dict[str, Any]
+    if entry.chain is None:
+        key, chain_filter = "sequence", {"chain__isnull": True}
+    else:
+        key, chain_filter = "position", {"chain": entry.chain}
+    at = getattr(entry, key)
     neighbours = {
-        e.sequence: e.pk
-        for e in AuditEntry.objects.filter(
-            sequence__in=[entry.sequence - 1, entry.sequence + 1]
-        ).only("pk", "sequence")
+        getattr(e, key): e
+        for e in AuditEntry.objects.filter(**chain_filter, **{f"{key}__in": [at - 1, at + 1]}).only(
+            "pk", "sequence", "position"
+        )
     }
-    visible_ids = set(visible.filter(pk__in=neighbours.values()).values_list("pk", flat=True))
+    visible_ids = set(
+        visible.filter(pk__in=[e.pk for e in neighbours.values()]).values_list("pk", flat=True)
+    )
+    following = neighbours.get(at + 1)
     context = {
         "entry": entry,
         "diff": selectors.diff_rows(entry.before, entry.after),
-        "prev_id": _visible(neighbours.get(entry.sequence - 1), visible_ids),
-        "next_id": _visible(neighbours.get(entry.sequence + 1), visible_ids),
+        "prev_id": _visible(getattr(neighbours.get(at - 1), "pk", None), visible_ids),
+        "next_id": _visible(getattr(following, "pk", None), visible_ids),
+        "next_sequence": following.sequence if following else None,
     }
     return render(request, "core/audit_detail.html", context)
 
