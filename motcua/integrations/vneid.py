@@ -234,12 +234,34 @@ def vneid_linked(user: Any) -> bool:
     return ExternalAccount.objects.filter(user=user, provider=PROVIDER_NAME).exists()
 
 
+def dossier_flag_write(dossier: Any, applicant: Any) -> None:
+    """Record whether the applicant's account is authenticated with VNeID, in the
+    transaction that creates the dossier (KPI 4.5: "at submission"). A plain insert, no
+    post_save: the transition follow-up then refreshes the dossier's monitoring
+    contribution once, with the flag (issue 23: it used to refresh it twice)."""
+    from motcua.integrations.models import DossierIdentityFlag
+
+    DossierIdentityFlag.objects.bulk_create(
+        [
+            DossierIdentityFlag(
+                dossier=dossier,
+                vneid_authenticated=vneid_linked(applicant),
+                personal_id=getattr(applicant, "personal_id", None) or "",
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def record_dossier_flag(dossier_id: int) -> None:
     """Record, once, whether the applicant's account was authenticated with VNeID when
-    the dossier was submitted (KPI 4.5)."""
+    the dossier was submitted (KPI 4.5). Dossiers created by the dossier services have
+    it already (`dossier_flag_write`): then this is one indexed look-up."""
     from motcua.dossiers.models import Dossier
     from motcua.integrations.models import DossierIdentityFlag
 
+    if DossierIdentityFlag.objects.filter(dossier_id=dossier_id).exists():
+        return
     dossier = Dossier.objects.select_related("applicant").filter(pk=dossier_id).first()
     if dossier is None:
         return

@@ -179,3 +179,29 @@ def test_discovery_and_jwks_are_published():
     assert meta["id_token_signing_alg_values_supported"] == ["RS256"]
     keys = json.loads(Client().get("/sandbox/vneid/jwks.json").content)["keys"]
     assert keys and keys[0]["kty"] == "RSA" and "d" not in keys[0]  # public part only
+
+
+def test_flag_is_written_with_the_dossier_and_monitoring_refreshes_once(
+    personas, make_dossier, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Issue 23: the flag goes in with the dossier (no post_save), so the transition
+    follow-up refreshes the monitoring contribution once, flag included (it used to
+    write the flag there and refresh twice)."""
+    from motcua.monitoring import updater
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        d = make_dossier(personas.citizen_b)
+    flag = DossierIdentityFlag.objects.get(dossier=d)  # before any follow-up ran
+    assert not flag.vneid_authenticated and flag.personal_id == personas.citizen_b.personal_id
+    refreshed: list[int] = []
+    original = updater.dossier_contribution_refresh
+
+    def counting(**kwargs):
+        refreshed.append(kwargs["dossier_id"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(updater, "dossier_contribution_refresh", counting)
+    for callback in callbacks:
+        callback()
+    assert refreshed == [d.pk]
+    assert DossierIdentityFlag.objects.filter(dossier=d).count() == 1

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,15 +60,22 @@ def competent_unit_for(
     the first competent unit on record (Competence is effective-dated), else the
     receiving unit itself."""
     at = at or timezone.localdate()
-    competent = Competence.objects.filter(
-        valid_on(at), procedure_id=version.procedure_id, is_competent=True
+    # One indexed query: the receiving unit's competence sorts first, else the lowest
+    # unit code (a commune-level procedure is competent in 100+ units: none is loaded).
+    first = (
+        Competence.objects.filter(
+            valid_on(at), procedure_id=version.procedure_id, is_competent=True
+        )
+        .annotate(
+            not_receiving=Case(When(unit_id=receiving_unit.pk, then=0), default=1),
+        )
+        .select_related("unit")
+        .order_by("not_receiving", "unit__code")
+        .first()
     )
-    # Two indexed look-ups instead of loading every competent unit (a commune-level
-    # procedure is competent in 100+ units).
-    if competent.filter(unit_id=receiving_unit.pk).exists():
+    if first is None or first.unit_id == receiving_unit.pk:
         return receiving_unit
-    first = competent.select_related("unit").order_by("unit__code").first()
-    return first.unit if first else receiving_unit
+    return first.unit
 
 
 def _add_components(
@@ -137,6 +145,9 @@ def _create(
         submitted_at=now if t.target == S.SUBMITTED else None,
     )
     _add_components(d, components, supplemented=False, actor=actor)
+    from motcua.integrations.vneid import dossier_flag_write  # lazy: integrations is later
+
+    dossier_flag_write(d, applicant)  # in the dossier's transaction (KPI 4.5)
     act = _Act(
         d,
         t,
