@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/mau-05/", views.control_sheet, name="form05"),
     path("<int:pk>/mau/<str:number>.pdf", views.form_pdf, name="form_pdf"),
     path("so-theo-doi/", views.register, name="register"),
+    path("lien-thong/<int:pk>/", views.group_detail, name="group"),
 ]

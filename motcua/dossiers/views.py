@@ -202,6 +202,32 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parent of a linked application for the one-stop unit and the authorities
+    (law.md R40): every child with its authority, deadline and status. An officer who
+    may see none of the children gets a 404; children of other units are listed
+    without a link."""
+    from motcua.dossiers.models import DossierGroup
+    from motcua.dossiers.selectors import can_officer_see
+    from motcua.dossiers.services.linked import children_of, results_released
+
+    group = (
+        DossierGroup.objects.select_related("bundle", "receiving_unit", "applicant")
+        .filter(pk=pk, submitted_at__isnull=False)
+        .first()
+    )
+    children = children_of(group) if group is not None else []
+    rows = [(c, can_officer_see(request.user, c)) for c in children]
+    if group is None or not any(seen for _c, seen in rows):
+        raise Http404
+    return render(
+        request,
+        "dossiers/group.html",
+        {"group": group, "rows": rows, "released": results_released(group, children)},
+    )
+
+
+@officer_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     d = sel.dossier_for_officer(request.user, pk)

@@ -269,3 +269,36 @@ def test_missing_answers_and_documents_stop_submission(linked_demo):
     # The member drafts are not the citizen's ordinary drafts of those procedures.
     assert linked.group_start(applicant=citizen, bundle=bundle) == group
     assert group.drafts.count() == 3
+
+
+def test_parent_pages_are_scoped(linked_demo, client_for):
+    """The citizen sees their own linked application; an officer sees the parent when
+    they may see one of its children, with links only to the children they may see."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for user in User.objects.filter(kind="staff"):
+        TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    citizen = linked_demo
+    commune = OrgUnit.objects.get(code=COMMUNE)
+    group = filled_group(citizen)
+    children = linked.group_submit(
+        group=group, actor=citizen, receiving_unit=commune, declared=True
+    )
+    url = f"/ho-so-lien-thong/{group.pk}/"
+    page = client_for(citizen).get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('class="card dossier-card linked-child"') == 3
+    other = User.objects.get(username=CITIZENS[1]["username"])
+    assert client_for(other).get(url).status_code == 404
+    back = f"/quan-tri/ho-so/lien-thong/{group.pk}/"
+    receptionist = client_for(officer(commune.pk, Role.RECEPTIONIST)).get(back)
+    assert receptionist.status_code == 200
+    social = OrgUnit.objects.get(code=SOCIAL_SECURITY)
+    specialist = client_for(officer(social.pk, Role.SPECIALIST)).get(back)
+    assert specialist.status_code == 200
+    html = specialist.content.decode()
+    bhyt = next(c for c in children if c.competent_unit_id == social.pk)
+    assert f"/quan-tri/ho-so/{bhyt.pk}/" in html
+    others = [c for c in children if c.pk != bhyt.pk]
+    assert all(f"/quan-tri/ho-so/{c.pk}/" not in html for c in others)
+    assert client_for(other).get(back).status_code in (302, 403, 404)

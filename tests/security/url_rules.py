@@ -449,4 +449,16 @@ RULES: dict[str, Rule] = {
     ),
     "portal:apply_done": Rule(CITIZEN_OWNER, kwargs=lambda w: {"dossier_pk": w.dossier.pk}),
     "portal:apply_start": Rule(CITIZEN, kwargs=proc_code),
+    # Linked procedures (issue 22): the world has no bundle or linked application, so
+    # the pages answer 404 past the login check (access is covered by tests/dossiers).
+    "portal:linked_list": Rule(EVERYONE),
+    "portal:linked_bundle": Rule(EVERYONE, kwargs=lambda w: {"code": "LT-X"}, extra_ok=OK404),
+    "portal:linked_start": Rule(
+        CITIZEN, post_only=True, kwargs=lambda w: {"code": "LT-X"}, extra_ok=OK404
+    ),
+    "portal:linked_detail": Rule(CITIZEN_OWNER, kwargs=lambda w: {"pk": MISSING}, extra_ok=OK404),
+    "portal:linked_step": Rule(
+        CITIZEN_OWNER, kwargs=lambda w: {"pk": MISSING, "slug": "to-khai"}, extra_ok=OK404
+    ),
+    "dossiers:group": Rule(OFFICER_OF_UNIT_X, kwargs=lambda w: {"pk": MISSING}, extra_ok=OK404),
 }
