@@ -218,6 +218,7 @@ _CITE_118 = {
     "online": "Nghị định 118/2025/NĐ-CP, Điều 17 khoản 2",
     "clock": "Nghị định 118/2025/NĐ-CP, Điều 17 khoản 3",
     "boundary": "Nghị định 118/2025/NĐ-CP, Điều 14 khoản 2; Điều 20",
+    "channels": "Nghị định 118/2025/NĐ-CP, Điều 15; Điều 40 khoản 8",
 }
 
 ND118 = RuleSet(
@@ -316,3 +317,14 @@ def ruleset_for(stored: str, received_at: dt.datetime | None, now: dt.datetime |
     if moment is None:
         raise ValueError("a moment is needed for a dossier without a stored rule set")
     return ruleset_at(moment)
+
+
+def portal_submission_open(rules: RuleSet) -> bool:
+    """Whether the province's own portal (and the API's applications) still take online
+    submissions under `rules`. Decree 118/2025 Art. 15, 40(8): online dossiers are filed
+    on the National Portal, which forwards them (law.md R22a); a province switches its
+    own e-form submission off by listing the rule set in
+    MOTCUA_PORTAL_SUBMISSION_OFF (docs/portal.md)."""
+    from django.conf import settings
+
+    return rules.name not in set(getattr(settings, "MOTCUA_PORTAL_SUBMISSION_OFF", ()))

@@ -355,6 +355,8 @@ MOTCUA_DVCQG_AUTO_SYNC = env_bool("MOTCUA_DVCQG_AUTO_SYNC", False)
 # §1b): the secret both sides sign them with (HMAC-SHA256), and the pull job.
 MOTCUA_DVCQG_INBOUND_SECRET = env_str("MOTCUA_DVCQG_INBOUND_SECRET", "sandbox-inbound-secret")
 MOTCUA_DVCQG_INBOUND_PULL = env_bool("MOTCUA_DVCQG_INBOUND_PULL", True)
+# Rule sets under which the portal's own e-form submission is switched off (docs/portal.md).
+MOTCUA_PORTAL_SUBMISSION_OFF = env_list("MOTCUA_PORTAL_SUBMISSION_OFF", [])
 MOTCUA_VNEID_ISSUER = env_str("MOTCUA_VNEID_ISSUER", "")  # empty + sandboxes: local provider
 MOTCUA_VNEID_CLIENT_ID = env_str("MOTCUA_VNEID_CLIENT_ID", "motcua")
 MOTCUA_VNEID_CLIENT_SECRET = env_str("MOTCUA_VNEID_CLIENT_SECRET", "motcua-sandbox-secret")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Component, ProcedureCase, ProcedureVersion
-from motcua.dossiers import applying
+from motcua.dossiers import applying, rulesets
 from motcua.dossiers.errors import InvalidDossierData
 from motcua.dossiers.files import store_citizen_files
 from motcua.dossiers.models import Dossier, DossierComponent, DossierDraft, TrackingThrottle
@@ -299,6 +299,16 @@ def draft_submit(
 
     draft = DossierDraft.objects.select_for_update().get(pk=draft.pk)
     _own(draft, actor)
+    rules = rulesets.ruleset_at(now or timezone.now())
+    if not rulesets.portal_submission_open(rules):
+        raise InvalidDossierData(
+            _(
+                "Hồ sơ trực tuyến được nộp trên Cổng Dịch vụ công quốc gia "
+                "(dichvucong.gov.vn) theo %(basis)s; hệ thống này không nhận nộp trực tuyến. "
+                "Bản khai của bạn vẫn được lưu."
+            )
+            % {"basis": rules.cite("channels")}
+        )
     if not declared:
         raise InvalidDossierData(_("Bạn cần xác nhận lời cam đoan trước khi nộp."))
     if draft.receiving_unit is None:
