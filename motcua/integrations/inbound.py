@@ -259,7 +259,9 @@ def _create_dossier(row: InboundDossier, now: dt.datetime) -> Any:
             components=components,
             now=submitted,
         )
-        DossierIdentityFlag.objects.get_or_create(
+        # KPI 4.5 from the portal's record (the citizen logged in there with VNeID), not
+        # from the local account's link written with the dossier.
+        DossierIdentityFlag.objects.update_or_create(
             dossier=dossier,
             defaults={"vneid_authenticated": rec.vneid, "personal_id": rec.personal_id},
         )
