@@ -76,6 +76,12 @@ MENU: list[MenuEntry] = [
         "documents:trust_store",
         frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
     ),
+    # The read log (law.md R32a): reads outside an active step.
+    MenuEntry(
+        _("Lượt xem hồ sơ ngoài bước xử lý"),
+        "privacy:reads_outside",
+        frozenset({Role.SUPERVISOR}),
+    ),
     MenuEntry(
         _("Yêu cầu xóa dữ liệu cá nhân"),
         "privacy:request_list",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.public_urls")),
     path("quan-tri/ho-so/", include("motcua.dossiers.urls")),
     path("ho-so/", include("motcua.dossiers.portal_urls")),
+    path("ho-so/", include("motcua.privacy.reads_portal_urls")),
     path("tai-lieu/", include("motcua.documents.urls")),
     path("xac-minh/", include("motcua.documents.public_urls")),
     path("quan-tri/giam-sat/", include("motcua.monitoring.urls")),

@@ -61,3 +61,22 @@ def can_access(user: Any, stored_file: StoredFile) -> bool:
     if not getattr(user, "is_active", False):
         return False
     return any(policy(user, stored_file) for policy in (*BUILTIN_POLICIES, *_POLICIES))
+
+
+# --- read observers ----------------------------------------------------------------------
+
+ReadObserver = Callable[[Any, StoredFile], None]
+_READ_OBSERVERS: list[ReadObserver] = []
+
+
+def register_read_observer(observer: ReadObserver) -> ReadObserver:
+    """Called with (request, stored file) each time a file is opened after the access
+    check (the privacy app's read log, law.md R32a); idempotent."""
+    if observer not in _READ_OBSERVERS:
+        _READ_OBSERVERS.append(observer)
+    return observer
+
+
+def file_opened(request: Any, stored_file: StoredFile) -> None:
+    for observer in _READ_OBSERVERS:
+        observer(request, stored_file)

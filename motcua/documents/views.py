@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.decorators import account_required, citizen_required, officer_required
 from motcua.documents import selectors, services
-from motcua.documents.access import can_access
+from motcua.documents.access import can_access, file_opened
 from motcua.documents.constants import VIEWABLE_TYPES
 from motcua.documents.forms import DigitizeForm, SignForm, TrustAnchorForm, WarehouseUploadForm
 from motcua.documents.inspection import UploadPolicy, UploadRejected
@@ -47,6 +47,7 @@ VIEWER_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ances
 @account_required
 def download(request: HttpRequest, pk: Any) -> HttpResponse:
     stored = _file_or_404(request, pk)
+    file_opened(request, stored)
     inline = request.GET.get("xem") == "1" and stored.mime_type in VIEWABLE_TYPES
     response = stored_file_response(stored, filename=stored.original_name, as_attachment=not inline)
     if inline:

@@ -213,10 +213,18 @@ def _render_detail(
             "papers": _papers(d, events),
             "group": d.group,
             "signed_papers": _signed_papers(d),
+            "reads": _reads(d),
             "error": error,
         },
         status=status,
     )
+
+
+def _reads(d: Any) -> list[Any]:
+    """Who read the dossier (law.md R32a): officers' reads, shown to the applicant."""
+    from motcua.privacy.selectors import reads_of_dossier
+
+    return reads_of_dossier(d)
 
 
 def _end_action(actions: list[Any]) -> Any:

@@ -456,9 +456,12 @@ def my_dossiers(user: Any) -> QuerySet[Dossier]:
     return _base().filter(applicant=user).order_by("-created_at", "-pk")
 
 
-def available_actions(user: Any, d: Dossier) -> list[wf.Transition]:
-    """Transitions the user may take now (the page shows only these)."""
-    roles = roles_on(user, d)
+def available_actions(
+    user: Any, d: Dossier, held: dict[int, set[str]] | None = None
+) -> list[wf.Transition]:
+    """Transitions the user may take now (the page shows only these). `held`: the
+    officer's roles by unit when the caller has them already (roles_in_units)."""
+    roles = roles_on(user, d, held)
     result = []
     rules = d.rules
     for t in wf.actions_for(d.status, roles, rules.disabled_in(d.status)):
@@ -566,3 +569,4 @@ def transfer_targets(dossier: Any, at: dt.date | None = None) -> QuerySet[Any]:
         .exclude(pk=dossier.competent_unit_id)
         .order_by("code")
     )
+

@@ -151,10 +151,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
 # --- dossier page ----------------------------------------------------------------------
 
 
-def _action_forms(request: HttpRequest, d: Any, bound: Any = None) -> list[Any]:
+def _action_forms(
+    request: HttpRequest, d: Any, bound: Any = None, held: dict[int, set[str]] | None = None
+) -> list[Any]:
     result = []
     specialists = None
-    for t in sel.available_actions(request.user, d):
+    for t in sel.available_actions(request.user, d, held):
         if bound is not None and bound.transition.action == t.action:
             result.append(bound)
             continue
@@ -165,7 +167,9 @@ def _action_forms(request: HttpRequest, d: Any, bound: Any = None) -> list[Any]:
 
 
 def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) -> HttpResponse:
-    action_forms = _action_forms(request, d, bound)
+    held = roles_in_units(request.user)  # once: the actions and the read log use it
+    action_forms = _action_forms(request, d, bound, held)
+    _note_read(request, d, action_forms, held)
     # An action that is no longer offered (e.g. a second apology, Form 04) still
     # tells the officer why it was refused.
     refused = None
@@ -199,6 +203,16 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
 @officer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, sel.dossier_for_officer(request.user, pk))
+
+
+def _note_read(
+    request: HttpRequest, d: Any, action_forms: list[Any], held: dict[int, set[str]]
+) -> None:
+    """The read log (law.md R32a): this officer opened the dossier, with the purpose
+    the actions offered to them give."""
+    from motcua.privacy.readlog import read_note
+
+    read_note(request, d, held=held, offered=[form.transition for form in action_forms])
 
 
 @officer_required

@@ -25,3 +25,12 @@ class Treatment(models.TextChoices):
     ERASE = "erase", _("Xóa")
     PSEUDONYMISE = "pseudonymise", _("Giả danh hóa (xóa thông tin cá nhân không cần lưu)")
     RETAIN = "retain", _("Giữ lại theo quy định")
+
+
+class ReadKind(models.TextChoices):
+    """What an officer opened (the read log, law.md R32a). The dossier page shows the
+    applicant's personal data (name, identity number, form answers), so opening it is
+    the personal-data read; files are logged one by one."""
+
+    DOSSIER = "dossier", _("Mở trang hồ sơ (gồm thông tin cá nhân)")
+    DOCUMENT = "document", _("Mở giấy tờ")

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from motcua.privacy.constants import OPEN_STATUSES, STATUS_COLOUR, ErasureStatus
+from motcua.privacy.constants import OPEN_STATUSES, STATUS_COLOUR, ErasureStatus, ReadKind
 
 
 class ErasureRequest(models.Model):
@@ -80,3 +80,50 @@ class ErasureRequest(models.Model):
 
     def summary(self) -> dict[str, Any]:
         return {"status": self.status, "subject_id": self.subject_id}
+
+
+class DossierRead(models.Model):
+    """One officer's look at a dossier, one of its documents or a personal-data field
+    (law.md R32a): who, for which unit and role, when, and the purpose derived from the
+    step they hold. Written in one bulk insert per request and coalesced (one row per
+    officer, dossier, object and purpose per `readlog.COALESCE`); shown to the applicant,
+    who may question any entry (`question`: the behaviour complaint it became)."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="reads", db_index=False
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("vai trò"), max_length=32, blank=True)
+    kind = models.CharField(_("nội dung xem"), max_length=16, choices=ReadKind.choices)
+    object_ref = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    object_label = models.CharField(_("tên đối tượng"), max_length=255, blank=True)
+    purpose = models.CharField(_("mục đích"), max_length=255, blank=True)
+    in_active_step = models.BooleanField(_("trong bước xử lý được giao"), default=True)
+    at = models.DateTimeField(_("thời điểm"))
+    question = models.ForeignKey(
+        "feedback.Feedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("lượt xem hồ sơ")
+        verbose_name_plural = _("lượt xem hồ sơ")
+        indexes = [
+            models.Index(fields=["dossier", "at"], name="dossierread_dossier_at"),
+            # The supervisors' list of reads outside an active step.
+            models.Index(
+                fields=["at"], condition=Q(in_active_step=False), name="dossierread_outside"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.actor_id} {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def role_label(self) -> str:
+        from motcua.org.constants import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role

@@ -65,3 +65,43 @@ def erasure_confirm(request: HttpRequest) -> HttpResponse:
     return render(
         request, "privacy/my_request_confirm.html", context, status=400 if form.errors else 200
     )
+
+
+# --- the read log (law.md R32a) ----------------------------------------------------------
+
+
+@citizen_required
+def read_question(request: HttpRequest, pk: int, read_pk: int) -> HttpResponse:
+    """Question one read of my dossier: the entry, a box for the question, and the
+    promise of who handles it (the inspecting level, never the officer named)."""
+    from django.http import Http404
+
+    read = selectors.read_for_applicant(request.user, pk, read_pk)
+    if read is None:
+        raise Http404
+    if read.question is not None:
+        return redirect("feedback_public:detail", code=read.question.code)
+    error = ""
+    if request.method == "POST":
+        try:
+            item = services.dossier_read_question(
+                read=read, citizen=request.user, text=request.POST.get("text", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã gửi câu hỏi của bạn (mã %(code)s) đến cơ quan thanh tra, kiểm tra. "
+                    "Cán bộ được hỏi không xem được câu hỏi và thông tin của bạn."
+                )
+                % {"code": item.code},
+            )
+            return redirect("feedback_public:detail", code=item.code)
+    return render(
+        request,
+        "privacy/read_question.html",
+        {"read": read, "d": read.dossier, "error": error},
+        status=400 if error else 200,
+    )

@@ -281,3 +281,57 @@ def erasure_reapply(*, subject: Any, actor: Any, reference: str) -> ErasureReque
         after={"status": req.status, "reference": reference.strip()},
     )
     return erasure_request_execute(request=req, actor=actor)
+
+
+# --- the read log: questioning an entry (law.md R32a) ------------------------------------
+
+
+@transaction.atomic
+def dossier_read_question(*, read: Any, citizen: Any, text: str = "") -> Any:
+    """The applicant questions one read of their dossier: a behaviour complaint naming
+    the officer who read (feedback routing, law.md §7.5): handled by the inspecting
+    level above the officer's unit, hidden from the officer, from every officer who
+    acted on the dossier and from the ordinary staff of the officer's unit. Once per
+    read; returns the feedback item."""
+    from motcua.feedback.constants import FeedbackChannel, FeedbackKind
+    from motcua.feedback.services import feedback_submit
+    from motcua.privacy.models import DossierRead
+
+    locked = (
+        DossierRead.objects.select_for_update().select_related("dossier", "unit").get(pk=read.pk)
+    )
+    d = locked.dossier
+    if d.applicant_id != getattr(citizen, "pk", None):
+        raise PermissionDenied
+    if locked.question_id is not None:
+        raise ValidationError(_("Bạn đã hỏi về lượt xem này; xem trả lời trong phản ánh đã gửi."))
+    what = locked.get_kind_display()
+    if locked.object_label:
+        what = f"{what}: {locked.object_label}"
+    facts = _(
+        "Lượt xem hồ sơ %(code)s lúc %(at)s — %(what)s; đơn vị: %(unit)s; vai trò: "
+        "%(role)s; mục đích ghi nhận: %(purpose)s%(outside)s."
+    ) % {
+        "code": d.code or d.pk,
+        "at": timezone.localtime(locked.at).strftime("%H:%M %d/%m/%Y"),
+        "what": what,
+        "unit": locked.unit.name if locked.unit else "—",
+        "role": locked.role_label or "—",
+        "purpose": locked.purpose,
+        "outside": "" if locked.in_active_step else _(" (ngoài bước xử lý được giao)"),
+    }
+    question = (text or "").strip()[:2000] or _(
+        "Tôi muốn biết vì sao cán bộ này xem hồ sơ của tôi."
+    )
+    submitted = feedback_submit(
+        kind=FeedbackKind.BEHAVIOUR,
+        title=_("Hỏi về một lượt xem hồ sơ %(code)s") % {"code": d.code or d.pk},
+        content=f"{question}\n\n{facts}",
+        channel=FeedbackChannel.PORTAL,
+        submitter=citizen,
+        dossier=d,
+        subject_officer=locked.actor,
+    )
+    locked.question = submitted.feedback
+    locked.save(update_fields=["question"])
+    return submitted.feedback

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/chap-thuan/", views.request_approve, name="request_approve"),
     path("<int:pk>/tu-choi/", views.request_refuse, name="request_refuse"),
     path("<int:pk>/thuc-hien/", views.request_execute, name="request_execute"),
+    path("luot-xem-ngoai-buoc/", views.reads_outside, name="reads_outside"),
 ]

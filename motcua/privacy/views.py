@@ -94,3 +94,20 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_execute(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, "execute")
+
+
+@officer_required
+def reads_outside(request: HttpRequest) -> HttpResponse:
+    """Supervisors: officers' reads of dossiers outside an active step (law.md R32a),
+    in the units they supervise, newest first."""
+    from django.core.paginator import Paginator
+
+    from motcua.org.constants import Role
+    from motcua.org.selectors import user_roles
+
+    if Role.SUPERVISOR not in user_roles(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.reads_outside_step(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "privacy/reads_outside.html", {"page": page})

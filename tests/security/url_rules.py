@@ -86,6 +86,20 @@ def erasure_pk(w: Any) -> dict[str, Any]:
     return {"pk": req.pk}
 
 
+def dossier_read(w: Any) -> dict[str, Any]:
+    """A read of citizen A's dossier by the receptionist of X (created on first use)."""
+    from django.utils import timezone
+
+    from motcua.privacy.models import DossierRead
+
+    read = DossierRead.objects.filter(dossier=w.dossier).first()
+    if read is None:
+        read = DossierRead.objects.create(
+            dossier=w.dossier, actor=w.p.receptionist_x, kind="dossier", at=timezone.now()
+        )
+    return {"pk": w.dossier.pk, "read_pk": read.pk}
+
+
 RULES: dict[str, Rule] = {
     # --- sandboxes (settings.MOTCUA_SANDBOXES only; never in production) ---------------
     "sandbox_portal:api": Rule(EVERYONE, post_only=True, sandbox=True, machine=True),
@@ -136,6 +150,10 @@ RULES: dict[str, Rule] = {
     "my_privacy:request": Rule(CITIZEN),
     "my_privacy:confirm": Rule(CITIZEN),
     "privacy:request_list": Rule(ADMIN),
+    # The read log (law.md R32a): the applicant questions a read; supervisors list
+    # the reads outside an active step.
+    "my_reads:question": Rule(CITIZEN_OWNER, kwargs=dossier_read),
+    "privacy:reads_outside": Rule(ROLES(SUP)),
     "privacy:request_detail": Rule(ADMIN, kwargs=erasure_pk),
     "privacy:request_approve": Rule(ADMIN, post_only=True, kwargs=erasure_pk),
     "privacy:request_refuse": Rule(ADMIN, post_only=True, kwargs=erasure_pk),

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # session is never attributed to its user.
     "motcua.accounts.session_timeout.SessionTimeoutMiddleware",
     "motcua.core.middleware.RequestContextMiddleware",
+    # The read log (law.md R32a): the officer reads a view noted, in one insert after it.
+    "motcua.privacy.readlog.ReadLogMiddleware",
     # Database/storage outages: a clear "not done, try again" page (503), never a 500.
     "motcua.core.faults.InfrastructureFaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
