@@ -76,6 +76,12 @@ MENU: list[MenuEntry] = [
         "documents:trust_store",
         frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
     ),
+    # Supplement requests naming papers outside the published list (law.md R12b).
+    MenuEntry(
+        _("Yêu cầu bổ sung ngoài danh mục"),
+        "dossiers:unpublished_requests",
+        frozenset({Role.SUPERVISOR, Role.LEADER}),
+    ),
     # The read log (law.md R32a): reads outside an active step.
     MenuEntry(
         _("Lượt xem hồ sơ ngoài bước xử lý"),

@@ -45,6 +45,16 @@ def _people() -> dict[str, Any]:
     return users
 
 
+def _first_component(d: Dossier, reason: str) -> list[Any]:
+    """A supplement request citing the procedure's first published component (R12b)."""
+    from motcua.dossiers.supplement_items import SupplementItem
+
+    component = d.procedure_version.components.order_by("order", "pk").first()
+    if component is None:
+        return [SupplementItem(reason=reason, name="Giấy tờ bổ sung")]
+    return [SupplementItem(reason=reason, component_id=component.pk)]
+
+
 def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
     """Create the demo dossiers that do not exist yet; returns the keys created."""
     now = now or timezone.now()
@@ -160,7 +170,7 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
             services.dossier_request_supplement,
             specialist,
             ago(1),
-            reason="Bản sao căn cước bị mờ, đề nghị nộp lại bản rõ nét.",
+            items=_first_component(d, "Bản chụp bị mờ, đề nghị nộp lại bản rõ nét."),
         )
 
     @scenario("cho-phe-duyet")
@@ -229,7 +239,7 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
             services.dossier_request_supplement,
             specialist,
             ago(16),
-            reason="Thiếu tờ khai có chữ ký của người yêu cầu.",
+            items=_first_component(d, "Thiếu chữ ký của người yêu cầu."),
         )
 
     @scenario("truoc-nd118")

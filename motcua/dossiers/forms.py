@@ -186,7 +186,89 @@ class ReturnForm(ActionForm):
     collected_by = forms.CharField(label=_("Người nhận kết quả"), required=False, max_length=200)
 
 
+class SupplementRequestForm(ActionForm):
+    """Form 02 after appraisal (law.md R12b): tick the components of the procedure
+    version the dossier was received under, each with its reason; anything else goes
+    into "other papers", one per line, and is reported as a possible request for papers
+    the law does not require. A second request (Decree 61/2018 rule set) is the
+    leader's, with the reason they approve it."""
+
+    other_items = forms.CharField(
+        label=_("Giấy tờ khác ngoài danh mục đã công bố (mỗi dòng: tên giấy tờ: lý do)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Chỉ khi thật cần: mỗi mục ngoài danh mục được tự động báo cáo lãnh đạo đơn vị "
+            "và thanh tra là có dấu hiệu yêu cầu giấy tờ ngoài quy định."
+        ),
+    )
+    approval_reason = forms.CharField(
+        label=_("Lãnh đạo phê duyệt yêu cầu bổ sung lần thứ hai: lý do"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        d = self.dossier
+        self.fields["reason"].required = False
+        self.fields["reason"].label = _("Hướng dẫn chung cho người nộp (không bắt buộc)")
+        self.components = list(d.procedure_version.components.all()) if d is not None else []
+        for c in self.components:
+            self.fields[f"item_{c.pk}"] = forms.BooleanField(label=c.name, required=False)
+            self.fields[f"why_{c.pk}"] = forms.CharField(
+                label=_("Lý do cần bổ sung: %(name)s") % {"name": c.name},
+                required=False,
+                max_length=1000,
+            )
+        if d is None or d.supplement_count < 1:
+            del self.fields["approval_reason"]
+        # Ticked components and other papers first in the page order.
+        order = [
+            *(name for c in self.components for name in (f"item_{c.pk}", f"why_{c.pk}")),
+            "other_items",
+            "reason",
+        ]
+        if "approval_reason" in self.fields:
+            order.append("approval_reason")
+        self.order_fields(order)
+
+    def clean(self) -> dict[str, Any]:
+        from motcua.dossiers.supplement_items import SupplementItem
+
+        data = super().clean() or {}
+        items: list[SupplementItem] = []
+        for c in self.components:
+            why = (data.get(f"why_{c.pk}") or "").strip()
+            if data.get(f"item_{c.pk}"):
+                if not why:
+                    self.add_error(f"why_{c.pk}", _("Nêu lý do cần bổ sung giấy tờ này."))
+                items.append(SupplementItem(reason=why, component_id=c.pk))
+        for line in (data.get("other_items") or "").splitlines():
+            if not line.strip():
+                continue
+            name, _sep, why = line.partition(":")
+            if not why.strip():
+                self.add_error(
+                    "other_items", _("Mỗi dòng: tên giấy tờ, dấu hai chấm, rồi lý do cần bổ sung.")
+                )
+                break
+            items.append(SupplementItem(reason=why.strip(), name=name.strip()))
+        if not items and not self.errors:
+            raise forms.ValidationError(_("Chọn ít nhất một giấy tờ cần bổ sung."))
+        data["items"] = items
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs: dict[str, Any] = {"reason": data.get("reason", ""), "items": data["items"]}
+        if "approval_reason" in self.fields:
+            kwargs["approval_reason"] = data.get("approval_reason", "")
+        return kwargs
+
+
 FORMS: dict[str, type[ActionForm]] = {
+    "request_supplement": SupplementRequestForm,
     "receive": ReceiveForm,
     "assign": AssignForm,
     "transfer": TransferForm,

@@ -570,3 +570,25 @@ def transfer_targets(dossier: Any, at: dt.date | None = None) -> QuerySet[Any]:
         .order_by("code")
     )
 
+
+def unpublished_requests(user: Any) -> QuerySet[DossierEvent]:
+    """Supplement requests naming papers outside the published list (law.md R12b), for
+    inspection: supervisors see those of dossiers in their subtree, heads of unit those
+    of the dossiers their unit decides; nobody else. Newest first."""
+    from motcua.org.selectors import active_assignments
+
+    where = Q()
+    for a in active_assignments(user).select_related("unit"):
+        if a.role == Role.SUPERVISOR:
+            where |= Q(dossier__competent_unit__path__startswith=a.unit.path)
+            where |= Q(dossier__receiving_unit__path__startswith=a.unit.path)
+        elif a.role == Role.LEADER and a.is_head:
+            where |= Q(dossier__competent_unit_id=a.unit_id)
+    if not where:
+        return DossierEvent.objects.none()
+    return (
+        DossierEvent.objects.filter(where, action="request_supplement")
+        .filter(payload__has_key="unpublished")
+        .select_related("dossier", "actor", "unit")
+        .order_by("-at", "-pk")
+    )

@@ -5,6 +5,7 @@ from motcua.dossiers import views
 app_name = "dossiers"
 
 urlpatterns = [
+    path("bo-sung-ngoai-danh-muc/", views.unpublished_requests, name="unpublished_requests"),
     path("", views.worklist, name="worklist"),
     path("tiep-nhan/", views.counter, name="counter"),
     path("<int:pk>/", views.detail, name="detail"),

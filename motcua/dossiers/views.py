@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -274,6 +274,23 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("dossiers:detail", pk=sel.dossier_for_officer(request.user, pk).pk)
     except Http404:  # e.g. transferred out of the officer's units
         return redirect("dossiers:worklist")
+
+
+@officer_required
+def unpublished_requests(request: HttpRequest) -> HttpResponse:
+    """Inspection and heads of unit: supplement requests naming papers outside the
+    procedure's published components (law.md R12b)."""
+    from django.core.paginator import Paginator
+
+    from motcua.org.selectors import active_assignments
+
+    if not any(
+        a.role == Role.SUPERVISOR or (a.role == Role.LEADER and a.is_head)
+        for a in active_assignments(request.user)
+    ):
+        raise PermissionDenied
+    page = Paginator(sel.unpublished_requests(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "dossiers/unpublished_requests.html", {"page": page})
 
 
 # --- counter reception ------------------------------------------------------------------

@@ -37,6 +37,7 @@ EVENTS = (
     "dossier_assigned",
     "step_due_soon",
     "consultation_late",
+    "supplement_unpublished",
     "leader_digest",
     "privacy_request_approved",
     "privacy_request_refused",

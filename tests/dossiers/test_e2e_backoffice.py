@@ -140,7 +140,10 @@ def test_online_dossier_with_a_supplement(
     login_officer(page, staff.specialist_x)
     open_dossier(page, d)
     reasons = "Giấy chứng sinh là bản chụp, cần bản chính"
-    act(page, "request_supplement", "Yêu cầu bổ sung hồ sơ", {"reason": reasons})
+    # The published component is ticked, with its reason (law.md R12b).
+    birth = version.components.get(code="GCS")
+    page.locator(f"[name='request_supplement-item_{birth.pk}']").check()
+    act(page, "request_supplement", "Yêu cầu bổ sung hồ sơ", {f"why_{birth.pk}": reasons})
     assert refreshed(d).status == DossierStatus.SUPPLEMENT_REQUESTED
     assert page.get_by_role("link", name="Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ").count()
 

@@ -21,6 +21,7 @@ from motcua.dossiers.errors import (
     NotPermitted,
     SupplementRefused,
 )
+from motcua.dossiers.supplement_items import SupplementItem
 
 S = DossierStatus
 H = dt.timedelta(hours=1)
@@ -169,9 +170,15 @@ MONDAYS = {
 }
 
 
+def _items(d, reason="Thiếu"):
+    """A supplement request citing the first published component (law.md R12b)."""
+    component = d.procedure_version.components.order_by("order").first()
+    return [SupplementItem(reason=reason, component_id=component.pk)]
+
+
 def _ask_supplement(d, staff, at):
     return services.dossier_request_supplement(
-        dossier=d, actor=staff.specialist_x, expected_version=d.version, reason="Thiếu", now=at
+        dossier=d, actor=staff.specialist_x, expected_version=d.version, items=_items(d), now=at
     )
 
 
@@ -232,15 +239,29 @@ def test_second_supplement_request(personas, staff, version, name):
     # Decree 118/2025: restart from zero at the complete supplement (Art. 19(5)):
     # 5 working days from Mon 11:00 = Mon 09/3/2026 11:00 (no holiday that week).
     if name == "nd61-2018":
+        # A second request is the leader's, with the reason they approve it (R12b).
+        for actor, approval in ((staff.specialist_x, "Cần"), (personas.leader_x, "")):
+            with pytest.raises(SupplementRefused, match="lãnh đạo"):
+                services.dossier_request_supplement(
+                    dossier=d,
+                    actor=actor,
+                    expected_version=d.version,
+                    items=_items(d, "Lần hai"),
+                    approval_reason=approval,
+                    now=monday + 4 * H,
+                )
         d = services.dossier_request_supplement(
             dossier=d,
-            actor=staff.specialist_x,
+            actor=personas.leader_x,
             expected_version=d.version,
-            reason="Lần hai",
+            items=_items(d, "Lần hai"),
+            approval_reason="Bản chính cấp lại sau khi nộp, cần đối chiếu.",
             now=monday + 4 * H,
         )
         assert d.supplement_count == 2
         assert any("766" in w for w in d.warnings)
+        event = d.events.filter(action="request_supplement").last()
+        assert event.payload["approved_by_leader"].startswith("Bản chính")
     else:
         assert d.due_at == dt.datetime(2026, 3, 9, 11, 0, tzinfo=TZ)
         with pytest.raises(SupplementRefused):

@@ -18,6 +18,7 @@ from motcua.dossiers.errors import (
     SupplementRefused,
 )
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.supplement_items import SupplementItem
 
 from .conftest import MONDAY, TZ
 
@@ -120,11 +121,12 @@ def test_counter_happy_path_receive_to_return(personas, staff, version, e_signin
 
 def test_online_supplement_restart_then_result(personas, staff, in_process, e_signing):
     d = in_process
+    birth = d.procedure_version.components.get(code="GCS")
     d = services.dossier_request_supplement(
         dossier=d,
         actor=staff.specialist_x,
         expected_version=d.version,
-        reason="Thiếu giấy chứng sinh bản chính",
+        items=[SupplementItem(reason="Cần bản chính", component_id=birth.pk)],
         now=MONDAY + 2 * H,
     )
     assert d.status == S.SUPPLEMENT_REQUESTED

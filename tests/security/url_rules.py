@@ -239,6 +239,8 @@ RULES: dict[str, Rule] = {
         note="forms 01-04 for the applicant; officers through the dossier page's check",
     ),
     "dossiers:register": Rule(OFFICER_ANY, note="Form 06 over units_visible_to(user)"),
+    # Supplement requests outside the published list (law.md R12b): inspection and heads.
+    "dossiers:unpublished_requests": Rule(ROLES(LEAD_X, SUP)),
     "my_dossiers:list": Rule(CITIZEN),
     "my_dossiers:submit": Rule(CITIZEN),
     "my_dossiers:detail": Rule(CITIZEN_OWNER, kwargs=dossier_pk),

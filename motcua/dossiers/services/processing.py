@@ -4,7 +4,7 @@ approval (Decree 61/2018 Art. 18–19)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +39,7 @@ from motcua.dossiers.services._steps import (
     _replan_open_steps,
 )
 from motcua.dossiers.services.creation import _add_components
+from motcua.dossiers.supplement_items import SupplementItem, items_resolve, items_text
 from motcua.org.constants import Role
 from motcua.org.models import OrgUnit
 
@@ -119,15 +120,26 @@ def dossier_request_supplement(
     dossier: Dossier | int,
     actor: Any,
     expected_version: int,
-    reason: str,
+    reason: str = "",
+    items: Sequence[SupplementItem] | None = None,
+    approval_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Form 02 after appraisal (Decree 61/2018 Art. 19(4); Decree 118/2025 Art. 19(5)):
     pauses the clock. A request later than 3 working days after receipt is allowed
     (sector law may set another limit) but flagged. Under Decree 61 a second request is
-    allowed and warned (it counts late nationally, Decision 766, R12); under Decree 118
-    it is refused (only once: Art. 11(2)(c), 16(3), 19(5))."""
-    act = p._begin(dossier, actor, "request_supplement", expected_version, now, reason)
+    allowed and warned (it counts late nationally, Decision 766, R12) and needs the
+    leader's approval with a reason (law.md R12b); under Decree 118 it is refused (only
+    once: Art. 11(2)(c), 16(3), 19(5)).
+
+    The legal document-list guard (law.md R12b): `items` cite components of the
+    procedure version the dossier was received under, each with its reason and legal
+    basis; a free-text item (or a bare `reason` without items, as older API clients
+    send) is outside the published list and is reported to the head of the competent
+    unit and to inspection."""
+    # With items, each item carries its reason (checked by items_resolve).
+    given = reason or ("items" if items else "")
+    act = p._begin(dossier, actor, "request_supplement", expected_version, now, given)
     d = act.dossier
     rules = act.rules
     limit = rules.supplement_max_requests
@@ -136,6 +148,22 @@ def dossier_request_supplement(
             _("Chỉ được yêu cầu bổ sung hồ sơ một lần (%(basis)s).")
             % {"basis": rules.cite("supplement_once")}
         )
+    approval_reason = (approval_reason or "").strip()
+    if d.supplement_count >= 1 and (act.role != Role.LEADER or not approval_reason):
+        raise SupplementRefused(
+            _(
+                "Yêu cầu bổ sung lần thứ hai cần lãnh đạo đơn vị phê duyệt, kèm lý do: đề "
+                "nghị lãnh đạo thực hiện yêu cầu này."
+            )
+        )
+    note = (reason or "").strip()
+    if items is None:
+        if not note:
+            raise InvalidDossierData(_("Nêu giấy tờ cần bổ sung và lý do."))
+        items = [SupplementItem(reason=note, name=note[:500])]
+        note = ""
+    resolved = items_resolve(d, items)
+    reason = items_text(resolved) + (f"\n{note}" if note else "")
     late = False
     if d.received_at is not None:
         elapsed = deadlines.working_days_between(d.receiving_unit, d.received_at, act.now)
@@ -149,15 +177,32 @@ def dossier_request_supplement(
         act.warnings.append(
             _("Hồ sơ yêu cầu bổ sung từ lần thứ hai bị tính là trễ hạn theo Quyết định 766/QĐ-TTg.")
         )
+    unpublished = [i["name"] for i in resolved if not i["published"]]
+    if unpublished:
+        act.warnings.append(
+            _(
+                "Có giấy tờ ngoài thành phần hồ sơ đã công bố: yêu cầu đã được báo cáo lãnh "
+                "đạo đơn vị và thanh tra."
+            )
+        )
     p._write(act, supplement_count=d.supplement_count + 1, status_reason=reason)
     DossierPause.objects.create(
         dossier=d, kind=PauseKind.SUPPLEMENT, started_at=act.now, reason=reason
     )
-    p._record(
-        act,
-        reason=reason,
-        payload={"late_notice": late, "supplement_count": d.supplement_count},
-    )
+    payload: dict[str, Any] = {
+        "late_notice": late,
+        "supplement_count": d.supplement_count,
+        "items": resolved,
+    }
+    if approval_reason:
+        payload["approved_by_leader"] = approval_reason
+    if unpublished:
+        payload["unpublished"] = unpublished
+    event = p._record(act, reason=reason, payload=payload)
+    if unpublished:
+        from motcua.dossiers.supplement_items import unpublished_items_report
+
+        transaction.on_commit(lambda: unpublished_items_report(event_id=event.pk))
     return d
 
 
