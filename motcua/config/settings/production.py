@@ -58,6 +58,10 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is the province's decision (every subdomain HTTPS for good, slow to undo):
+# opt-in, so `check --deploy` does not warn while it is off.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Static files: `motcua collectstatic` writes content-hashed names (app.3f2a….css)
 # with .gz and .br copies next to them; nginx serves them with `gzip_static` /
