@@ -563,6 +563,10 @@ def journey(site: Profile) -> None:
         )
         assert status == 200 and headers.get("content-encoding") == "br", headers
 
+    # A signed-in page is never compressed on the fly (BREACH, page-weight.md).
+    status, headers, _b = citizen.request("GET", "/ho-so/", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and "content-encoding" not in headers, headers
+
     # 7. A document: Django checks access, nginx sends the bytes (X-Accel-Redirect).
     url = f"/tai-lieu/{site.facts['document']}/tai-ve/"
     status, headers, body = citizen.request("GET", url)
