@@ -100,6 +100,30 @@ class ExtendIn(ReasonIn):
     reason_kind: Literal["subjective", "objective"]
 
 
+class SupplementItemIn(Schema):
+    """One requested paper (law.md R12b): a component of the procedure version the
+    dossier was received under (`component`, the page's ticked item), or a paper outside
+    the published list (`name`, the page's "other papers"; it is reported to the head of
+    the unit and to inspection). Each with its reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    component: int | None = Field(None, ge=1, le=2**31 - 1)
+    name: str = Field("", max_length=300)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class SupplementIn(_ActionIn):
+    """Form 02 after appraisal: the papers asked for, each with its reason; `reason` is
+    the general guidance (alone, as older clients send it, it counts as a request
+    outside the published list). `approval_reason`: the leader's, for a second request
+    under the Decree 61/2018 rule set."""
+
+    reason: str = Field("", max_length=4000)
+    items: list[SupplementItemIn] = Field(default_factory=list, max_length=50)
+    approval_reason: str = Field("", max_length=4000)
+
+
 class IssueIn(_ActionIn):
     result_number: str = Field(min_length=1, max_length=100)
     result_summary: str = Field("", max_length=4000)
@@ -113,6 +137,7 @@ class ReturnIn(_ActionIn):
 def _schema_of(action: str) -> type[_ActionIn]:
     """The input schema of an action: the fields of its page form, nothing more."""
     special: dict[str, type[_ActionIn]] = {
+        "request_supplement": SupplementIn,
         "receive": ReceiveIn,
         "assign": AssignIn,
         "transfer": TransferIn,
@@ -228,6 +253,19 @@ def _kwargs(action: str, d: Any, body: _ActionIn) -> dict[str, Any]:
         if len(units) != len(wanted):
             raise _invalid("consulted_units", _("Không tìm thấy cơ quan được lấy ý kiến."))
         kwargs["consulted_units"] = units
+    if isinstance(body, SupplementIn):
+        from motcua.dossiers.supplement_items import SupplementItem
+
+        for index, item in enumerate(body.items):
+            if (item.component is None) == (not item.name.strip()):
+                raise _invalid(
+                    f"items.{index}",
+                    _("Mỗi mục: chọn một thành phần hồ sơ hoặc nhập tên giấy tờ, không cả hai."),
+                )
+        kwargs["items"] = [
+            SupplementItem(reason=i.reason, component_id=i.component, name=i.name.strip())
+            for i in body.items
+        ] or None
     if isinstance(body, ExtendIn) and timezone.is_naive(body.new_due_at):
         kwargs["new_due_at"] = timezone.make_aware(body.new_due_at)
     return kwargs

@@ -150,3 +150,28 @@ def test_the_page_form_sends_ticked_components_and_other_papers(
         "Giấy xác nhận cư trú",
     ]
     assert event.payload["unpublished"] == ["Giấy xác nhận cư trú"]
+
+
+def test_api_request_supplement_takes_the_same_items_as_the_page(
+    personas, staff, in_process, client_for
+):
+    """The API's request_supplement carries the page's items: a published component
+    raises nothing; a paper outside the list is reported; an item naming both or
+    neither is a 422."""
+    d = in_process
+    url = f"/api/v1/dossiers/{d.pk}/actions/request_supplement"
+    c = client_for(staff.specialist_x)
+
+    def post(body):
+        return c.post(url, body, content_type="application/json")
+
+    gcs = _component(d, "GCS").pk
+    bad = post(
+        {"expected_version": d.version, "items": [{"component": gcs, "name": "X", "reason": "r"}]}
+    )
+    assert bad.status_code == 422, bad.content
+    ok = post({"expected_version": d.version, "items": [{"component": gcs, "reason": "Bản mờ"}]})
+    assert ok.status_code == 200, ok.content
+    d.refresh_from_db()
+    assert "unpublished" not in d.events.get(action="request_supplement").payload
+    assert not sel.unpublished_requests(personas.supervisor).exists()
