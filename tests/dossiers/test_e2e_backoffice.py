@@ -109,7 +109,10 @@ def test_counter_dossier_from_reception_to_return(
     final = refreshed(d)
     assert final.status == DossierStatus.RESULT_RETURNED
     assert final.returned_at is not None
-    assert page.locator("form.dossier-action").count() == 0
+    # Only one action is left at the counter: asking, for the citizen, for a correction
+    # of the result (Decree 118/2025 Art. 23(1)).
+    assert page.locator("form.dossier-action").count() == 1
+    assert page.locator("form[action$='/thao-tac/request_correction/']").count() == 1
 
 
 def test_online_dossier_with_a_supplement(
