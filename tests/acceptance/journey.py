@@ -91,7 +91,12 @@ def act(page: Any, pk: int, action: str, fields: dict[str, str] | None = None) -
     form = page.locator(f"form[action$='/thao-tac/{action}/']")
     assert form.count() == 1, f"{action} is not offered on dossier {pk}: {page.url}"
     for name, value in (fields or {}).items():
-        field = form.locator(f"[name='{action}-{name}']")
+        # "item_*": the first field whose name starts so (e.g. the first component of a
+        # supplement request, whose field names carry the component's id).
+        if name.endswith("*"):
+            field = form.locator(f"[name^='{action}-{name[:-1]}']").first
+        else:
+            field = form.locator(f"[name='{action}-{name}']")
         if field.evaluate("el => el.tagName") == "SELECT":
             field.select_option(label=value)
         elif field.get_attribute("type") in ("checkbox", "radio"):

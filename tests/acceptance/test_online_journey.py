@@ -145,7 +145,13 @@ def test_online_dossier_from_the_phone_to_the_signed_result(demo_site, browser):
     as_officer(LEADER)
     act(o, pk, "assign", {"assignee": SPECIALIST_NAME})
     as_officer(SPECIALIST)
-    act(o, pk, "request_supplement", {"reason": "Đề nghị bổ sung bản chụp thẻ sinh viên rõ nét."})
+    # A supplement request cites a published component with its reason (law.md R12b).
+    act(
+        o,
+        pk,
+        "request_supplement",
+        {"item_*": "on", "why_*": "Bản chụp đã nộp bị mờ, đề nghị nộp bản rõ nét."},
+    )
 
     # 4. The citizen supplies it on the phone.
     p.goto(f"/ho-so/{pk}/")
