@@ -298,7 +298,11 @@ def dossier_read_question(*, read: Any, citizen: Any, text: str = "") -> Any:
     from motcua.privacy.models import DossierRead
 
     locked = (
-        DossierRead.objects.select_for_update().select_related("dossier", "unit").get(pk=read.pk)
+        # Lock only the read (PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # outer join to the unit).
+        DossierRead.objects.select_for_update(of=("self",))
+        .select_related("dossier", "unit")
+        .get(pk=read.pk)
     )
     d = locked.dossier
     if d.applicant_id != getattr(citizen, "pk", None):
