@@ -34,6 +34,7 @@ from motcua.dossiers.models import DossierDraft
 from motcua.dossiers.rulesets import KEY_STOP
 from motcua.dossiers.services import drafts
 from motcua.dossiers.supplement import FILE_ACTIONS, applicant_files_send
+from motcua.dossiers.timeline import dossier_plain_timeline
 from motcua.dossiers.views import _eform, has_template, status_context
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import valid_on
@@ -182,6 +183,8 @@ def _render_detail(
         {
             "d": d,
             **status_context(d),
+            # Issue 26 point 5 (law.md R16b): where it is, who holds it, days left, to do.
+            "plain": dossier_plain_timeline(d),
             "time": sel.time_state_of(d),
             "events": events,
             "messages_from_officer": [e for e in events if e.reason and e.actor_role != APPLICANT],
