@@ -44,5 +44,6 @@ if settings.MOTCUA_SANDBOXES:
     urlpatterns = [
         path("sandbox/dvcqg/", include("motcua.sandbox_portal.urls")),
         path("sandbox/vneid/", include("motcua.sandbox_idp.urls")),
+        path("sandbox/tin-nhan/", include("motcua.notifications.sandbox_urls")),
         *urlpatterns,
     ]

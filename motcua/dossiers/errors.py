@@ -70,3 +70,10 @@ class SupplementRefused(DossierError):
 class ClosureNotDue(DossierError):
     default_message = _("Chưa hết thời hạn bổ sung hồ sơ theo thông báo.")
     code = "closure_not_due"
+
+
+class ConsentRefused(DossierError):
+    """Consent at the counter (law.md R4a): no phone, SMS down, wrong/expired code."""
+
+    default_message = _("Không thực hiện được bước xác nhận của người nộp.")
+    code = "consent_refused"

@@ -442,3 +442,31 @@ class CounterForm(forms.Form):
         name = self.received_fields.get(component.pk)
         ticked = name is None or bool(self.cleaned_data.get(name))
         return ticked or bool(self.cleaned_data.get(file_field))
+
+
+class ConsentCodeForm(forms.Form):
+    """The one-time code the citizen reads out at the counter (law.md R4a)."""
+
+    code = forms.CharField(
+        label=_("Mã người nộp đọc (6 chữ số)"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(c for c in self.cleaned_data["code"] if c.isdigit())
+        if len(code) != 6:
+            raise forms.ValidationError(_("Mã gồm 6 chữ số."))
+        return code
+
+
+class ConsentWaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do không có xác nhận của người nộp"),
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: người nộp không mang điện thoại; gửi qua bưu chính."),
+    )

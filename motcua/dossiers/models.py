@@ -489,3 +489,78 @@ __all__ = [
     "DossierStep",
     "TrackingThrottle",
 ]
+
+
+class ConsentState(models.TextChoices):
+    PENDING = "pending", _("Chờ người nộp xác nhận")
+    CONFIRMED = "confirmed", _("Người nộp đã xác nhận bằng mã một lần")
+    ABSENT = "absent", _("Nộp không có xác nhận của người nộp")
+
+
+class ConsentAnswer(models.TextChoices):
+    NONE = "", _("Chưa trả lời")
+    CONFIRMED = "confirmed", _("Người nộp xác nhận đã nộp (trên Cổng)")
+    DISOWNED = "disowned", _("Người nộp báo không nộp hồ sơ này")
+
+
+class CounterConsent(models.Model):
+    """The citizen's consent to a dossier a receptionist submitted on their account
+    (law.md R4a, issue 26): a 6-digit one-time code sent by SMS to the account's phone
+    and read out at the counter. Only an HMAC of the code is kept. Without a
+    confirmation the dossier stays marked as submitted without the applicant's consent
+    and the applicant is told on their next visit to the portal, where they confirm it
+    or report that they did not submit it (a feedback item routed to inspection)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="counter_consent"
+    )
+    phone = models.CharField(_("số điện thoại nhận mã"), max_length=20, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(
+        _("xác nhận của người nộp"),
+        max_length=10,
+        choices=ConsentState.choices,
+        default=ConsentState.PENDING,
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    waive_reason = models.CharField(max_length=500, blank=True)
+    answer = models.CharField(
+        max_length=10, choices=ConsentAnswer.choices, default=ConsentAnswer.NONE, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.ForeignKey(
+        "feedback.Feedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("xác nhận nộp hồ sơ tại quầy")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.state}"
+
+    def code_live(self, now: Any = None) -> bool:
+        return bool(
+            self.code_hash
+            and self.code_expires_at is not None
+            and self.code_expires_at > (now or timezone.now())
+        )
+
+    @property
+    def without_consent(self) -> bool:
+        """Submitted without the applicant's confirmation: waived, or left pending with
+        no live code."""
+        if self.state == ConsentState.CONFIRMED:
+            return False
+        return self.state == ConsentState.ABSENT or not self.code_live()

@@ -259,6 +259,48 @@ def _signed_papers(d: Any) -> list[tuple[str, Any]]:
 
 
 @citizen_required
+@require_POST
+def consent_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant answers for a dossier submitted at the counter on their account
+    without their confirmation (law.md R4a): "Tôi xác nhận đã nộp", or "Tôi không nộp
+    hồ sơ này" (a feedback item routed to inspection). The notice then goes away."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from motcua.dossiers.models import ConsentAnswer
+    from motcua.dossiers.services.consent import counter_consent_answer
+
+    d = sel.dossier_for_applicant(request.user, pk)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("my_dossiers:list")
+    answer = request.POST.get("answer", "")
+    try:
+        consent = counter_consent_answer(
+            dossier=d, citizen=request.user, answer=answer, text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(target)
+    if consent.answer == ConsentAnswer.DISOWNED:
+        code = consent.feedback.code if consent.feedback else ""
+        messages.warning(
+            request,
+            _(
+                "Đã ghi nhận bạn không nộp hồ sơ %(dossier)s; phản ánh %(code)s được "
+                "chuyển đến cơ quan thanh tra."
+            )
+            % {"dossier": d.code or d.pk, "code": code},
+        )
+    else:
+        messages.success(
+            request, _("Cảm ơn bạn đã xác nhận nộp hồ sơ %(code)s.") % {"code": d.code or d.pk}
+        )
+    return redirect(target)
+
+
+@citizen_required
 def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, sel.dossier_for_applicant(request.user, pk))
 

@@ -592,3 +592,20 @@ def unpublished_requests(user: Any) -> QuerySet[DossierEvent]:
         .select_related("dossier", "actor", "unit")
         .order_by("-at", "-pk")
     )
+
+
+def counter_consents_to_answer(user: Any) -> Any:
+    """The applicant's dossiers submitted at the counter on their account without their
+    confirmation, not answered yet (law.md R4a): waived by the receptionist, or left
+    pending with no live code."""
+    from motcua.dossiers.models import ConsentAnswer, ConsentState, CounterConsent
+
+    if not getattr(user, "pk", None):
+        return CounterConsent.objects.none()
+    return (
+        CounterConsent.objects.filter(dossier__applicant_id=user.pk, answer=ConsentAnswer.NONE)
+        .exclude(state=ConsentState.CONFIRMED)
+        .exclude(state=ConsentState.PENDING, code_hash__gt="", code_expires_at__gt=timezone.now())
+        .select_related("dossier__procedure_version", "dossier__receiving_unit")
+        .order_by("-created_at")
+    )

@@ -195,6 +195,8 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             "pdf_forms": [(n, forms_pdf.form_label(d, n)) for n in forms_pdf.available_forms(d)],
             **e_result_context(d),
             **rules_context(d),
+            "consent": consent_of(d) if d.submitted_on_behalf_by_id else None,
+            "can_consent": Role.RECEPTIONIST in held.get(d.receiving_unit_id, set()),
         },
         status=status,
     )
@@ -489,6 +491,99 @@ def _after_reception(d: Any) -> HttpResponse:
     return redirect("dossiers:detail", pk=d.pk)
 
 
+# --- consent at the counter (law.md R4a) -------------------------------------------------
+
+
+def consent_of(d: Any) -> Any:
+    from motcua.dossiers.models import CounterConsent
+
+    return (
+        CounterConsent.objects.filter(dossier_id=d.pk)
+        .select_related("confirmed_by", "waived_by")
+        .first()
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The citizen confirms the dossier submitted on their account: the receptionist
+    sends a one-time code to the citizen's phone and types the code the citizen reads
+    out, or goes on without the confirmation (with a reason). Only receptionists of the
+    unit that received the dossier."""
+    from motcua.dossiers.services import consent as svc
+
+    d = sel.dossier_for_officer(request.user, pk)
+    record = consent_of(d)
+    if record is None:
+        raise Http404
+    if Role.RECEPTIONIST not in roles_in_units(request.user).get(d.receiving_unit_id, set()):
+        raise PermissionDenied
+    code_form = f.ConsentCodeForm(request.POST if request.POST.get("step") == "confirm" else None)
+    waive_form = f.ConsentWaiveForm(request.POST if request.POST.get("step") == "waive" else None)
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "send":
+                record = svc.counter_consent_request(dossier=d, actor=request.user)
+                messages.success(
+                    request,
+                    _("Đã gửi mã xác nhận đến số %(phone)s. Mời người nộp đọc mã.")
+                    % {"phone": mask_phone(record.phone)},
+                )
+                return redirect("dossiers:consent", pk=d.pk)
+            if step == "confirm" and code_form.is_valid():
+                svc.counter_consent_confirm(
+                    dossier=d, actor=request.user, code=code_form.cleaned_data["code"]
+                )
+                messages.success(request, _("Người nộp đã xác nhận nộp hồ sơ."))
+                return redirect("dossiers:detail", pk=d.pk)
+            if step == "waive" and waive_form.is_valid():
+                svc.counter_consent_waive(
+                    dossier=d, actor=request.user, reason=waive_form.cleaned_data["reason"]
+                )
+                messages.warning(
+                    request,
+                    _(
+                        "Hồ sơ được ghi nhận nộp không có xác nhận của người nộp; người nộp "
+                        "sẽ được thông báo khi vào Cổng dịch vụ công."
+                    ),
+                )
+                return redirect("dossiers:detail", pk=d.pk)
+            if step not in ("send", "confirm", "waive"):
+                messages.error(request, _("Thao tác không hợp lệ."))
+        except DossierError as exc:
+            target = waive_form if step == "waive" else code_form
+            if step == "send" or not target.is_bound:
+                messages.error(request, " ".join(str(m) for m in exc.messages))
+            else:
+                target.add_error(None, ValidationError(exc.messages))
+        status = 400
+        record = consent_of(d)
+    return render(
+        request,
+        "dossiers/consent.html",
+        {
+            "d": d,
+            "consent": record,
+            "code_live": record.code_live(),
+            "phone": mask_phone(record.phone or getattr(d.applicant, "phone", "") or ""),
+            "code_form": code_form,
+            "waive_form": waive_form,
+        },
+        status=status,
+    )
+
+
+def mask_phone(phone: str) -> str:
+    """0905•••678: enough for the citizen to recognise their number."""
+    phone = (phone or "").strip()
+    if len(phone) < 7:
+        return phone
+    return f"{phone[:4]}{'•' * (len(phone) - 7)}{phone[-3:]}"
+
+
 # --- printable forms --------------------------------------------------------------------
 
 
@@ -527,6 +622,7 @@ def form01(request: HttpRequest, pk: int) -> HttpResponse:
             "span_text": forms_pdf.span_text(span.value, span.unit),
             "address": forms_pdf.applicant_address(d),
             "receiver": next((e.actor for e in d.events.all() if e.action == "receive"), None),
+            "consent": consent_of(d) if d.submitted_on_behalf_by_id else None,
             "explanation": sel.due_explanation(d),
             "has_wd_explanation": has_template("workdays/_explanation.html"),
         },

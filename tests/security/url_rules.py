@@ -107,6 +107,7 @@ RULES: dict[str, Rule] = {
     "sandbox_portal:switch": Rule(LOGIN_ANY, post_only=True, sandbox=True),
     "sandbox_portal:file_sample": Rule(LOGIN_ANY, post_only=True, sandbox=True),
     "sandbox_portal:push_again": Rule(LOGIN_ANY, post_only=True, sandbox=True),
+    "sandbox_sms:inbox": Rule(LOGIN_ANY, sandbox=True, note="own number; officers all"),
     "sandbox_idp:discovery": Rule(EVERYONE, sandbox=True, machine=True),
     "sandbox_idp:jwks": Rule(EVERYONE, sandbox=True, machine=True),
     "sandbox_idp:authorize": Rule(EVERYONE, sandbox=True, extra_ok=frozenset({400})),
@@ -232,6 +233,9 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"pk": w.dossier.pk, "action": "assign"},
     ),
     "dossiers:form01": Rule(OFFICER_OF_UNIT_X, kwargs=dossier_pk),
+    # Consent at the counter (law.md R4a): the receiving unit's receptionists; 404 for a
+    # dossier not submitted at the counter on the citizen's account.
+    "dossiers:consent": Rule(ROLES(REC_X), kwargs=dossier_pk, extra_ok=OK404),
     "dossiers:form05": Rule(OFFICER_OF_UNIT_X, kwargs=dossier_pk),
     "dossiers:form_pdf": Rule(
         CITIZEN_OWNER | OFFICER_OF_UNIT_X,
@@ -245,6 +249,7 @@ RULES: dict[str, Rule] = {
     "my_dossiers:submit": Rule(CITIZEN),
     "my_dossiers:detail": Rule(CITIZEN_OWNER, kwargs=dossier_pk),
     "my_dossiers:withdraw": Rule(CITIZEN_OWNER, kwargs=dossier_pk),
+    "my_dossiers:consent": Rule(CITIZEN_OWNER, post_only=True, kwargs=dossier_pk),
     "my_dossiers:paper": Rule(
         CITIZEN_OWNER, kwargs=lambda w: {"pk": w.dossier.pk, "form": "01"}, extra_ok=OK404
     ),

@@ -20,6 +20,7 @@ from motcua.dossiers.files import store_upload
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_in_units
 from motcua.dossiers.services._pipeline import ComponentInput
+from motcua.dossiers.services.consent import counter_consent_open
 from motcua.dossiers.services.creation import dossier_create_at_counter
 from motcua.dossiers.services.reception import dossier_receive
 from motcua.org.constants import Role
@@ -104,10 +105,14 @@ def dossier_receive_at_counter(
             channel=channel,
             now=now,
         )
-        return dossier_receive(
+        received = dossier_receive(
             dossier=dossier,
             actor=actor,
             expected_version=dossier.version,
             form01_requested=form01_requested,
             now=now,
         )
+        # Submitted on the citizen's account: their confirmation is asked next (law.md
+        # R4a); it never blocks reception.
+        counter_consent_open(dossier=received, actor=actor, now=now)
+        return received
