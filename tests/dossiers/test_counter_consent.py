@@ -237,9 +237,13 @@ def test_citizen_is_told_and_confirms(personas, received):
         dossier=received, actor=personas.receptionist_x, reason="Không mang điện thoại"
     )
     client = login(Client(), personas.citizen_a)
-    for name in ("accounts:my_account", "my_dossiers:list"):
-        page = client.get(reverse(name)).content.decode()
-        assert "chưa có xác nhận của bạn" in page and received.code in page, name
+    for url in (
+        reverse("accounts:my_account"),
+        reverse("my_dossiers:list"),
+        reverse("my_dossiers:detail", args=[received.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "chưa có xác nhận của bạn" in page and received.code in page, url
     other = login(Client(), personas.citizen_b).get(reverse("my_dossiers:list")).content.decode()
     assert received.code not in other
     response = client.post(
