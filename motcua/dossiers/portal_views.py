@@ -553,6 +553,9 @@ def tracking_detail(request: HttpRequest, code: str) -> HttpResponse:
                 context["d"] = d
                 context.update(status_context(d))
                 context["time"] = sel.time_state_of(d)
+                # The QR on Form 01 leads here: the same plain timeline (R16b), which
+                # names units and roles only, never a person.
+                context["plain"] = dossier_plain_timeline(d)
                 context["is_paused"] = d.status in (
                     DossierStatus.SUPPLEMENT_REQUESTED,
                     DossierStatus.PAYMENT_REQUESTED,

@@ -113,7 +113,10 @@ TODO: dict[str, tuple[str, Any]] = {
     ),
     S.RESOLVED: (
         "collect",
-        _lazy("Nhận kết quả: tải bản điện tử trên trang này hoặc nhận tại %(unit)s."),
+        _lazy(
+            "Nhận kết quả: bản điện tử trong mục Hồ sơ của tôi trên Cổng dịch vụ công,"
+            " hoặc bản giấy tại %(unit)s."
+        ),
     ),
     S.REJECTED_AT_RECEPTION: ("new", _lazy("Xem lý do; nếu cần, bạn có thể nộp hồ sơ mới.")),
     S.CLOSED_UNSUPPLEMENTED: ("new", _lazy("Nếu vẫn cần giải quyết, bạn phải nộp hồ sơ mới.")),
@@ -311,6 +314,19 @@ def dossier_plain_timeline(d: Any, *, now: dt.datetime | None = None) -> PlainTi
         else:
             time_text = _("Thời hạn giải quyết bắt đầu tính khi hồ sơ được tiếp nhận.")
 
+    if status == S.IN_CONSULTATION:
+        # R16a: each consulted body answers by its own deadline.
+        from motcua.dossiers.selectors import consultation_bodies
+
+        for body in consultation_bodies(d):
+            name = getattr(body.unit, "name", "")
+            if body.answer_by is None:
+                notes.append(_("Đang chờ ý kiến của %(unit)s.") % {"unit": name})
+            else:
+                notes.append(
+                    _("Đang chờ ý kiến của %(unit)s, hạn trả lời %(at)s.")
+                    % {"unit": name, "at": _moment(body.answer_by)}
+                )
     if (running or paused) and d.extended_at:
         notes.append(_("Cơ quan đã xin lỗi và hẹn lại ngày trả kết quả."))
     if status in {S.RESOLVED, S.RESULT_RETURNED} and d.correction_requested_at:

@@ -175,3 +175,73 @@ def test_the_citizen_page_shows_the_timeline_and_the_read_aloud_button(
         staff.specialist_x.full_name
         not in html.split('id="plain-timeline"')[1].split("</section>")[0]
     )
+
+
+def test_consultation_names_the_bodies_and_their_deadline(personas, staff, in_process):
+    d = services.dossier_start_consultation(
+        dossier=in_process,
+        actor=staff.specialist_x,
+        expected_version=in_process.version,
+        reason="Xin ý kiến về nơi cư trú",
+        consulted_units=[personas.unit_y],
+        answer_days=2,
+        now=MONDAY + 2 * H,
+    )
+    plain = dossier_plain_timeline(d, now=MONDAY + 3 * H)
+    assert plain.stage == "Hồ sơ đang được lấy ý kiến của cơ quan liên quan"
+    assert plain.holder.role == Role.SPECIALIST and not plain.paused  # the clock runs (R16a)
+    assert plain.notes == [
+        f"Đang chờ ý kiến của {personas.unit_y.name}, hạn trả lời 10 giờ 00 ngày 04/03/2026."
+    ]
+    assert plain.notes[0] in plain.speech
+
+
+def test_a_step_at_another_unit_names_that_unit(personas, staff, in_process):
+    """The holder's unit is the unit of the active step the holding role plays (a step may
+    sit at a fixed unit), not always the competent one."""
+    step = in_process.steps.get(status="active", role=Role.SPECIALIST)
+    step.unit = personas.unit_y
+    step.save(update_fields=["unit"])
+    in_process.refresh_from_db()
+    plain = dossier_plain_timeline(in_process, now=MONDAY + 2 * H)
+    assert plain.holder.text == f"Chuyên viên thẩm định — {personas.unit_y.name}"
+
+
+def test_an_open_correction_request_is_with_the_competent_unit(personas, staff, in_process):
+    """R19a: while the applicant's correction request is open, the competent unit's
+    leadership holds it, with the correction's own due moment."""
+    d = in_process
+    d.status = S.RESULT_RETURNED
+    d.correction_requested_at = MONDAY + 3 * D
+    d.correction_due_at = MONDAY + 8 * D
+    plain = dossier_plain_timeline(d, now=MONDAY + 4 * D)
+    assert plain.holder.text == f"Lãnh đạo — {personas.unit_x.name}"
+    assert plain.next_step == "Cơ quan đính chính kết quả và trả lại cho bạn"
+    assert plain.time_text == "Hạn trả kết quả đã đính chính: 8 giờ 00 ngày 10/03/2026."
+    assert plain.todo == "Bạn không cần làm gì lúc này."
+
+
+def test_after_an_apology_the_new_appointment_is_counted(personas, staff, in_process):
+    d = in_process
+    d.extended_at = MONDAY + 3 * D
+    plain = dossier_plain_timeline(d, now=MONDAY + 3 * D)
+    assert "Cơ quan đã xin lỗi và hẹn lại ngày trả kết quả." in plain.notes
+    late = dossier_plain_timeline(d, now=d.due_at + D)
+    assert late.late and "đã hẹn lại một lần" in late.time_text
+
+
+def test_the_tracking_page_shows_the_timeline_after_the_second_factor(
+    client, personas, staff, in_process
+):
+    """The QR on Form 01 leads to the public tracking page: with the right last 4 digits
+    it shows the same timeline (units and roles, no name); without them, nothing."""
+    url = reverse("tracking:detail", args=[in_process.code])
+    assert 'id="plain-timeline"' not in client.get(url).content.decode()
+    response = client.post(url, {"factor": personas.citizen_a.personal_id[-4:]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    block = html.split('id="plain-timeline"')[1].split("</section>")[0]
+    assert "Hồ sơ đang được thẩm định" in block
+    assert f"Chuyên viên thẩm định — {personas.unit_x.name}" in block
+    assert staff.specialist_x.full_name not in block
+    assert "js/read_aloud.js" in html and "data-read-aloud" in block

@@ -18,15 +18,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # Records what the page asks the browser to say (no sound in a headless test).
 FAKE_SPEECH = """
 window.__spoken = [];
+window.__utterances = [];
+window.__endSpeech = function () {
+  window.__utterances.forEach(function (u) { if (u.onend) { u.onend(); } });
+};
 window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ""; };
 Object.defineProperty(window, "speechSynthesis", {
   configurable: true,
   value: {
     speak: function (u) {
       window.__spoken.push({text: u.text, lang: u.lang});
-      window.__endSpeech = function () { if (u.onend) { u.onend(); } };
+      window.__utterances.push(u);
     },
-    cancel: function () {},
+    cancel: function () { window.__cancels = (window.__cancels || 0) + 1; },
     getVoices: function () { return []; },
   },
 });
@@ -105,8 +109,10 @@ def test_citizen_hears_where_the_dossier_is_on_a_phone(
         expect(button).to_have_attribute("aria-pressed", "true")
         expect(button).to_have_text("Dừng đọc")
         spoken = page.evaluate("window.__spoken")
-        assert len(spoken) == 1 and spoken[0]["lang"] == "vi-VN"
-        text = spoken[0]["text"]
+        # One utterance per sentence, all in Vietnamese.
+        assert len(spoken) >= 4 and {s["lang"] for s in spoken} == {"vi-VN"}, spoken
+        assert spoken[0]["text"] == "Hồ sơ đang được thẩm định."
+        text = " ".join(s["text"] for s in spoken)
         assert text.startswith("Hồ sơ đang được thẩm định.")
         assert f"Chuyên viên thẩm định, {personas.unit_x.name}" in text
         assert re.search(r"(Còn \d+ (ngày|giờ)|quá hạn).* làm việc", text), text
@@ -115,6 +121,25 @@ def test_citizen_hears_where_the_dossier_is_on_a_phone(
         page.evaluate("window.__endSpeech()")
         expect(button).to_have_attribute("aria-pressed", "false")
         expect(button).to_have_text("Nghe đọc")
+        # Pressed again while it speaks, it stops.
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+        cancels = page.evaluate("window.__cancels")
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "false")
+        assert page.evaluate("window.__cancels") == cancels + 1
+
+        # The QR on Form 01 leads to the public tracking page: the same block there.
+        page.goto(f"/tra-cuu/{dossier.code}/")
+        page.get_by_label("4 số cuối", exact=False).fill(citizen.personal_id[-4:])
+        page.get_by_role("button", name="Tra cứu").click()
+        tracked = page.locator("#plain-timeline")
+        expect(tracked).to_contain_text("Hồ sơ đang được thẩm định")
+        expect(tracked.locator("[data-plain=holder]")).to_have_text(
+            f"Chuyên viên thẩm định — {personas.unit_x.name}"
+        )
+        expect(tracked.locator("[data-read-aloud]")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
         assert not errors, errors
     finally:
         context.close()

@@ -1,5 +1,5 @@
 // "Nghe đọc": reads a block aloud with the browser's own speech synthesis (Web Speech
-// API, Vietnamese voice when the phone has one) for people who cannot read small print.
+// API, lang vi-VN and a Vietnamese voice when the phone has one) for people who cannot read small print.
 // Progressive: the button stays hidden where speechSynthesis is missing. No inline script
 // (CSP script-src 'self'); nothing is sent anywhere.
 (function () {
@@ -9,10 +9,16 @@
     return typeof window.speechSynthesis !== "undefined" && typeof window.SpeechSynthesisUtterance === "function";
   }
 
-  function vietnameseVoice() {
+  // The page's language: Vietnamese (vi-VN) unless the English interface is chosen.
+  function pageLang() {
+    return (document.documentElement.lang || "vi").toLowerCase().indexOf("en") === 0 ? "en-US" : "vi-VN";
+  }
+
+  function voiceFor(lang) {
+    var prefix = lang.slice(0, 2);
     var voices = window.speechSynthesis.getVoices ? window.speechSynthesis.getVoices() : [];
     for (var i = 0; i < voices.length; i++) {
-      if ((voices[i].lang || "").toLowerCase().replace("_", "-").indexOf("vi") === 0) { return voices[i]; }
+      if ((voices[i].lang || "").toLowerCase().replace("_", "-").indexOf(prefix) === 0) { return voices[i]; }
     }
     return null;
   }
@@ -27,8 +33,13 @@
     button.setAttribute("aria-pressed", speaking ? "true" : "false");
   }
 
+  // Each reading has its own number: the events of a cancelled one change nothing.
+  var reading = 0;
+
   function speak(button) {
     var synth = window.speechSynthesis;
+    reading += 1;
+    var run = reading;
     if (button.getAttribute("aria-pressed") === "true") {
       synth.cancel();
       setSpeaking(button, false);
@@ -37,15 +48,29 @@
     var text = button.getAttribute("data-text") || "";
     if (!text) { return; }
     synth.cancel();
-    var utterance = new window.SpeechSynthesisUtterance(text);
-    utterance.lang = "vi-VN";
-    utterance.rate = 0.9;
-    var voice = vietnameseVoice();
-    if (voice) { utterance.voice = voice; }
-    utterance.onend = function () { setSpeaking(button, false); };
-    utterance.onerror = function () { setSpeaking(button, false); };
+    // One utterance per sentence: some Chrome versions stop a long utterance after about
+    // 15 seconds, and a short one is easier to follow at a slower rate.
+    var sentences = text.match(/[^.!?]+[.!?]*/g) || [text];
+    var lang = pageLang();
+    var voice = voiceFor(lang);
+    var left = 0;
     setSpeaking(button, true);
-    synth.speak(utterance);
+    for (var i = 0; i < sentences.length; i++) {
+      var sentence = sentences[i].trim();
+      if (!sentence) { continue; }
+      var utterance = new window.SpeechSynthesisUtterance(sentence);
+      utterance.lang = lang;
+      utterance.rate = 0.9;
+      if (voice) { utterance.voice = voice; }
+      left += 1;
+      utterance.onend = function () {
+        left -= 1;
+        if (run === reading && left <= 0) { setSpeaking(button, false); }
+      };
+      utterance.onerror = function () { if (run === reading) { left = 0; setSpeaking(button, false); } };
+      synth.speak(utterance);
+    }
+    if (!left) { setSpeaking(button, false); }
   }
 
   function init(root) {
