@@ -185,12 +185,16 @@ class PlainTimeline:
 
 
 def _moment(value: dt.datetime) -> str:
+    """A moment in words that read well and are spoken well: "17 giờ ngày 8 tháng 12 năm
+    2026" (speech engines read "17:00 08/12/2026" digit by digit or as a fraction)."""
     local = wdcal.to_local(value)
-    return _("%(hour)s giờ %(minute)s ngày %(date)s") % {
-        "hour": local.hour,
-        "minute": f"{local.minute:02d}",
-        "date": local.strftime("%d/%m/%Y"),
-    }
+    parts = {"hour": local.hour, "day": local.day, "month": local.month, "year": local.year}
+    if local.minute:
+        return _("%(hour)s giờ %(minute)s ngày %(day)s tháng %(month)s năm %(year)s") % {
+            **parts,
+            "minute": f"{local.minute:02d}",
+        }
+    return _("%(hour)s giờ ngày %(day)s tháng %(month)s năm %(year)s") % parts
 
 
 def _span_words(days: int, hours: int) -> str:

@@ -94,7 +94,8 @@ def test_working_days_left_and_late_on_the_unit_calendar(personas, staff, in_pro
     plain = dossier_plain_timeline(in_process, now=MONDAY + 2 * D)
     assert (plain.days_left, plain.hours_left, plain.late) == (3, 0, False)
     assert plain.time_text.startswith("Còn 3 ngày làm việc đến hạn trả kết quả")
-    assert due.astimezone(MONDAY.tzinfo).strftime("%d/%m/%Y") in plain.time_text
+    assert plain.time_text.endswith("(8 giờ ngày 9 tháng 3 năm 2026).")
+    assert due == MONDAY + 7 * D
 
     # The weekend does not count: Friday 08:00 -> Monday 08:00 is one working day, and
     # nothing is used up between Saturday and Sunday.
@@ -191,7 +192,7 @@ def test_consultation_names_the_bodies_and_their_deadline(personas, staff, in_pr
     assert plain.stage == "Hồ sơ đang được lấy ý kiến của cơ quan liên quan"
     assert plain.holder.role == Role.SPECIALIST and not plain.paused  # the clock runs (R16a)
     assert plain.notes == [
-        f"Đang chờ ý kiến của {personas.unit_y.name}, hạn trả lời 10 giờ 00 ngày 04/03/2026."
+        f"Đang chờ ý kiến của {personas.unit_y.name}, hạn trả lời 10 giờ ngày 4 tháng 3 năm 2026."
     ]
     assert plain.notes[0] in plain.speech
 
@@ -217,7 +218,7 @@ def test_an_open_correction_request_is_with_the_competent_unit(personas, staff, 
     plain = dossier_plain_timeline(d, now=MONDAY + 4 * D)
     assert plain.holder.text == f"Lãnh đạo — {personas.unit_x.name}"
     assert plain.next_step == "Cơ quan đính chính kết quả và trả lại cho bạn"
-    assert plain.time_text == "Hạn trả kết quả đã đính chính: 8 giờ 00 ngày 10/03/2026."
+    assert plain.time_text == "Hạn trả kết quả đã đính chính: 8 giờ ngày 10 tháng 3 năm 2026."
     assert plain.todo == "Bạn không cần làm gì lúc này."
 
 
