@@ -31,10 +31,48 @@ def client_for(db):
 # Playwright instance, which the sync API refuses.
 
 
+# The slow groups (measured with --durations, docs/development.md "Continuous integration"):
+# subprocess and multi-process tests, the demo province loads, the site-wide permission and
+# security sweeps, the query budgets and the database-backed property tests. CI runs them
+# on PostgreSQL only (`-m "not slow"` on SQLite); `make test` runs everything.
+SLOW_MODULES = frozenset(
+    {
+        "core/test_generator.py",
+        "dossiers/test_demo.py",
+        "monitoring/test_aggregate_law.py",
+        "monitoring/test_demo_levels.py",
+        "monitoring/test_replica_router.py",
+        "monitoring/test_updater_law.py",
+        "org/test_demo.py",
+        "org/test_demo_journeys.py",
+        "reliability/test_backup_restore.py",
+        "reliability/test_inbound_faults.py",
+        "reliability/test_worker_crash.py",
+        "scale/test_list_query_budgets.py",
+        "scale/test_list_query_budgets_more.py",
+        "scale/test_query_budgets.py",
+        "security/test_api_matrix.py",
+        "security/test_fuzz_actions.py",
+        "security/test_fuzz_inputs.py",
+        "security/test_tampered_writes.py",
+        "security/test_url_matrix.py",
+        "security/test_web_security.py",
+    }
+)
+# Browser tests that CI also runs on SQLite (besides the acceptance journeys).
+BOTH_DATABASES_MODULES = frozenset({"dossiers/test_e2e_linked.py"})
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.e2e)
+        module = os.path.relpath(str(item.path), TESTS_DIR).replace(os.sep, "/")
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if module in BOTH_DATABASES_MODULES:
+            item.add_marker(pytest.mark.both_databases)
 
 
 @pytest.fixture(scope="session")
