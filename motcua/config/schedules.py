@@ -22,6 +22,12 @@ JOBS: list[tuple[str, str, str]] = [
         "every 15 minutes",
         "motcua.dossiers.tasks.close_expired_supplements",
     ),
+    # law.md R12c: supplement notices with no delivery evidence go to the receptionists.
+    (
+        "supplement-delivery-escalate",
+        "every 15 minutes",
+        "motcua.notifications.tasks.escalate_undelivered_supplements",
+    ),
     # Weekly report to leaders, Friday afternoon. No-op until reporting hooks in.
     # Expired failed-login counters (accounts lockout).
     ("purge-login-throttles", "daily at 03:00", "motcua.accounts.tasks.purge_login_throttles"),

@@ -244,6 +244,10 @@ class DossierPause(models.Model):
     started_at = models.DateTimeField(_("bắt đầu"))
     ended_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     reason = models.TextField(_("nội dung yêu cầu"), blank=True)
+    # A supplement pause starts when the notice reached the applicant (law.md R12c):
+    # when the notice was written, and which evidence showed it was delivered.
+    written_at = models.DateTimeField(_("viết thông báo lúc"), null=True, blank=True)
+    delivery_channel = models.CharField(_("bằng chứng đã nhận"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -564,3 +568,44 @@ class CounterConsent(models.Model):
         if self.state == ConsentState.CONFIRMED:
             return False
         return self.state == ConsentState.ABSENT or not self.code_live()
+
+
+class SupplementNotice(models.Model):
+    """A supplement notice (Form 02) and its delivery to the applicant (law.md R12c,
+    issue 26): the clock pauses at the first evidence that the notice reached the
+    applicant — the SMS provider's delivery report, the applicant opening the dossier
+    page that shows it, the applicant's reply, or the receptionist's phone call after
+    the escalation — not when it was written. The pause (DossierPause) is created at
+    that moment."""
+
+    class Evidence(models.TextChoices):
+        SMS = "sms", _("Báo cáo đã nhận tin nhắn SMS")
+        EMAIL = "email", _("Báo cáo đã nhận thư điện tử")
+        PORTAL = "portal", _("Người nộp đã xem trên Cổng dịch vụ công")
+        PHONE = "phone", _("Cán bộ đã gọi điện cho người nộp")
+        REPLY = "reply", _("Người nộp đã gửi bổ sung")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="supplement_notices"
+    )
+    written_at = models.DateTimeField(_("viết lúc"))
+    delivered_at = models.DateTimeField(_("người nộp đã nhận lúc"), null=True, blank=True)
+    channel = models.CharField(
+        _("bằng chứng đã nhận"), max_length=16, choices=Evidence.choices, blank=True
+    )
+    evidence = models.CharField(_("chi tiết bằng chứng"), max_length=200, blank=True)
+    delivered_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pause = models.OneToOneField(
+        DossierPause, null=True, blank=True, on_delete=models.SET_NULL, related_name="notice"
+    )
+    escalated_at = models.DateTimeField(_("chuyển gọi điện lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("thông báo yêu cầu bổ sung")
+        indexes = [models.Index(fields=["delivered_at", "written_at"], name="suppl_notice_open")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.written_at:%d/%m/%Y %H:%M}"

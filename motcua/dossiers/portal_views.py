@@ -302,7 +302,13 @@ def consent_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @citizen_required
 def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, sel.dossier_for_applicant(request.user, pk))
+    d = sel.dossier_for_applicant(request.user, pk)
+    # law.md R12c: the applicant seeing the supplement request on this page is delivery
+    # evidence of the notice; the clock pauses from now if nothing earlier reached them.
+    from motcua.dossiers.services.notice import supplement_notice_viewed
+
+    supplement_notice_viewed(dossier=d, user=request.user)
+    return _render_detail(request, d)
 
 
 @citizen_required

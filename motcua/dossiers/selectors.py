@@ -130,7 +130,16 @@ def worklist(
         else Q(receiving_unit_id__in=visible) | Q(competent_unit_id__in=visible)
     )
     if tab == "overdue":
-        return scoped.filter(status__in=RUNNING, due_at__lt=now or timezone.now())
+        from django.db.models import Exists, OuterRef
+
+        from motcua.dossiers.models import SupplementNotice
+
+        # R12c: a supplement notice not delivered yet leaves the clock running.
+        undelivered = Exists(
+            SupplementNotice.objects.filter(dossier=OuterRef("pk"), delivered_at__isnull=True)
+        )
+        late = scoped.filter(due_at__lt=now or timezone.now())
+        return late.filter(Q(status__in=RUNNING) | Q(undelivered, status=S.SUPPLEMENT_REQUESTED))
     if tab == "all":
         return scoped
     return qs.none()
@@ -193,13 +202,21 @@ def with_time(dossiers: Iterable[Dossier], now: dt.datetime | None = None) -> li
     ]
 
 
+def clock_paused(d: Dossier) -> bool:
+    """Whether the dossier's clock is stopped now. A supplement notice stops it only
+    once delivered to the applicant (law.md R12c): until then the clock runs."""
+    if d.status == S.SUPPLEMENT_REQUESTED:
+        return any(p.kind == "supplement" and p.ended_at is None for p in d.pauses.all())
+    return d.status in PAUSED
+
+
 def time_state_of(
     d: Dossier, *, now: dt.datetime | None = None, cal: Any = None
 ) -> deadlines.TimeState:
     if d.status not in OPEN:
         return deadlines.time_state(None, None)
     return deadlines.time_state(
-        d.receiving_unit, d.due_at, paused=d.status in PAUSED, now=now, cal=cal
+        d.receiving_unit, d.due_at, paused=clock_paused(d), now=now, cal=cal
     )
 
 
@@ -502,7 +519,7 @@ def steps_with_time(
     for step in d.steps.all():
         if step.status == StepStatus.ACTIVE:
             state = deadlines.time_state(
-                d.receiving_unit, step.due_at, paused=d.status in PAUSED, now=now, cal=cal
+                d.receiving_unit, step.due_at, paused=clock_paused(d), now=now, cal=cal
             )
         elif step.status == StepStatus.DONE and step.due_at and step.completed_at:
             late = step.completed_at > step.due_at

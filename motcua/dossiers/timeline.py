@@ -252,6 +252,11 @@ def dossier_plain_timeline(d: Any, *, now: dt.datetime | None = None) -> PlainTi
     paused = status in {S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED}
     running = status in {S.RECEIVED, S.IN_PROCESS, S.IN_CONSULTATION}
     running = running or status in {S.AWAITING_APPROVAL, S.APPROVED}
+    from motcua.dossiers.selectors import clock_paused
+
+    if status == S.SUPPLEMENT_REQUESTED and not clock_paused(d):
+        # R12c: the notice has not reached the applicant yet: the clock still runs.
+        paused, running = False, True
     remaining: int | None = None
     days: int | None = None
     hours: int | None = None

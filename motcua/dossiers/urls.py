@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/thao-tac/<slug:action>/", views.act, name="act"),
     path("<int:pk>/xac-nhan-nguoi-nop/", views.consent, name="consent"),
+    path("<int:pk>/da-goi-dien/", views.supplement_phoned, name="supplement_phoned"),
     path("<int:pk>/mau-01/", views.form01, name="form01"),
     path("<int:pk>/mau-05/", views.control_sheet, name="form05"),
     path("<int:pk>/mau/<str:number>.pdf", views.form_pdf, name="form_pdf"),

@@ -197,6 +197,8 @@ def _detail(request: HttpRequest, d: Any, bound: Any = None, status: int = 200) 
             **rules_context(d),
             "consent": consent_of(d) if d.submitted_on_behalf_by_id else None,
             "can_consent": Role.RECEPTIONIST in held.get(d.receiving_unit_id, set()),
+            # law.md R12c: the supplement notices and their delivery evidence.
+            "notices": list(d.supplement_notices.select_related("delivered_by")),
         },
         status=status,
     )
@@ -693,3 +695,27 @@ def register(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+@officer_required
+@require_POST
+def supplement_phoned(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receptionist phoned the applicant, who has now received the supplement
+    notice: the clock pauses from now (law.md R12c)."""
+    from motcua.dossiers.services.notice import supplement_notice_phoned
+
+    d = sel.dossier_for_officer(request.user, pk)
+    if Role.RECEPTIONIST not in roles_in_units(request.user).get(d.receiving_unit_id, set()):
+        raise PermissionDenied
+    try:
+        supplement_notice_phoned(
+            dossier=d, actor=request.user, note=request.POST.get("note", "")[:150]
+        )
+    except DossierError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã ghi nhận: người nộp đã nhận thông báo bổ sung. Thời hạn tạm dừng từ lúc này."),
+        )
+    return redirect("dossiers:detail", pk=d.pk)

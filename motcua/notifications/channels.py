@@ -81,6 +81,33 @@ class SandboxSmsGateway(SmsGateway):
         SandboxSms.objects.create(to=to, text=text, ref=ref)
         return ref
 
+    @staticmethod
+    def report_due(*, now: Any = None) -> int:
+        """The sandbox handset's delivery reports: like a real provider, a report comes
+        later than the send (MOTCUA_SMS_SANDBOX_REPORT_SECONDS, default 30) and only for
+        reachable numbers (MOTCUA_SMS_SANDBOX_UNREACHABLE: numbers never reached)."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from motcua.notifications.delivery import delivery_report_receive
+        from motcua.notifications.models import SandboxSms
+
+        now = now or timezone.now()
+        delay = dt.timedelta(
+            seconds=float(getattr(settings, "MOTCUA_SMS_SANDBOX_REPORT_SECONDS", 30))
+        )
+        unreachable = set(getattr(settings, "MOTCUA_SMS_SANDBOX_UNREACHABLE", ()) or ())
+        count = 0
+        due = SandboxSms.objects.filter(reported_at__isnull=True, received_at__lte=now - delay)
+        for sms in due.exclude(to__in=unreachable).order_by("pk")[:500]:
+            if SandboxSms.objects.filter(pk=sms.pk, reported_at__isnull=True).update(
+                reported_at=now
+            ):
+                delivery_report_receive(provider_ref=sms.ref, now=now)
+                count += 1
+        return count
+
 
 @lru_cache(maxsize=1)
 def sms_gateway() -> SmsGateway:

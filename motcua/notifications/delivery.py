@@ -79,3 +79,44 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 500) -> Result:
             ]
         )
     return result
+
+
+def delivery_report_receive(
+    *, provider_ref: str, delivered: bool = True, now: dt.datetime | None = None
+) -> bool:
+    """The SMS provider's delivery report for a message it accepted earlier (arrives
+    later, asynchronously: the HTTP callback in views.sms_report, or the sandbox's
+    handset). Recorded at server time; the first report counts. A delivered supplement
+    notice starts the dossier's pause (law.md R12c). Returns whether a delivery matched."""
+    from django.db import transaction
+
+    now = now or timezone.now()
+    ref = (provider_ref or "").strip()[:100]
+    if not ref:
+        return False
+    with transaction.atomic():
+        d = (
+            Delivery.objects.select_for_update()
+            .select_related("notification")
+            .filter(provider_ref=ref, channel=Channel.SMS)
+            .first()
+        )
+        if d is None:
+            return False
+        if not delivered or d.delivered_at is not None:
+            return True
+        d.delivered_at = now
+        d.save(update_fields=["delivered_at"])
+        n = d.notification
+        if n.event == "dossier_supplement_requested" and n.dossier_id:
+            from motcua.dossiers.models import SupplementNotice
+            from motcua.dossiers.services.notice import Evidence, supplement_notice_delivered
+
+            # Only the notice this message announced (not a later one).
+            if SupplementNotice.objects.filter(
+                dossier_id=n.dossier_id, delivered_at__isnull=True, written_at__lte=n.created_at
+            ).exists():
+                supplement_notice_delivered(
+                    dossier=n.dossier_id, channel=Evidence.SMS, evidence=f"sms:{ref}", now=now
+                )
+    return True

@@ -34,6 +34,7 @@ EVENTS = (
     "dossier_correction_declined",
     "result_correction_requested",
     "dossier_waiting_reception",
+    "supplement_undelivered",
     "dossier_assigned",
     "step_due_soon",
     "consultation_late",

@@ -82,6 +82,8 @@ class Delivery(models.Model):
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     provider_ref = models.CharField(_("mã bên cung cấp"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    # The provider's delivery report (arrives later, asynchronously), at server time.
+    delivered_at = models.DateTimeField(_("đã đến người nhận lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -138,6 +140,9 @@ class SandboxSms(models.Model):
     text = models.TextField()
     ref = models.CharField(max_length=64)
     received_at = models.DateTimeField(auto_now_add=True)
+    # When the sandbox "handset" reported the message delivered (the report is sent
+    # later, as a real provider does: notifications.delivery.delivery_report_receive).
+    reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

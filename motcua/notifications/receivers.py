@@ -137,6 +137,13 @@ def _alert_correction(dossier_id: int, event_id: int | None) -> None:
     )
 
 
+def notify_role(
+    d: Dossier, unit_id: int, role: str, event: str, ctx: dict[str, Any], key: str
+) -> None:
+    """Tell every officer holding `role` in the unit today, once per `key`."""
+    _notify_role(d, unit_id, role, event, ctx, None, key, dedup=key)
+
+
 def _notify_role(
     d: Dossier,
     unit_id: int,
@@ -145,6 +152,7 @@ def _notify_role(
     ctx: dict[str, Any],
     event_id: int | None,
     tag: str,
+    dedup: str = "",
 ) -> None:
     """Tell every officer holding `role` in the unit today about the dossier."""
     from motcua.org.models import StaffAssignment
@@ -160,5 +168,7 @@ def _notify_role(
             context=ctx,
             dossier=d,
             url=reverse("dossiers:detail", args=[d.pk]),
-            dedup_key=f"ev:{event_id}:{tag}:{assignment.user_id}" if event_id else None,
+            dedup_key=f"ev:{event_id}:{tag}:{assignment.user_id}"
+            if event_id
+            else (f"{dedup}:{assignment.user_id}" if dedup else None),
         )

@@ -12,8 +12,22 @@ from motcua.notifications import delivery, reminders
 
 @task()
 def deliver_notifications(slot: str = "") -> dict[str, Any]:
+    from motcua.notifications.channels import SandboxSmsGateway, sms_gateway
+
     r = delivery.deliver_due()
-    return {"sent": r.sent, "retry": r.retry, "failed": r.failed}
+    out: dict[str, Any] = {"sent": r.sent, "retry": r.retry, "failed": r.failed}
+    gateway = sms_gateway()
+    if isinstance(gateway, SandboxSmsGateway):
+        out["reports"] = gateway.report_due()
+    return out
+
+
+@task()
+def escalate_undelivered_supplements(slot: str = "") -> dict[str, Any]:
+    """Supplement notices without delivery evidence go to the receptionists (R12c)."""
+    from motcua.dossiers.services.notice import supplement_notices_escalate
+
+    return {"slot": slot, "escalated": supplement_notices_escalate()}
 
 
 @task()

@@ -48,6 +48,9 @@ def test_the_main_path_follows_the_transition_table():
 def test_every_state_reads_plainly(state, personas, staff, received):
     d = received
     d.status = state  # in memory: the timeline is a pure reading of the dossier's fields
+    if state == S.SUPPLEMENT_REQUESTED:
+        # The notice reached the applicant: only then is the clock paused (law.md R12c).
+        d.pauses.create(kind="supplement", started_at=MONDAY + H, delivery_channel="sms")
     plain = dossier_plain_timeline(d, now=MONDAY + 2 * D)
     assert plain.stage == str(STAGE[state])
     assert plain.todo
@@ -120,6 +123,9 @@ def test_supplement_pauses_the_clock_and_asks_the_applicant(personas, staff, in_
         items=[SupplementItem(reason="Bản chụp mờ", component_id=tk.pk)],
         now=MONDAY + 2 * H,
     )
+    # Not delivered yet: the clock still runs (law.md R12c).
+    assert not dossier_plain_timeline(d, now=MONDAY + 3 * D).paused
+    services.supplement_notice_delivered(dossier=d, channel="sms", now=MONDAY + 2 * H)
     plain = dossier_plain_timeline(d, now=MONDAY + 3 * D)
     assert plain.stage == "Hồ sơ đang chờ bạn bổ sung giấy tờ"
     assert plain.paused and not plain.late and plain.days_left is None

@@ -177,9 +177,15 @@ def _items(d, reason="Thiếu"):
 
 
 def _ask_supplement(d, staff, at):
-    return services.dossier_request_supplement(
+    from motcua.dossiers.services.notice import supplement_notice_delivered
+
+    d = services.dossier_request_supplement(
         dossier=d, actor=staff.specialist_x, expected_version=d.version, items=_items(d), now=at
     )
+    # The SMS reaches the applicant at once: the pause (and the Art. 19(5) closing
+    # time) count from the delivery (law.md R12c).
+    supplement_notice_delivered(dossier=d, channel="sms", now=at)
+    return d
 
 
 def _in_process(personas, staff, version, monday):

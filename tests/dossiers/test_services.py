@@ -132,6 +132,9 @@ def test_online_supplement_restart_then_result(personas, staff, in_process, e_si
     assert d.status == S.SUPPLEMENT_REQUESTED
     assert d.supplement_count == 1
     assert d.warnings == []
+    # The clock pauses when the notice reaches the applicant (law.md R12c).
+    assert not d.pauses.exists()
+    services.supplement_notice_delivered(dossier=d, channel="portal", now=MONDAY + 3 * H)
     pause = d.pauses.get()
     assert pause.kind == PauseKind.SUPPLEMENT and pause.ended_at is None
 
@@ -181,6 +184,8 @@ def test_subtract_policy_adds_waiting_time(personas, staff, in_process, settings
         reason="Thiếu tờ khai",
         now=MONDAY + 2 * H,
     )
+    # Delivered at once (law.md R12c: the pause starts at the delivery).
+    services.supplement_notice_delivered(dossier=d, channel="sms", now=MONDAY + 2 * H)
     d = services.dossier_supplement_provided(
         dossier=d,
         actor=personas.citizen_a,

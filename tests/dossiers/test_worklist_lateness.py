@@ -32,8 +32,11 @@ def test_waiting_for_the_citizen_is_never_the_officers_lateness(personas, staff,
         reason="Thiếu giấy chứng sinh bản chính",
         now=MONDAY + 2 * H,
     )
-    # Waiting for the supplement past the first appointment: paused, not late.
     later = dt.datetime(2026, 3, 16, 10, 0, tzinfo=TZ)
+    # A notice that never reached the applicant leaves the clock running (law.md R12c).
+    assert _seen(personas.leader_x, d, later) == ("overdue", True)
+    services.supplement_notice_delivered(dossier=d, channel="sms", now=MONDAY + 2 * H)
+    # Waiting for the supplement past the first appointment: paused, not late.
     assert _seen(personas.leader_x, d, later) == ("paused", False)
     d = services.dossier_supplement_provided(
         dossier=d, actor=personas.citizen_a, expected_version=d.version, now=later

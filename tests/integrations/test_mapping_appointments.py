@@ -28,6 +28,10 @@ def test_supplement_carries_previous_and_new_appointment(
         reason="Thiếu giấy chứng sinh",
         now=dt.datetime(2026, 3, 2, 10, tzinfo=TZ),
     )
+    # The SMS reaches the applicant at once: the pause starts (law.md R12c).
+    services.supplement_notice_delivered(
+        dossier=d, channel="sms", now=dt.datetime(2026, 3, 2, 10, tzinfo=TZ)
+    )
     waiting = m.dossier_v2018_2(dossier_snapshot(d))["DanhSachHoSoBoSung"]
     assert [(s["NgayHenTraTruoc"], s["NgayHenTraMoi"]) for s in waiting] == [
         ("20260309080000", "")  # still waiting: no new appointment yet

@@ -24,6 +24,11 @@ from motcua.dossiers.services.creation import (
     dossier_create_at_counter,
     dossier_submit_online,
 )
+from motcua.dossiers.services.notice import (
+    supplement_notice_delivered,
+    supplement_notice_phoned,
+    supplement_notices_escalate,
+)
 from motcua.dossiers.services.processing import (
     dossier_approve,
     dossier_assign,
@@ -133,4 +138,7 @@ __all__ = [
     "dossier_withdraw",
     "reception_due_at",
     "supplement_close_at",
+    "supplement_notice_delivered",
+    "supplement_notice_phoned",
+    "supplement_notices_escalate",
 ]

@@ -186,9 +186,12 @@ def dossier_request_supplement(
             )
         )
     p._write(act, supplement_count=d.supplement_count + 1, status_reason=reason)
-    DossierPause.objects.create(
-        dossier=d, kind=PauseKind.SUPPLEMENT, started_at=act.now, reason=reason
-    )
+    # The clock pauses when the notice reaches the applicant, not now (law.md R12c, our
+    # reading of Decree 61/2018 Art. 19(4) / Decree 118/2025 Art. 19(5)): see
+    # services/notice.py.
+    from motcua.dossiers.services.notice import supplement_notice_write
+
+    supplement_notice_write(dossier=d, reason=reason, now=act.now)
     payload: dict[str, Any] = {
         "late_notice": late,
         "supplement_count": d.supplement_count,
@@ -209,6 +212,15 @@ def dossier_request_supplement(
 def _resume(act: _Act, kind: str, components: Iterable[ComponentInput] = ()) -> None:
     d = act.dossier
     pause = _open_pause(d, kind)
+    if pause is None and kind == PauseKind.SUPPLEMENT:
+        # The applicant answered a notice with no delivery evidence yet: the answer is
+        # the evidence (R12c), the pause starts and ends now (the restart still applies).
+        from motcua.dossiers.services.notice import Evidence, supplement_notice_delivered
+
+        notice = supplement_notice_delivered(
+            dossier=d, channel=Evidence.REPLY, actor=act.actor, now=act.now
+        )
+        pause = notice.pause if notice is not None else None
     if pause is not None:
         pause.ended_at = act.now
         pause.save(update_fields=["ended_at"])
