@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/mo/", views.open_notification, name="open"),
     path("da-doc/", views.mark_all_read, name="mark_all_read"),
     path("tuy-chon/", views.preferences, name="preferences"),
+    path("bao-cao-sms/", views.sms_report, name="sms_report"),
 ]

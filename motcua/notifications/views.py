@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.decorators import account_required
@@ -87,3 +88,34 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "notifications/preferences.html",
         {"form": form, "base_template": _base(request)},
     )
+
+
+@csrf_exempt
+@require_POST
+def sms_report(request: HttpRequest) -> HttpResponse:
+    """The SMS provider's delivery report (machine to machine, bearer token
+    MOTCUA_SMS_REPORT_TOKEN): JSON {"id": <the message id it returned>, "status":
+    "delivered" | "failed"}. Recorded at our server time, never the provider's
+    (law.md R12c)."""
+    import hmac
+    import json
+
+    from django.conf import settings
+    from django.http import Http404, JsonResponse
+
+    from motcua.notifications.delivery import delivery_report_receive
+
+    token = getattr(settings, "MOTCUA_SMS_REPORT_TOKEN", "")
+    if not token:
+        raise Http404
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return JsonResponse({"error": "unauthorized"}, status=401)
+    try:
+        data = json.loads(request.body or b"{}")
+        ref = str(data["id"])
+        status = str(data.get("status", "delivered"))
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "invalid"}, status=400)
+    found = delivery_report_receive(provider_ref=ref, delivered=status == "delivered")
+    return JsonResponse({"ok": found}, status=200 if found else 404)

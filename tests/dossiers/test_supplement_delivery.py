@@ -197,3 +197,24 @@ def test_the_worklist_clock_runs_until_delivery(personas, staff, in_process):
     services.supplement_notice_delivered(dossier=d, channel="sms", now=T0 + H)
     d = type(d).objects.get(pk=d.pk)
     assert sel.time_state_of(d, now=late).flag == "paused"
+
+
+def test_the_providers_report_callback(
+    personas, staff, in_process, client, settings, django_capture_on_commit_callbacks
+):
+    d = _request(in_process, staff, django_capture_on_commit_callbacks)
+    delivery = _sms_ref(d)
+    url = reverse("notifications:sms_report")
+    body = {"id": delivery.provider_ref, "status": "delivered"}
+    assert client.post(url, body, content_type="application/json").status_code == 404
+    settings.MOTCUA_SMS_REPORT_TOKEN = "s3cret"
+    bad = {"HTTP_AUTHORIZATION": "Bearer nope"}
+    assert client.post(url, body, content_type="application/json", **bad).status_code == 401
+    ok = {"HTTP_AUTHORIZATION": "Bearer s3cret"}
+    assert client.post(url, "{", content_type="application/json", **ok).status_code == 400
+    unknown = {"id": "nope"}
+    assert client.post(url, unknown, content_type="application/json", **ok).status_code == 404
+    before = timezone.now()
+    assert client.post(url, body, content_type="application/json", **ok).status_code == 200
+    pause = d.pauses.get()
+    assert before <= pause.started_at <= timezone.now() and pause.delivery_channel == "sms"

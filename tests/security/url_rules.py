@@ -236,6 +236,7 @@ RULES: dict[str, Rule] = {
     # Consent at the counter (law.md R4a): the receiving unit's receptionists; 404 for a
     # dossier not submitted at the counter on the citizen's account.
     "dossiers:consent": Rule(ROLES(REC_X), kwargs=dossier_pk, extra_ok=OK404),
+    "notifications:sms_report": Rule(EVERYONE, post_only=True, machine=True, extra_ok=OK404),
     "dossiers:supplement_phoned": Rule(ROLES(REC_X), post_only=True, kwargs=dossier_pk),
     "dossiers:form05": Rule(OFFICER_OF_UNIT_X, kwargs=dossier_pk),
     "dossiers:form_pdf": Rule(

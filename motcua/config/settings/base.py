@@ -192,6 +192,10 @@ if MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND not in ("working_days", "days"):
         f"not {MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND!r}"
     )
 
+# law.md R12c: a supplement notice with no delivery evidence after this many hours goes
+# to the receptionists of the receiving unit, who phone the applicant.
+MOTCUA_SUPPLEMENT_DELIVERY_ESCALATE_HOURS = env_int("MOTCUA_SUPPLEMENT_DELIVERY_ESCALATE_HOURS", 24)
+
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -365,6 +369,13 @@ MOTCUA_VNEID_CLIENT_SECRET = env_str("MOTCUA_VNEID_CLIENT_SECRET", "motcua-sandb
 MOTCUA_SMS_GATEWAY = env_str("MOTCUA_SMS_GATEWAY", "")  # empty: sandbox if sandboxes, else HTTP
 MOTCUA_SMS_URL = env_str("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_TOKEN = env_str("MOTCUA_SMS_TOKEN", "")
+# The provider posts delivery reports to /thong-bao/bao-cao-sms/ with this bearer token
+# (empty: the endpoint answers 404). law.md R12c.
+MOTCUA_SMS_REPORT_TOKEN = env_str("MOTCUA_SMS_REPORT_TOKEN", "")
+# Sandbox gateway: the handset's delivery report comes this many seconds after the send;
+# numbers listed as unreachable never report (to try the escalation).
+MOTCUA_SMS_SANDBOX_REPORT_SECONDS = env_int("MOTCUA_SMS_SANDBOX_REPORT_SECONDS", 30)
+MOTCUA_SMS_SANDBOX_UNREACHABLE = env_list("MOTCUA_SMS_SANDBOX_UNREACHABLE", [])
 MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 5)
 MOTCUA_REMIND_BEFORE_HOURS = env_int("MOTCUA_REMIND_BEFORE_HOURS", 24)
 MOTCUA_WEBHOOK_MAX_ATTEMPTS = env_int("MOTCUA_WEBHOOK_MAX_ATTEMPTS", 8)
