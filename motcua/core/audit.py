@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from motcua.core import request_context
+from motcua.core.logs import current_correlation_id
 from motcua.core.models import AuditChainHead, AuditEntry, AuditSeal
 
 GENESIS_HASH = "0" * 64
@@ -170,6 +171,8 @@ def _hash_payload(entry: AuditEntry | Mapping[str, Any]) -> dict[str, Any]:
     )
     fields = HASHED_FIELDS + LANE_FIELDS if get("chain") is not None else HASHED_FIELDS
     payload = {name: get(name) for name in fields}
+    if get("request_id"):  # hashed when present: entries written before it keep their hash
+        payload["request_id"] = get("request_id")
     occurred = payload["occurred_at"]
     if occurred.tzinfo is not None:
         occurred = occurred.astimezone(dt.UTC)
@@ -394,6 +397,7 @@ def audit_record(
             before=clean_snapshot(before),
             after=clean_snapshot(after),
             ip_address=_clean_ip(ip_address),
+            request_id=_truncate(current_correlation_id(), "request_id") or None,
             prev_hash=last_hash,
         )
         entry.entry_hash = compute_hash(entry)
@@ -452,7 +456,7 @@ class VerifyResult:
         }
 
 
-ENTRY_FIELDS = ("id", "entry_hash", *HASHED_FIELDS, *LANE_FIELDS)
+ENTRY_FIELDS = ("id", "entry_hash", *HASHED_FIELDS, *LANE_FIELDS, "request_id")
 
 
 def iter_entries(chunk_size: int = 1000, chain: int = LEGACY_CHAIN) -> Iterator[dict[str, Any]]:

@@ -30,10 +30,16 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Loại đối tượng"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=100)
     unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
+    request_id = forms.CharField(
+        label=_("Mã yêu cầu"),
+        required=False,
+        max_length=80,
+        help_text=_("X-Request-ID của yêu cầu, hoặc “job:<mã>” của tác vụ nền, như trong nhật ký."),
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        for name in ("actor", "action", "object_type", "object_id", "unit"):
+        for name in ("actor", "action", "object_type", "object_id", "unit", "request_id"):
             if isinstance(data.get(name), str):
                 data[name] = data[name].strip()
         start, end = data.get("date_from"), data.get("date_to")

@@ -39,6 +39,15 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def current_correlation_id() -> str:
+    """The id that joins a record with the log lines of what wrote it: the request id,
+    else "job:<task id>" inside a background job, else ""."""
+    if request_id := _request_id.get():
+        return request_id
+    task_id = _task_id.get()
+    return f"job:{task_id}" if task_id else ""
+
+
 def request_id_from(request: HttpRequest) -> str:
     given = request.headers.get(REQUEST_ID_HEADER, "")
     return given if _VALID_ID.fullmatch(given) else uuid.uuid4().hex

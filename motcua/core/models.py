@@ -85,6 +85,13 @@ class AuditEntry(AppendOnly):
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # The request (X-Request-ID) or background job ("job:<task id>") that wrote the entry:
+    # joins the entry with the JSON log lines of that request or job (docs/audit.md).
+    # Nullable (None: written outside both) so that SQLite adds the column in place: a
+    # table rebuild would drop the append-only triggers (migration 0002).
+    request_id = models.CharField(  # noqa: DJ001
+        _("mã yêu cầu"), max_length=80, null=True, blank=True, db_index=True
+    )
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 

@@ -60,6 +60,8 @@ def filter_entries(qs: QuerySet[AuditEntry], data: dict[str, Any]) -> QuerySet[A
         qs = qs.filter(object_id=data["object_id"])
     if data.get("unit"):
         qs = qs.filter(unit_code=data["unit"])
+    if data.get("request_id"):
+        qs = qs.filter(request_id=data["request_id"])
     return qs
 
 

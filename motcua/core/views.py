@@ -168,6 +168,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         _("Mã đối tượng"),
         _("Đối tượng"),
         _("Địa chỉ IP"),
+        _("Mã yêu cầu"),
         "entry_hash",
     ]
     writer = csv.writer(_Echo())
@@ -187,6 +188,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     _csv_cell(entry.object_id),
                     _csv_cell(entry.object_repr),
                     entry.ip_address or "",
+                    _csv_cell(entry.request_id),
                     entry.entry_hash,
                 ]
             )
