@@ -218,3 +218,19 @@ def test_the_providers_report_callback(
     assert client.post(url, body, content_type="application/json", **ok).status_code == 200
     pause = d.pauses.get()
     assert before <= pause.started_at <= timezone.now() and pause.delivery_channel == "sms"
+
+
+def test_monitoring_follows_the_delivery(
+    personas, staff, in_process, django_capture_on_commit_callbacks
+):
+    from motcua.monitoring.models import DossierContribution
+
+    d = _request(in_process, staff, django_capture_on_commit_callbacks)
+    # Judged at the end of March: undelivered, the clock ran past the due moment (Mon
+    # 09/03 08:00), so the dossier counts late.
+    before = DossierContribution.objects.get(dossier=d)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.supplement_notice_delivered(dossier=d, channel="sms", now=T0 + H)
+    # Delivered the same day: the supplement is awaited, not late.
+    after = DossierContribution.objects.get(dossier=d)
+    assert (before.on_time_766, after.on_time_766) == (False, True)

@@ -94,6 +94,8 @@ def supplement_notice_delivered(
             reason=Dossier.objects.filter(pk=pk).values_list("status_reason", flat=True)[0],
         )
     notice.save(update_fields=["delivered_at", "channel", "evidence", "delivered_by", "pause"])
+    # Monitoring reads the pauses (law.md R12c): refresh this dossier's contribution.
+    transaction.on_commit(functools.partial(_refresh_monitoring, pk))
     audit_record(
         action="supplement_notice.delivered",
         actor=notice.delivered_by,
@@ -187,3 +189,12 @@ def _tell_receptionists(d: Dossier, ctx: dict[str, Any], notice_pk: int) -> None
         ctx,
         f"undelivered:{notice_pk}",
     )
+
+
+def _refresh_monitoring(dossier_id: int) -> None:
+    try:
+        from motcua.monitoring.tasks import refresh_dossier_contribution
+
+        refresh_dossier_contribution.enqueue(dossier_id=dossier_id)
+    except Exception:  # the queue is down: monitoring_rebuild repairs the aggregates
+        logger.warning("monitoring refresh of dossier %s not queued", dossier_id)
