@@ -421,3 +421,16 @@ LOGGING = {
     # propagation to the root: every "django.*" line (the task worker's) came out twice.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# Optional error reports to a Sentry-compatible service (motcua.core.error_reporting:
+# nothing personal is sent). Needs `pip install 'motcua[sentry]'`.
+MOTCUA_SENTRY_DSN = env_str("MOTCUA_SENTRY_DSN", "")
+if MOTCUA_SENTRY_DSN:
+    from motcua.core.error_reporting import error_reporting_init
+
+    error_reporting_init(
+        MOTCUA_SENTRY_DSN,
+        environment=env_str("MOTCUA_SENTRY_ENVIRONMENT", "production"),
+        release=env_str("MOTCUA_RELEASE", ""),
+        traces_sample_rate=env_int("MOTCUA_SENTRY_TRACES_PERCENT", 0) / 100,
+    )
