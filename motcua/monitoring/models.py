@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.models import TimeStampedModel
+from motcua.core.models import AppendOnly, TimeStampedModel
 
 
 class LevelConfig(TimeStampedModel):
@@ -299,6 +299,40 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return self.week
+
+
+class WeeklySnapshot(AppendOnly):
+    """A frozen Friday report (issue 27 point 5, law.md R28a): the canonical JSON of its
+    figures, rankings and attributed late dossiers, the XLSX, and the PDF that carries
+    the signed manifest (SHA-256 of the JSON and the XLSX, the previous snapshot's hash,
+    the audit chain tips) as an attachment under one PAdES signature. Append-only (the
+    database triggers of migration 0007 enforce it below the ORM): a regenerated week is
+    a new version, the earlier one stays as it was. `snapshot_hash` chains the rows in
+    `number` order (monitoring/snapshots.py)."""
+
+    number = models.BigIntegerField(_("số thứ tự"), unique=True)
+    week = models.CharField(_("tuần"), max_length=8, db_index=True)
+    version = models.PositiveIntegerField(_("bản"), default=1)
+    frozen_at = models.DateTimeField(_("chốt lúc"))
+    data_json = models.TextField(_("dữ liệu (JSON chuẩn hóa)"))
+    manifest_json = models.TextField(_("bảng kê"))
+    pdf = models.BinaryField(_("tệp PDF"))
+    xlsx = models.BinaryField(_("tệp XLSX"))
+    pdf_sha256 = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    snapshot_hash = models.CharField(max_length=64, unique=True)
+    signed_by = models.CharField(_("ký bởi"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["week", "version"], name="weeklysnapshot_week_version")
+        ]
+        verbose_name = _("báo cáo tuần đã chốt")
+        verbose_name_plural = _("báo cáo tuần đã chốt")
+
+    def __str__(self) -> str:
+        return f"{self.week} v{self.version}"
 
 
 class RollForward(TimeStampedModel):

@@ -136,6 +136,10 @@ class OverdueLine:
     days_late: float | None
     reason_kind: str
     reason: str
+    # the unit the lateness is attributed to (the responsible step's unit, else the
+    # competent unit): the unit whose head may dispute it (issue 27 point 5, R28a)
+    unit_code: str = ""
+    unit_id: int | None = None
 
 
 @dataclass
@@ -293,6 +297,7 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
     for d in rows:
         step = _responsible_step(d, cutoff)
         officer = (step.assignee if step and step.assignee_id else None) or d.assignee
+        attributed = step.unit if step is not None and step.unit_id else d.competent_unit
         due = d.due_at
         days: float | None = None
         if due is not None:
@@ -316,6 +321,8 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
                 days_late=days,
                 reason_kind=str(labels.get(d.extension_reason_kind, "Chưa ghi nhận")),
                 reason=d.extension_reason,
+                unit_code=attributed.code,
+                unit_id=attributed.pk,
             )
         )
 
@@ -728,7 +735,7 @@ def weekly_report_generate(
     # report says when it was actually made (issue 18: it showed the slot's date).
     data.generated_at = timezone.now()
     xlsx = render_weekly_xlsx(data)
-    pdf, signer = _sign(render_weekly_pdf(data), [ln.unit for ln in data.lines])
+    unsigned = render_weekly_pdf(data)
     summary = {
         "units": len(data.lines),
         "overdue": len(data.overdue),
@@ -736,7 +743,18 @@ def weekly_report_generate(
         "received_week": data.totals_week["received"],
         "invariant_errors": data.invariant_errors,
     }
+    from motcua.monitoring.snapshots import weekly_snapshot_freeze
+
     with transaction.atomic():
+        # frozen, signed and chained (issue 27 point 5, law.md R28a); the archive row
+        # below serves the newest version for download, the snapshots stay as they were
+        frozen = weekly_snapshot_freeze(data=data, pdf=unsigned, xlsx=xlsx, actor=actor)
+        pdf, signer = bytes(frozen.pdf), frozen.signed_by
+        summary["snapshot"] = {
+            "number": frozen.number,
+            "version": frozen.version,
+            "hash": frozen.snapshot_hash,
+        }
         report, _created = WeeklyReport.objects.update_or_create(
             week=week,
             defaults={

@@ -11,6 +11,11 @@ urlpatterns = [
     path("don-vi/<int:unit_id>/bieu-06a.<str:fmt>", views.form06a_view, name="form06a"),
     path("canh-bao/", views.warnings_view, name="warnings"),
     path("bao-cao-tuan/", views.weekly_reports_view, name="weekly_reports"),
+    path(
+        "bao-cao-tuan/<str:week>/kiem-tra/",
+        views.weekly_report_verify,
+        name="weekly_report_verify",
+    ),
     path("bao-cao-tuan/<str:week>.<str:fmt>", views.weekly_report_file, name="weekly_report_file"),
     path("cau-hinh/", views.config_view, name="config"),
     path("cau-hinh/ban-do/", views.map_layer_view, name="map_layer"),

@@ -425,7 +425,11 @@ def weekly_reports_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/weekly_reports.html",
-        {"reports": reports, "can_generate": services.can_configure(request.user)},
+        {
+            "reports": reports,
+            "can_generate": services.can_configure(request.user),
+            "can_verify": bool(user_roles(request.user) & VERIFY_ROLES),
+        },
     )
 
 
@@ -445,6 +449,38 @@ def weekly_report_file(request: HttpRequest, week: str, fmt: str) -> HttpRespons
     response = HttpResponse(bytes(getattr(report, fmt)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-tuan-{week}.{fmt}"'
     return response
+
+
+VERIFY_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+
+@officer_required
+@require_POST
+def weekly_report_verify(request: HttpRequest, week: str) -> HttpResponse:
+    """Verify the frozen versions of a week (issue 27 point 5, law.md R28a):
+    signature, hashes, chain to the previous snapshot, anchor in the audit chain."""
+    if not user_roles(request.user) & VERIFY_ROLES:
+        raise PermissionDenied
+    from motcua.monitoring.snapshots import snapshots_verify
+
+    checks = snapshots_verify(week)
+    if not checks:
+        raise Http404
+    from django.db import transaction
+
+    from motcua.core.audit import audit_record
+
+    with transaction.atomic():
+        audit_record(
+            action="monitoring.weekly_snapshot_verify",
+            after={"week": week, "ok": all(c.ok for c in checks)},
+            role="supervisor",
+        )
+    return render(
+        request,
+        "monitoring/weekly_verify.html",
+        {"week": week, "checks": checks, "ok": all(c.ok for c in checks)},
+    )
 
 
 @officer_required

@@ -297,6 +297,9 @@ RULES: dict[str, Rule] = {
     "monitoring:weekly_report_file": Rule(
         MONITORS, kwargs=lambda w: {"week": "2026-W01", "fmt": "pdf"}, extra_ok=OK404
     ),
+    "monitoring:weekly_report_verify": Rule(
+        PROVINCE, kwargs=lambda w: {"week": "2026-W01"}, post_only=True, extra_ok=OK404
+    ),
     "monitoring:config": Rule(ADMIN),
     "monitoring:map_layer": Rule(ADMIN),
     "monitoring:level_config_add": Rule(ADMIN, post_only=True),
