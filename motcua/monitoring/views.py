@@ -403,7 +403,9 @@ def scoring_config_add(request: HttpRequest) -> HttpResponse:
 @officer_required
 def weekly_reports_view(request: HttpRequest) -> HttpResponse:
     """Archive of the Friday weekly reports (back office)."""
-    _check_dashboard(request)
+    roles = user_roles(request.user)
+    if not roles & DASHBOARD_ROLES:
+        raise PermissionDenied
     from motcua.monitoring.models import WeeklyReport
 
     if request.method == "POST":
@@ -428,7 +430,7 @@ def weekly_reports_view(request: HttpRequest) -> HttpResponse:
         {
             "reports": reports,
             "can_generate": services.can_configure(request.user),
-            "can_verify": bool(user_roles(request.user) & VERIFY_ROLES),
+            "can_verify": bool(roles & VERIFY_ROLES),
         },
     )
 
