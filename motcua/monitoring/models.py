@@ -335,6 +335,62 @@ class WeeklySnapshot(AppendOnly):
         return f"{self.week} v{self.version}"
 
 
+class AttributionDispute(TimeStampedModel):
+    """A unit head's dispute of a late dossier attributed to their unit in a frozen
+    weekly report, and the supervisor's decision (law.md R28a). The frozen report is
+    never changed: the decision is shown in the next week's report."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        ACCEPTED = "accepted", _("Chấp nhận (không quy trách nhiệm cho đơn vị)")
+        REJECTED = "rejected", _("Không chấp nhận (giữ quy trách nhiệm)")
+
+    snapshot = models.ForeignKey(
+        WeeklySnapshot,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("báo cáo đã chốt"),
+    )
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=64)
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người khiếu nại"),
+    )
+    reason = models.TextField(_("lý do khiếu nại"))
+    deadline = models.DateTimeField(_("hạn khiếu nại"))
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_reason = models.TextField(_("lý do quyết định"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "dossier_code"], name="attributiondispute_once"
+            )
+        ]
+        verbose_name = _("khiếu nại quy trách nhiệm")
+        verbose_name_plural = _("khiếu nại quy trách nhiệm")
+
+    def __str__(self) -> str:
+        return f"{self.snapshot.week} {self.dossier_code}"
+
+
 class RollForward(TimeStampedModel):
     """An administrator's decision that a unit's history counts under its successor
     (law.md §10.3: reorganisations). Live rows and rebuilds attribute the dossiers of

@@ -173,6 +173,8 @@ class WeeklyData:
     # which scheme produced each ranking (law.md R27; Decree 118 Art. 32(1))
     ranking_scheme: str = ""
     c01_scheme: str = ""
+    # disputes of last week's attributions and their decisions (law.md R28a)
+    disputes: list[Any] = field(default_factory=list)
 
 
 def _rank(values: list[tuple[Any, float | None]]) -> dict[Any, int]:
@@ -371,7 +373,10 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
         if c01_on
         else ""
     )
+    from motcua.monitoring.disputes import disputes_for_report
+
     return WeeklyData(
+        disputes=disputes_for_report(period.start, cutoff),
         ranking_scheme=scheme,
         c01_scheme=c01_scheme,
         week=week,
@@ -560,6 +565,36 @@ def render_weekly_xlsx(data: WeeklyData) -> bytes:
         for c, v in enumerate(a):
             ws.write(r, c, v, cell)
     ws.set_column(0, 3, 30)
+
+    ws = wb.add_worksheet("Khiếu nại quy trách nhiệm")
+    ws.write(0, 0, "Khiếu nại về quy trách nhiệm tuần trước", bold)
+    cols = [
+        "Báo cáo tuần",
+        "Mã hồ sơ",
+        "Đơn vị",
+        "Người khiếu nại",
+        "Lý do khiếu nại",
+        "Kết quả",
+        "Người quyết định",
+        "Lý do quyết định",
+    ]
+    for c, h in enumerate(cols):
+        ws.write(2, c, h, head)
+    for r, d in enumerate(data.disputes, start=3):
+        for c, v in enumerate(
+            (
+                d.week,
+                d.code,
+                d.unit,
+                d.raised_by,
+                d.reason,
+                d.status_label,
+                d.decided_by,
+                d.decision_reason,
+            )
+        ):
+            ws.write(r, c, v, cell)
+    ws.set_column(0, 7, 24)
 
     ws = wb.add_worksheet("Xếp hạng người đứng đầu")
     ws.write(0, 0, data.ranking_scheme)

@@ -506,3 +506,106 @@ def form06a_view(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
     name = f"bieu-06a_{unit.code}_{query.period.start:%Y%m%d}_{query.period.end:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- disputes of attributed late dossiers (law.md R28a) --------------------------------
+
+
+@officer_required
+def disputes_view(request: HttpRequest) -> HttpResponse:
+    """Unit heads: the late dossiers attributed to their units in the current frozen
+    reports, with the dispute form; supervisors: the disputes to decide."""
+    from motcua.monitoring import disputes
+    from motcua.monitoring.models import AttributionDispute
+    from motcua.org.models import OrgUnit
+
+    heads = disputes.headed_units(request.user)
+    decider = bool(user_roles(request.user) & disputes.DECIDERS)
+    if not heads and not decider:
+        raise PermissionDenied
+    visible = units_visible_to(request.user) if decider else OrgUnit.objects.none()
+    rows = AttributionDispute.objects.select_related(
+        "snapshot", "unit", "raised_by", "decided_by"
+    ).defer("snapshot__pdf", "snapshot__xlsx", "snapshot__data_json", "snapshot__manifest_json")
+    pending = (
+        list(rows.filter(status=AttributionDispute.Status.PENDING, unit__in=visible))
+        if decider
+        else []
+    )
+    decided = (
+        list(rows.exclude(status=AttributionDispute.Status.PENDING).filter(unit__in=visible)[:50])
+        if decider
+        else list(rows.filter(unit__in=heads)[:50])
+    )
+    return render(
+        request,
+        "monitoring/disputes.html",
+        {
+            "disputable": disputes.disputable_for(request.user) if heads else [],
+            "pending": pending,
+            "decided": decided,
+            "decider": decider,
+            "days": disputes.dispute_days(),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def dispute_create_view(request: HttpRequest) -> HttpResponse:
+    from motcua.monitoring import disputes
+    from motcua.monitoring.models import WeeklySnapshot
+
+    if not disputes.headed_units(request.user):
+        raise PermissionDenied
+    snapshot_id = request.POST.get("snapshot", "")
+    snapshot = (
+        WeeklySnapshot.objects.filter(pk=int(snapshot_id)).first()
+        if snapshot_id.isdigit()
+        else None
+    )
+    if snapshot is None:
+        messages.error(request, _("Không tìm thấy báo cáo tuần đã chốt."))
+        return redirect("monitoring:disputes")
+    try:
+        disputes.dispute_create(
+            snapshot=snapshot,
+            dossier_code=request.POST.get("code", "")[:64],
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã gửi khiếu nại tới cán bộ giám sát."))
+    return redirect("monitoring:disputes")
+
+
+@officer_required
+@require_POST
+def dispute_decide_view(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    from motcua.monitoring import disputes
+    from motcua.monitoring.models import AttributionDispute
+
+    if not user_roles(request.user) & disputes.DECIDERS:
+        raise PermissionDenied
+    decision = request.POST.get("decision", "")
+    if decision not in ("accept", "reject"):
+        messages.error(request, _("Vui lòng chọn chấp nhận hoặc không chấp nhận."))
+        return redirect("monitoring:disputes")
+    try:
+        disputes.dispute_decide(
+            dispute_id=dispute_id,
+            accept=decision == "accept",
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except AttributionDispute.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Đã ghi nhận quyết định; kết quả sẽ có trong báo cáo tuần tới.")
+        )
+    return redirect("monitoring:disputes")

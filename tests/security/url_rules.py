@@ -300,6 +300,11 @@ RULES: dict[str, Rule] = {
     "monitoring:weekly_report_verify": Rule(
         PROVINCE, kwargs=lambda w: {"week": "2026-W01"}, post_only=True, extra_ok=OK404
     ),
+    "monitoring:disputes": Rule(MONITORS),
+    "monitoring:dispute_create": Rule(ROLES(LEAD_X), post_only=True),
+    "monitoring:dispute_decide": Rule(
+        PROVINCE, kwargs=lambda w: {"dispute_id": 999999}, post_only=True, extra_ok=OK404
+    ),
     "monitoring:config": Rule(ADMIN),
     "monitoring:map_layer": Rule(ADMIN),
     "monitoring:level_config_add": Rule(ADMIN, post_only=True),

@@ -196,6 +196,11 @@ if MOTCUA_SUPPLEMENT_CLOSE_DAY_KIND not in ("working_days", "days"):
 # to the receptionists of the receiving unit, who phone the applicant.
 MOTCUA_SUPPLEMENT_DELIVERY_ESCALATE_HOURS = env_int("MOTCUA_SUPPLEMENT_DELIVERY_ESCALATE_HOURS", 24)
 
+# law.md R28a (a province rule, not a legal time limit): working days after a weekly
+# report is frozen during which a unit head may dispute a late dossier attributed to
+# their unit.
+MOTCUA_WEEKLY_DISPUTE_DAYS = env_int("MOTCUA_WEEKLY_DISPUTE_DAYS", 3)
+
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
