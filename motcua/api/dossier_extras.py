@@ -24,7 +24,8 @@ from motcua.api.idempotency import HEADER_DOC, idempotent_create
 from motcua.api.models import ApiClient, ClientApplication
 from motcua.api.problems import ApiError
 from motcua.core import request_context
-from motcua.dossiers.api import dossier_load
+from motcua.dossiers.api import api_read_note, dossier_load
+from motcua.privacy.constants import ReadKind
 
 router = Router(tags=["dossiers"])
 
@@ -34,13 +35,16 @@ def _client(request: HttpRequest) -> ApiClient | None:
     return auth if isinstance(auth, ApiClient) else None
 
 
-def _readable(request: HttpRequest, pk: int) -> Any:
+def _readable(request: HttpRequest, pk: int, note: bool = True) -> Any:
     client = _client(request)
     if client is not None:
         from motcua.api.readers import need_scope
 
         need_scope(client, "dossiers:read")
-    return dossier_load(request, pk)
+    d = dossier_load(request, pk)
+    if note:  # law.md R32a; a file or form is noted as what it is by its operation
+        api_read_note(request, d)
+    return d
 
 
 # --- fees and payments --------------------------------------------------------------------
@@ -367,10 +371,17 @@ def result_download(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The signed PDF, streamed; `Digest` carries its SHA-256."""
     from motcua.dossiers.services.e_result import result_history_of
 
-    d = _readable(request, pk)
+    d = _readable(request, pk, note=False)
     doc = next((x for x in result_history_of(d) if x.code == code and x.file_id), None)
     if doc is None:
         raise Http404
+    api_read_note(
+        request,
+        d,
+        kind=ReadKind.DOCUMENT,
+        object_ref=str(doc.file_id),
+        object_label=_("Kết quả %(code)s") % {"code": doc.code},
+    )
     return _file_response(doc.file, f"{doc.code}.pdf")
 
 
@@ -390,9 +401,11 @@ def form_download(request: HttpRequest, pk: int, number: str) -> HttpResponse:
     if client is None:
         d = forms_pdf.dossier_for_form(request.user, pk, number)
     else:
-        d = _readable(request, pk)
+        d = _readable(request, pk, note=False)
     if number not in forms_pdf.available_forms(d):
         raise Http404
+    label = _("Mẫu %(number)s") % {"number": number}
+    api_read_note(request, d, kind=ReadKind.FORM, object_ref=number, object_label=label)
     data = forms_pdf.form_pdf(d, number, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type="application/pdf")
     name = forms_pdf.safe_filename(d, number)

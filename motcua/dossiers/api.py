@@ -217,6 +217,13 @@ def _load_for_client(client: ApiClient, pk: int) -> Any:
     return d
 
 
+def api_read_note(request: HttpRequest, d: Any, **what: str) -> None:
+    """The read log (law.md R32a): an officer's read through the API."""
+    from motcua.privacy.readlog import api_read_note as note
+
+    note(request, d, **what)
+
+
 def dossier_load(request: HttpRequest, pk: int) -> Any:
     client = _client(request)
     if client is not None:
@@ -326,7 +333,9 @@ def detail(request: HttpRequest, pk: int) -> DossierOut:
         from motcua.api.readers import need_scope
 
         need_scope(client, "dossiers:read")
-    return dossier_out(request, dossier_load(request, pk))
+    d = dossier_load(request, pk)
+    api_read_note(request, d)
+    return dossier_out(request, d)
 
 
 def _client_actor(client: ApiClient, d: Any) -> Any:

@@ -562,12 +562,17 @@ def _transferred_at(d: Dossier) -> dt.datetime | None:
     return None
 
 
-def register_pdf(unit: OrgUnit, date_from: dt.date, date_to: dt.date) -> bytes:
-    """Form 06 — Sổ theo dõi hồ sơ (A4 landscape)."""
+def register_pdf(
+    unit: OrgUnit, date_from: dt.date, date_to: dt.date, listed: list[int] | None = None
+) -> bytes:
+    """Form 06 — Sổ theo dõi hồ sơ (A4 landscape). `listed` receives the ids of the
+    dossiers printed (the read log, law.md R32a)."""
     from motcua.documents.rendering import render_pdf
 
     rows = []
     for i, d in enumerate(register_dossiers(unit, date_from, date_to), start=1):
+        if listed is not None:
+            listed.append(d.pk)
         applicant = d.applicant
         rows.append(
             {

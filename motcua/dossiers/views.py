@@ -635,6 +635,7 @@ def form01(request: HttpRequest, pk: int) -> HttpResponse:
 def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """Form 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ, derived from the events."""
     d = sel.dossier_for_officer(request.user, pk)
+    _note_form_read(request, d, "05")
     return render(
         request,
         "dossiers/form05.html",
@@ -674,7 +675,18 @@ def form_pdf(request: HttpRequest, pk: int, number: str) -> HttpResponse:
     01–04 of their own dossier (the portal links here). Anyone else: 404."""
     d = forms_pdf.dossier_for_form(request.user, pk, number)
     data = forms_pdf.form_pdf(d, number, base_url=request.build_absolute_uri("/"))
+    _note_form_read(request, d, number)
     return pdf_response(data, forms_pdf.safe_filename(d, number))
+
+
+def _note_form_read(request: HttpRequest, d: Any, number: str) -> None:
+    """The read log (law.md R32a): an officer printed a form of the dossier (its
+    applicant's name, address, documents); the applicant's own download is not logged."""
+    from motcua.privacy.constants import ReadKind
+    from motcua.privacy.readlog import read_note
+
+    label = _("Mẫu %(number)s") % {"number": number}
+    read_note(request, d, kind=ReadKind.FORM, object_ref=number, object_label=label)
 
 
 @officer_required
@@ -687,14 +699,25 @@ def register(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         unit = form.cleaned_data["unit"]
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        data = forms_pdf.register_pdf(unit, start, end)
-        return pdf_response(data, forms_pdf.register_filename(unit, start, end))
+        listed: list[int] = []
+        data = forms_pdf.register_pdf(unit, start, end, listed)
+        name = forms_pdf.register_filename(unit, start, end)
+        _note_register_read(request, unit, listed, name)
+        return pdf_response(data, name)
     return render(
         request,
         "dossiers/pdf/register_form.html",
         {"form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+def _note_register_read(request: HttpRequest, unit: Any, listed: list[int], name: str) -> None:
+    """The register lists every applicant's address and phone: a read of each dossier
+    in it (law.md R32a), one bulk insert after the view."""
+    from motcua.privacy.readlog import register_read_note
+
+    register_read_note(request, unit, listed, name)
 
 
 @officer_required

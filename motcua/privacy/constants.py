@@ -34,3 +34,13 @@ class ReadKind(models.TextChoices):
 
     DOSSIER = "dossier", _("Mở trang hồ sơ (gồm thông tin cá nhân)")
     DOCUMENT = "document", _("Mở giấy tờ")
+    FORM = "form", _("Xem, in mẫu phiếu của hồ sơ")
+    REGISTER = "register", _("Lập sổ theo dõi hồ sơ")
+
+
+class ReadChannel(models.TextChoices):
+    """How the officer read (law.md R32a): the back office in a browser, or the REST API
+    (a system acting for an officer account counts as that officer)."""
+
+    WEB = "web", _("Trang nghiệp vụ")
+    API = "api", _("API (phần mềm khác)")

@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from motcua.privacy.constants import OPEN_STATUSES, STATUS_COLOUR, ErasureStatus, ReadKind
+from motcua.privacy.constants import (
+    OPEN_STATUSES,
+    STATUS_COLOUR,
+    ErasureStatus,
+    ReadChannel,
+    ReadKind,
+)
 
 
 class ErasureRequest(models.Model):
@@ -98,6 +104,9 @@ class DossierRead(models.Model):
     )
     role = models.CharField(_("vai trò"), max_length=32, blank=True)
     kind = models.CharField(_("nội dung xem"), max_length=16, choices=ReadKind.choices)
+    channel = models.CharField(
+        _("kênh"), max_length=8, choices=ReadChannel.choices, default=ReadChannel.WEB
+    )
     object_ref = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_label = models.CharField(_("tên đối tượng"), max_length=255, blank=True)
     purpose = models.CharField(_("mục đích"), max_length=255, blank=True)
@@ -127,3 +136,27 @@ class DossierRead(models.Model):
         from motcua.org.constants import Role
 
         return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    @property
+    def via_api(self) -> bool:
+        return self.channel == ReadChannel.API
+
+    @property
+    def what(self) -> str:
+        """What was read, in plain Vietnamese for the applicant (law.md R32a)."""
+        from django.utils.translation import gettext as _g
+
+        label = self.object_label
+        if self.kind == ReadKind.DOCUMENT:
+            text = _g("Mở tệp “%(name)s”") % {"name": label} if label else _g("Mở một giấy tờ")
+        elif self.kind == ReadKind.FORM:
+            text = _g("Xem, in %(form)s") % {"form": label} if label else _g("Xem, in mẫu phiếu")
+        elif self.kind == ReadKind.REGISTER:
+            text = _g("Lập sổ theo dõi hồ sơ của đơn vị (có tên, địa chỉ, số điện thoại của bạn)")
+        elif self.via_api:
+            text = _g("Xem thông tin hồ sơ")
+        else:
+            text = _g("Mở trang hồ sơ (có họ tên, số định danh, thông tin bạn khai)")
+        if self.via_api:
+            text += " " + _g("qua API (phần mềm khác của cơ quan, dùng tài khoản cán bộ)")
+        return text

@@ -16,13 +16,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.privacy.constants import ReadKind
+from motcua.privacy.constants import ReadChannel, ReadKind
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,17 @@ class Noted:
     object_label: str
     purpose: Purpose
     at: dt.datetime
+    channel: str = ReadChannel.WEB
 
     @property
-    def key(self) -> tuple[int, str, str, bool]:
-        return (self.dossier_id, self.kind, self.object_ref, self.purpose.in_active_step)
+    def key(self) -> tuple[int, str, str, bool, str]:
+        return (
+            self.dossier_id,
+            self.kind,
+            self.object_ref,
+            self.purpose.in_active_step,
+            self.channel,
+        )
 
 
 def purpose_of(
@@ -142,19 +150,21 @@ def read_note(
     offered: Iterable[Any] = (),
     object_ref: str = "",
     object_label: str = "",
+    actor: Any = None,
+    channel: str = ReadChannel.WEB,
 ) -> None:
-    """Note that the officer of `request` opened `d` (or one of its documents/fields);
-    written by ReadLogMiddleware after the view. Citizens and anonymous users are not
-    logged (the applicant reading their own dossier is not an officer's read)."""
-    user: Any = getattr(request, "user", None)
+    """Note that the officer of `request` (or `actor`: the officer account an API client
+    acts for) opened `d` (or one of its documents/fields); written by ReadLogMiddleware
+    after the view. Citizens and anonymous users are not logged (the applicant reading
+    their own dossier is not an officer's read)."""
+    user: Any = actor if actor is not None else getattr(request, "user", None)
     if user is None or not getattr(user, "is_officer", False):
         return
     if held is None:
         from motcua.dossiers.permissions import roles_in_units
 
         held = roles_in_units(user)
-    reads: list[Noted] = request.__dict__.setdefault(_ATTR, [])
-    reads.append(
+    _noted(request).append(
         Noted(
             dossier_id=d.pk,
             actor_id=user.pk,
@@ -163,8 +173,85 @@ def read_note(
             object_label=object_label[:255],
             purpose=purpose_of(user, d, held, offered),
             at=timezone.now(),
+            channel=channel,
         )
     )
+
+
+def _noted(request: HttpRequest) -> list[Noted]:
+    reads: list[Noted] = request.__dict__.setdefault(_ATTR, [])
+    return reads
+
+
+def api_read_note(
+    request: HttpRequest,
+    d: Any,
+    *,
+    kind: str = ReadKind.DOSSIER,
+    object_ref: str = "",
+    object_label: str = "",
+) -> None:
+    """A read through the REST API (law.md R32a): an officer's session, or an API
+    client acting for an officer account (`ApiClient.acting_user`), which counts as that
+    officer; the applicant sees the channel. A client without an officer account, the
+    applicant and anonymous callers are not logged."""
+    if request.method not in ("GET", "HEAD"):
+        return
+    from motcua.api.models import ApiClient
+
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiClient):
+        actor = auth.acting_user if auth.acting_user_id else None
+        if actor is None or not actor.is_active:
+            return
+    else:
+        actor = getattr(request, "user", None)
+    read_note(
+        request,
+        d,
+        kind=kind,
+        object_ref=object_ref,
+        object_label=object_label,
+        actor=actor,
+        channel=ReadChannel.API,
+    )
+
+
+def register_read_note(
+    request: HttpRequest, unit: Any, dossier_ids: Iterable[int], label: str
+) -> None:
+    """The dossier register (Form 06) of `unit` lists each applicant's address and phone:
+    one read per dossier listed. Keeping the register is the work of the unit's one-stop
+    staff (in step); anyone else (a supervisor above) reads outside a step."""
+    from motcua.dossiers.permissions import roles_in_units
+    from motcua.org.constants import Role
+
+    user: Any = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_officer", False):
+        return
+    held = roles_in_units(user)
+    roles = held.get(unit.pk, set())
+    keepers = [r for r in (Role.RECEPTIONIST, Role.CLERK, Role.LEADER) if r in roles]
+    if keepers:
+        purpose = Purpose(unit.pk, str(keepers[0]), _("Lập sổ theo dõi hồ sơ của đơn vị"), True)
+    else:
+        here = SimpleNamespace(competent_unit_id=unit.pk, receiving_unit_id=unit.pk)
+        unit_id, role = _where(held, here)
+        purpose = Purpose(unit_id, role, _("Xem sổ theo dõi hồ sơ của đơn vị khác"), False)
+    now = timezone.now()
+    reads = _noted(request)
+    for pk in dossier_ids:
+        reads.append(
+            Noted(
+                dossier_id=pk,
+                actor_id=user.pk,
+                kind=ReadKind.REGISTER,
+                object_ref=f"{unit.pk}",
+                object_label=label[:255],
+                purpose=purpose,
+                at=now,
+            )
+        )
 
 
 def file_read_note(request: HttpRequest, stored: Any) -> None:
@@ -203,7 +290,7 @@ def reads_flush(reads: list[Noted]) -> int:
     seen = set(
         DossierRead.objects.filter(
             dossier_id__in={r.dossier_id for r in reads}, at__gte=since, actor_id=actor_id
-        ).values_list("dossier_id", "kind", "object_ref", "in_active_step")
+        ).values_list("dossier_id", "kind", "object_ref", "in_active_step", "channel")
     )
     rows = []
     for r in reads:
@@ -221,10 +308,11 @@ def reads_flush(reads: list[Noted]) -> int:
                 object_label=r.object_label,
                 purpose=r.purpose.text[:255],
                 in_active_step=r.purpose.in_active_step,
+                channel=r.channel,
                 at=r.at,
             )
         )
-    DossierRead.objects.bulk_create(rows)
+    DossierRead.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
 
