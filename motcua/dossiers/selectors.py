@@ -48,6 +48,8 @@ TABS: tuple[Tab, ...] = (
     Tab("to_approve", _("Chờ phê duyệt"), frozenset({Role.LEADER})),
     Tab("to_issue", _("Chờ ban hành"), frozenset({Role.CLERK})),
     Tab("to_return", _("Chờ trả kết quả"), frozenset({Role.RECEPTIONIST})),
+    # R12c: supplement notices escalated with no evidence of delivery.
+    Tab("to_phone", _("Cần gọi điện cho người nộp"), frozenset({Role.RECEPTIONIST})),
     Tab("overdue", _("Quá hạn"), frozenset(Role.values)),
     Tab("all", _("Tất cả"), frozenset(Role.values)),
 )
@@ -118,6 +120,12 @@ def worklist(
         return qs.filter(
             status=S.RESOLVED, receiving_unit_id__in=_units_with(held, Role.RECEPTIONIST)
         )
+    if tab == "to_phone":
+        return qs.filter(
+            status=S.SUPPLEMENT_REQUESTED,
+            receiving_unit_id__in=_units_with(held, Role.RECEPTIONIST),
+            pk__in=_escalated_undelivered(),
+        )
     # A literal id list, not a subquery: inside an OR, PostgreSQL would otherwise scan the
     # due_at index and filter every row (735 ms → 0.12 ms at 200 k dossiers, see
     # docs/operations/performance.md).
@@ -143,6 +151,16 @@ def worklist(
     if tab == "all":
         return scoped
     return qs.none()
+
+
+def _escalated_undelivered() -> QuerySet[Any]:
+    """Dossiers whose supplement notice was escalated to the receptionists and has no
+    evidence of delivery yet: they phone the applicant (law.md R12c)."""
+    from motcua.dossiers.models import SupplementNotice
+
+    return SupplementNotice.objects.filter(
+        escalated_at__isnull=False, delivered_at__isnull=True
+    ).values("dossier_id")
 
 
 @dataclass(frozen=True)

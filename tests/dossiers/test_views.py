@@ -333,6 +333,7 @@ def test_pages_for_each_persona(
             "to_approve",
             "to_issue",
             "to_return",
+            "to_phone",
             "overdue",
             "all",
         ):
