@@ -127,3 +127,18 @@ def test_the_applicant_sees_what_was_read_in_plain_words(personas, client_for, r
     assert "Xem thông tin hồ sơ qua API" in html and "Kênh: API" in html
     for officer in (personas.receptionist_x, personas.leader_x):
         assert officer.full_name not in html
+
+
+def test_supervisors_see_an_api_read_outside_a_step_with_its_channel(
+    personas, client_for, in_process
+):
+    # The receptionist holds no step of a dossier in process: read outside a step.
+    api = _token_client(
+        ["dossiers:read"], units=[personas.unit_x], acting_user=personas.receptionist_x
+    )
+    assert api.get(f"/api/v1/dossiers/{in_process.pk}").status_code == 200
+    read = DossierRead.objects.get(dossier=in_process)
+    assert not read.in_active_step and read.channel == ReadChannel.API
+    page = client_for(personas.supervisor).get(reverse("privacy:reads_outside"))
+    html = page.content.decode()
+    assert personas.receptionist_x.full_name in html and "qua API" in html
