@@ -51,5 +51,7 @@ JOBS: list[tuple[str, str, str]] = [
     ("leader-daily-digest", "daily at 07:00", "motcua.notifications.tasks.leader_daily_digest"),
     # Jobs stuck RUNNING after a worker crash go back to the queue (jobs are idempotent).
     ("requeue-stale-tasks", "every 10 minutes", "motcua.core.tasks.requeue_stale_tasks"),
+    # Gaming detectors (law.md R28b): new signals for inspection, once a night.
+    ("gaming-detect", "daily at 02:45", "motcua.monitoring.tasks.gaming_detect_daily"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
 ]

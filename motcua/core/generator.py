@@ -577,6 +577,17 @@ def write_dossiers(writer: RawWriter, batch: list[dict[str, Any]], plans: list[P
         components.append(c)
         if pause is not None:
             pauses.append(pause)
+            if pause["ended_at"] is not None:
+                # The applicant's reply adds the requested paper (what the gaming
+                # detector `pause_only_supplement` checks, law.md R28b).
+                components.append(
+                    dict(
+                        dossier_id=d["id"],
+                        name="Bản sao giấy tờ tùy thân",
+                        supplemented=True,
+                        digitized=c["digitized"],
+                    )
+                )
         events += e
     writer.insert(DossierStep, steps)
     writer.insert(DossierComponent, components)

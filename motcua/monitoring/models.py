@@ -432,3 +432,44 @@ class MapLayer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GamingStatus(models.TextChoices):
+    NEW = "new", _("Mới phát hiện")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    DISMISSED = "dismissed", _("Đã bác bỏ")
+
+
+class GamingSignal(models.Model):
+    """A lead for inspection raised by a gaming detector (monitoring/gaming.py, law.md
+    R28b). `key` is the detector's subject, unique: running detection again finds the
+    same key and leaves the row (and the supervisor's decision) as it is."""
+
+    kind = models.CharField(_("loại dấu hiệu"), max_length=32, db_index=True)
+    key = models.CharField(max_length=200, unique=True)
+    unit = models.ForeignKey(
+        "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dossiers = models.ManyToManyField("dossiers.Dossier", related_name="+", blank=True)
+    dossier_codes = models.JSONField(_("mã hồ sơ"), default=list)
+    officer = models.CharField(_("cán bộ"), max_length=200, blank=True)
+    rule = models.CharField(_("quy tắc"), max_length=300)
+    evidence = models.JSONField(_("bằng chứng"), default=dict)
+    detected_at = models.DateTimeField(_("phát hiện lúc"))
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=GamingStatus.choices, default=GamingStatus.NEW
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        ordering = ["-detected_at", "-pk"]
+        indexes = [models.Index(fields=["status", "kind"], name="gamingsignal_status_kind")]
+        verbose_name = _("dấu hiệu gian lận số liệu")
+        verbose_name_plural = _("dấu hiệu gian lận số liệu")
+
+    def __str__(self) -> str:
+        return self.key

@@ -30,3 +30,16 @@ def rebuild_after_reorganisation() -> dict[str, Any]:
 
     result = rebuild()
     return {"dossiers": result.dossiers, "rows": result.rows}
+
+
+@task()
+def gaming_detect_daily(slot: str = "") -> dict[str, Any]:
+    """Daily gaming detection over the last 90 days (law.md R28b); idempotent."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.monitoring.gaming_store import gaming_detect
+
+    found, created = gaming_detect(since=timezone.now() - dt.timedelta(days=90))
+    return {"found": found, "created": created}
