@@ -55,6 +55,10 @@ MENU: list[MenuEntry] = [
         "monitoring:dashboard",
         frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR}),
     ),
+    # Gaming signals (law.md R28b): supervision / inspection only.
+    MenuEntry(
+        _("Dấu hiệu gian lận số liệu"), "monitoring:gaming_list", frozenset({Role.SUPERVISOR})
+    ),
     MenuEntry(_("Thông báo"), "notifications:centre", ALL_OFFICERS),
     # Catalogue: administrators edit; supervisors and every officer read.
     MenuEntry(_("Danh mục thủ tục"), "catalog:list", ALL_OFFICERS),

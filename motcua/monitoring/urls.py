@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.monitoring import views
+from motcua.monitoring import gaming_views, views
 
 app_name = "monitoring"
 
@@ -24,6 +24,13 @@ urlpatterns = [
         name="weekly_report_verify",
     ),
     path("bao-cao-tuan/<str:week>.<str:fmt>", views.weekly_report_file, name="weekly_report_file"),
+    path("dau-hieu-gian-lan/", gaming_views.gaming_list_view, name="gaming_list"),
+    path("dau-hieu-gian-lan/<int:pk>/", gaming_views.gaming_detail_view, name="gaming_detail"),
+    path(
+        "dau-hieu-gian-lan/<int:pk>/quyet-dinh/",
+        gaming_views.gaming_decide_view,
+        name="gaming_decide",
+    ),
     path("cau-hinh/", views.config_view, name="config"),
     path("cau-hinh/ban-do/", views.map_layer_view, name="map_layer"),
     path("cau-hinh/muc-danh-gia/", views.level_config_add, name="level_config_add"),

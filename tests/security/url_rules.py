@@ -86,6 +86,25 @@ def erasure_pk(w: Any) -> dict[str, Any]:
     return {"pk": req.pk}
 
 
+def gaming_signal_pk(w: Any) -> dict[str, Any]:
+    """A gaming signal about citizen A's dossier at unit X (created on first use)."""
+    from django.utils import timezone
+
+    from motcua.monitoring.models import GamingSignal
+
+    row, _ = GamingSignal.objects.get_or_create(
+        key=f"pause_only_supplement:{w.dossier.pk}:matrix",
+        defaults=dict(
+            kind="pause_only_supplement",
+            unit=w.p.unit_x,
+            dossier_codes=[w.dossier.code or ""],
+            rule="matrix",
+            detected_at=timezone.now(),
+        ),
+    )
+    return {"pk": row.pk}
+
+
 def dossier_read(w: Any) -> dict[str, Any]:
     """A read of citizen A's dossier by the receptionist of X (created on first use)."""
     from django.utils import timezone
@@ -305,6 +324,11 @@ RULES: dict[str, Rule] = {
     "monitoring:dispute_decide": Rule(
         PROVINCE, kwargs=lambda w: {"dispute_id": 999999}, post_only=True, extra_ok=OK404
     ),
+    # Gaming signals (law.md R28b): supervision / inspection only, not the unit heads
+    # the signals may be about.
+    "monitoring:gaming_list": Rule(ROLES(SUP)),
+    "monitoring:gaming_detail": Rule(ROLES(SUP), kwargs=gaming_signal_pk),
+    "monitoring:gaming_decide": Rule(ROLES(SUP), kwargs=gaming_signal_pk, post_only=True),
     "monitoring:config": Rule(ADMIN),
     "monitoring:map_layer": Rule(ADMIN),
     "monitoring:level_config_add": Rule(ADMIN, post_only=True),
