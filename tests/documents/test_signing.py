@@ -193,3 +193,19 @@ def test_an_older_version_cannot_be_signed_again(personas, credentials, issued_r
             role=SignerRole.AGENCY,
             unit=personas.unit_x,
         )
+
+
+def test_validation_works_with_an_event_loop_running(personas, credentials, issued_result):
+    """pyHanko's synchronous API calls asyncio.run(): validate_pdf must still work where
+    an event loop runs in the thread (ASGI; Playwright's sync API in the browser tests)."""
+    import asyncio
+
+    signed = document_sign(file=issued_result.file, actor=personas.leader_x, role=SignerRole.LEADER)
+    data = stored_file_bytes(signed)
+    roots, crls = selectors.trust_roots(), selectors.local_crls()
+
+    async def inside_a_loop():
+        return validate_pdf(data, roots, crls=crls)
+
+    (report,) = asyncio.run(inside_a_loop()).signatures
+    assert report.verdict == SignatureVerdict.VALID and report.signer_name == "Lãnh Đạo X"

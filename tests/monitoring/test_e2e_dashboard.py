@@ -31,8 +31,14 @@ def test_supervisor_drills_down_from_the_map_to_late_dossiers(
     staff,  # noqa: F811
     version,  # noqa: F811
 ):
-    received = _weekday_morning(15)
+    # Open dossiers are judged at the end of their reception month (docs/monitoring.md
+    # "Judging instant"): received at the start of last month, due within it, still open.
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    received = _weekday_morning((timezone.localdate() - last_month).days)
+    if received.date() < last_month:  # the 1st was a weekend: the next weekday
+        received += dt.timedelta(days=7 - received.weekday())
     late = _receive_assign(personas, staff, _new(personas, version, received), received)
+    assert late.due_at.astimezone(received.tzinfo).month == received.month
 
     supervisor = personas.supervisor
     page.goto("/tai-khoan/dang-nhap/")

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from django.db import connection
 
-from motcua.core.audit import verify_chain
+from motcua.core.audit import _ensure_lanes, verify_chain
 from motcua.core.models import AuditEntry
 from tests.reliability.conftest import MOTCUA, ROOT, _pg_url
 
@@ -56,6 +56,10 @@ def test_writers_in_several_processes_never_wait_for_each_other(tmp_path):
         "DATABASE_URL": _pg_url(connection.settings_dict, connection.settings_dict["NAME"]),
     }
 
+    # The lane rows come from migration core.0005, but the flush between transactional
+    # tests removes them: recreate them committed, or the holder would create them inside
+    # its open transaction and every writer would wait on those rows.
+    _ensure_lanes()
     holder = subprocess.Popen(
         [*MOTCUA, "shell", "-c", HOLDER],
         cwd=ROOT,

@@ -116,6 +116,23 @@ def validate_pdf(
     crls: Iterable[asn1_crl.CertificateList] = (),
     demo_fingerprints: frozenset[str] = frozenset(),
 ) -> DocumentReport:
+    """Every signature of the PDF, validated. Safe to call with an event loop running in
+    this thread (ASGI, Playwright): pyHanko's synchronous API then runs on a worker
+    thread, as it calls asyncio.run()."""
+    from motcua.documents.signing.sync import off_event_loop
+
+    return off_event_loop(
+        _validate_pdf, data, trust_roots, crls=crls, demo_fingerprints=demo_fingerprints
+    )
+
+
+def _validate_pdf(
+    data: bytes,
+    trust_roots: Sequence[asn1_x509.Certificate],
+    *,
+    crls: Iterable[asn1_crl.CertificateList] = (),
+    demo_fingerprints: frozenset[str] = frozenset(),
+) -> DocumentReport:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
