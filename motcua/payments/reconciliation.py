@@ -65,7 +65,8 @@ def _parse_when(value: Any) -> dt.datetime:
         if moment is None:
             for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
                 try:
-                    moment = dt.datetime.strptime(text, fmt)
+                    # A bank statement's local time: made aware just below.
+                    moment = dt.datetime.strptime(text, fmt)  # noqa: DTZ007
                     break
                 except ValueError:
                     continue
