@@ -141,3 +141,38 @@ def test_files_the_doc_copies_exist(path):
         in DOC.replace("/opt/motcua/deploy/", "deploy/")
         or path.name in DOC
     )
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    """`systemd-analyze verify` on the units as deploy.md installs them: a root with the
+    system's own units, the venv's executables and the environment file in place; any
+    unknown key, bad value or missing dependency is printed, and nothing may be."""
+    analyze = "/usr/bin/systemd-analyze"
+    system_units = Path("/usr/lib/systemd/system")
+    if not (os.path.exists(analyze) and system_units.is_dir()):
+        pytest.skip("systemd-analyze is not installed")
+    import shutil
+
+    shutil.copytree(system_units, tmp_path / "usr/lib/systemd/system", symlinks=True)
+    bin_dir = tmp_path / "opt/motcua/venv/bin"
+    bin_dir.mkdir(parents=True)
+    for name in ("gunicorn", "motcua"):
+        (bin_dir / name).write_text("#!/bin/sh\n")
+        (bin_dir / name).chmod(0o755)
+    (tmp_path / "bin").mkdir()
+    shutil.copy("/bin/kill", tmp_path / "bin/kill")
+    (tmp_path / "etc/motcua").mkdir(parents=True)
+    (tmp_path / "etc/motcua/motcua.env").write_text("")
+    installed = tmp_path / "etc/systemd/system"
+    shutil.copytree(DEPLOY / "systemd", installed)
+    names = [p.name for p in UNITS if "@" not in p.name]
+    names += ["motcua-worker@1.service", "motcua.target"]
+    run = subprocess.run(
+        [analyze, "verify", f"--root={tmp_path}", *names],
+        cwd=installed,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0 and not (run.stdout + run.stderr).strip(), run.stdout + run.stderr
