@@ -15,7 +15,7 @@ from motcua.accounts.models import User
 from motcua.catalog.constants import VersionStatus
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import deadlines, services
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, SupplementNotice
 from motcua.org.models import OrgUnit
 
 PAS_CENTRE = "000.00.01.H47"
@@ -130,6 +130,16 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
     def receive(d: Dossier, at: dt.datetime) -> Dossier:
         return step(d, services.dossier_receive, receptionist, at)
 
+    def delivered(d: Dossier, written: dt.datetime) -> None:
+        # The SMS provider's delivery report, a few minutes after the notice: the clock
+        # pauses from then (law.md R12c). The sandbox's own later report changes nothing.
+        services.supplement_notice_delivered(
+            dossier=d,
+            channel=SupplementNotice.Evidence.SMS,
+            evidence="demo",
+            now=written + dt.timedelta(minutes=3),
+        )
+
     def assign(d: Dossier, at: dt.datetime) -> Dossier:
         return step(d, services.dossier_assign, leader, at, assignee=specialist)
 
@@ -172,6 +182,7 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
             ago(1),
             items=_first_component(d, "Bản chụp bị mờ, đề nghị nộp lại bản rõ nét."),
         )
+        delivered(d, ago(1))
 
     @scenario("cho-phe-duyet")
     def _awaiting() -> Any:
@@ -241,6 +252,7 @@ def dossiers_demo(now: dt.datetime | None = None) -> list[str]:
             ago(16),
             items=_first_component(d, "Thiếu chữ ký của người yêu cầu."),
         )
+        delivered(d, ago(16))
 
     @scenario("truoc-nd118")
     def _before_decree_118() -> Any:

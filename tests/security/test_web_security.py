@@ -29,6 +29,7 @@ CSRF_EXEMPT = {
     "sandbox_idp:userinfo",  # OIDC userinfo: bearer token
     "pay:gateway_ipn",  # gateway IPN: HMAC-SHA512 signature
     "pay:statement_api",  # VietQR statement webhook: shared-secret signature
+    "notifications:sms_report",  # SMS provider's delivery reports: bearer token
 }
 
 # A <script> without src is inline code, except a JSON data block (never executed).
