@@ -254,8 +254,9 @@ FROM core_auditchainhead WHERE id = 1
 """
 
 
-def _ensure_lanes() -> None:
-    """Lane rows are created by migration core.0005; a test flush may remove them."""
+def audit_lanes_ensure() -> None:
+    """Create the missing chain lanes. The lane rows come from migration core.0005; a
+    flush (the test runner's between transactional tests, or a restore) removes them."""
     existing = set(AuditChainHead.objects.values_list("pk", flat=True))
     AuditChainHead.objects.bulk_create(
         [
@@ -290,7 +291,7 @@ def _take_lane(connection: Any) -> tuple[int, int, str, int]:
             if row is not None:
                 return int(row[0]), int(row[1]), str(row[2]), int(row[3])
             if not attempt and AuditChainHead.objects.count() < AUDIT_LANES + 1:
-                _ensure_lanes()
+                audit_lanes_ensure()
     raise RuntimeError("no audit chain lane available")
 
 

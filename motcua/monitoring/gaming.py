@@ -130,6 +130,23 @@ def _iso(value: dt.datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _dossier_signal(
+    kind: str, subject: object, d: DossierRow, *, officer: str, rule: str, evidence: dict[str, Any]
+) -> Signal:
+    """A signal about one dossier; `subject` makes the key unique within the kind."""
+    return Signal(
+        kind=kind,
+        key=f"{kind}:{subject}",
+        unit_id=d.unit_id,
+        unit_code=d.unit_code,
+        dossier_ids=[d.id],
+        dossier_codes=[d.code],
+        officer=officer,
+        rule=rule,
+        evidence=evidence,
+    )
+
+
 def detect_refuse_loops(dossiers: Sequence[DossierRow], events: Iterable[EventRow]) -> list[Signal]:
     refused_at: dict[int, dt.datetime] = {}
     for e in events:
@@ -195,13 +212,10 @@ def detect_pause_only_supplements(
             continue
         days = (p.ended_at - p.started_at).total_seconds() / 86400
         out.append(
-            Signal(
-                kind=PAUSE_ONLY,
-                key=f"{PAUSE_ONLY}:{d.id}:{p.started_at.isoformat()}",
-                unit_id=d.unit_id,
-                unit_code=d.unit_code,
-                dossier_ids=[d.id],
-                dossier_codes=[d.code],
+            _dossier_signal(
+                PAUSE_ONLY,
+                f"{d.id}:{p.started_at.isoformat()}",
+                d,
                 officer=d.assignee,
                 rule="yêu cầu bổ sung được trả lời mà không có thành phần nào được bổ sung",
                 evidence={
@@ -291,13 +305,10 @@ def detect_signed_after_return(
         if not rule:
             continue
         out.append(
-            Signal(
-                kind=SIGNED_AFTER_RETURN,
-                key=f"{SIGNED_AFTER_RETURN}:{d.id}",
-                unit_id=d.unit_id,
-                unit_code=d.unit_code,
-                dossier_ids=[d.id],
-                dossier_codes=[d.code],
+            _dossier_signal(
+                SIGNED_AFTER_RETURN,
+                d.id,
+                d,
                 officer=sig.signer or d.assignee,
                 rule=rule,
                 evidence={
@@ -335,13 +346,10 @@ def detect_backdated_events(
             if abs(gap) <= tol.total_seconds() / 60:
                 continue
             out.append(
-                Signal(
-                    kind=BACKDATED_EVENT,
-                    key=f"{BACKDATED_EVENT}:{e.pk}",
-                    unit_id=d.unit_id,
-                    unit_code=d.unit_code,
-                    dossier_ids=[d.id],
-                    dossier_codes=[d.code],
+                _dossier_signal(
+                    BACKDATED_EVENT,
+                    e.pk,
+                    d,
                     officer=e.actor or d.assignee,
                     rule=(
                         f"thời điểm ghi trên sự kiện lệch {abs(gap):.0f} phút so với lúc"

@@ -8,20 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from motcua.accounts.decorators import account_required
-from motcua.notifications.models import SandboxSms
+from motcua.notifications.selectors import phone_number_clean, sandbox_sms_for
 
 
 @account_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    number = "".join(c for c in request.GET.get("so", "") if c.isdigit() or c == "+")[:20]
-    if getattr(user, "is_officer", False):
-        qs = SandboxSms.objects.filter(to=number) if number else SandboxSms.objects.all()
-    else:
-        number = (getattr(user, "phone", "") or "").strip()
-        qs = SandboxSms.objects.filter(to=number) if number else SandboxSms.objects.none()
-    return render(
-        request,
-        "notifications/sandbox_sms.html",
-        {"sms": qs.order_by("-pk")[:50], "number": number},
-    )
+    sms, number = sandbox_sms_for(request.user, phone_number_clean(request.GET.get("so", "")))
+    return render(request, "notifications/sandbox_sms.html", {"sms": sms, "number": number})

@@ -576,11 +576,11 @@ def test_append_needs_no_savepoint_and_one_lock_per_transaction():
     savepoint), later ones skip the lock (PostgreSQL still draws the next sequence)."""
     from django.test.utils import CaptureQueriesContext
 
-    from motcua.core.audit import _ensure_lanes
+    from motcua.core.audit import audit_lanes_ensure
 
     # The lanes come from migration core.0005; a transactional test run before this one
     # in the same process flushes them (then the first append recreates them: +4).
-    _ensure_lanes()
+    audit_lanes_ensure()
     with transaction.atomic():
         with CaptureQueriesContext(connection) as first:
             audit_record(action="test.first")

@@ -53,6 +53,41 @@ def run_motcua(tmp_path) -> RunMotcua:
     return run
 
 
+class Worker:
+    """`run_worker` as a real process, with the test's environment: `start(env)` in the
+    background (the caller kills it), `run_once(env)` for one task to completion."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.var_dir = str(tmp_path / "var")
+
+    def _env(self, env: dict[str, str]) -> dict[str, str]:
+        return {**os.environ, "MOTCUA_VAR_DIR": self.var_dir, **env}
+
+    def start(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [*MOTCUA, "run_worker"],
+            cwd=ROOT,
+            env=self._env(env),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def run_once(self, env: dict[str, str], timeout: int = 300) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*MOTCUA, "run_worker", "--max-tasks", "1"],
+            cwd=ROOT,
+            env=self._env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+
+@pytest.fixture
+def worker(tmp_path) -> Worker:
+    return Worker(tmp_path)
+
+
 @pytest.fixture
 def empty_database(tmp_path):
     """empty_database(name) -> DATABASE_URL of a new, empty database of the same

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from django.db import connection
 
-from motcua.core.audit import _ensure_lanes, verify_chain
+from motcua.core.audit import audit_lanes_ensure, verify_chain
 from motcua.core.models import AuditEntry
 from tests.reliability.conftest import MOTCUA, ROOT, _pg_url
 
@@ -59,7 +59,7 @@ def test_writers_in_several_processes_never_wait_for_each_other(tmp_path):
     # The lane rows come from migration core.0005, but the flush between transactional
     # tests removes them: recreate them committed, or the holder would create them inside
     # its open transaction and every writer would wait on those rows.
-    _ensure_lanes()
+    audit_lanes_ensure()
     holder = subprocess.Popen(
         [*MOTCUA, "shell", "-c", HOLDER],
         cwd=ROOT,

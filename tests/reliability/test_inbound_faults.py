@@ -7,13 +7,9 @@ and the portal holds a confirmation for each (docs/integrations.md §1b)."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
-
-from tests.reliability.conftest import MOTCUA, ROOT
 
 SETTINGS = "tests.reliability.worker_settings"
 COUNT = 16
@@ -91,7 +87,7 @@ def _shell(run_motcua, env, script: str) -> str:
 
 
 def test_every_national_dossier_arrives_exactly_once_through_outage_repeats_and_a_killed_worker(
-    tmp_path: Path, run_motcua, empty_database
+    tmp_path: Path, run_motcua, empty_database, worker
 ):
     url = empty_database("inbound")
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS, "MOTCUA_VIRUS_SCANNER": ""}
@@ -109,21 +105,14 @@ def test_every_national_dossier_arrives_exactly_once_through_outage_repeats_and_
     assert json.loads(_shell(run_motcua, env, PUSH_TWICE_AND_UP)) == ["duplicate", "ok"]
 
     # 3. The worker imports and is killed (SIGKILL) in the middle of it.
-    full_env = {**os.environ, "MOTCUA_VAR_DIR": str(tmp_path / "var"), **env}
-    worker = subprocess.Popen(
-        [*MOTCUA, "run_worker"],
-        cwd=ROOT,
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    running = worker.start(env)
     try:
         deadline = time.monotonic() + 180
         while _imported(url) < 1 and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
-        worker.kill()
-        worker.wait(timeout=30)
+        running.kill()
+        running.wait(timeout=30)
     at_kill = _imported(url)
     assert 1 <= at_kill < COUNT, f"the worker was not killed mid-import ({at_kill})"
 
@@ -133,14 +122,7 @@ def test_every_national_dossier_arrives_exactly_once_through_outage_repeats_and_
     assert requeued.returncode == 0, requeued.stderr
     again = run_motcua("national_portal_inbound", env=env)
     assert again.returncode == 0, again.stderr
-    second = subprocess.run(
-        [*MOTCUA, "run_worker", "--max-tasks", "1"],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    second = worker.run_once(env)
     assert second.returncode == 0, second.stderr
 
     state = json.loads(_shell(run_motcua, env, STATE))

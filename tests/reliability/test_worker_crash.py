@@ -4,12 +4,8 @@ its effect happens exactly once (docs/operations/faults.md)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
 from pathlib import Path
-
-from tests.reliability.conftest import MOTCUA, ROOT
 
 SETTINGS = "tests.reliability.worker_settings"
 
@@ -37,7 +33,7 @@ def _status(run_motcua, env) -> list:
 
 
 def test_killed_worker_job_is_retried_and_applied_exactly_once(
-    tmp_path: Path, run_motcua, empty_database
+    tmp_path: Path, run_motcua, empty_database, worker
 ):
     env = {"DATABASE_URL": empty_database("worker"), "DJANGO_SETTINGS_MODULE": SETTINGS}
     assert run_motcua("migrate", "--noinput", "-v0", env=env).returncode == 0
@@ -51,20 +47,13 @@ def test_killed_worker_job_is_retried_and_applied_exactly_once(
     done = run_motcua("shell", "-c", enqueue, env=env)
     assert done.returncode == 0, done.stderr
 
-    full_env = {**os.environ, "MOTCUA_VAR_DIR": str(tmp_path / "var"), **env}
-    worker = subprocess.Popen(
-        [*MOTCUA, "run_worker"],
-        cwd=ROOT,
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    running = worker.start(env)
     try:
         attempts = work / "attempts.log"
         assert _wait_for(lambda: attempts.exists() and attempts.read_text().count("\n") == 1)
     finally:
-        worker.kill()  # SIGKILL: no chance to clean up
-        worker.wait(timeout=30)
+        running.kill()  # SIGKILL: no chance to clean up
+        running.wait(timeout=30)
 
     # The dead worker's claim stays: without recovery no worker would ever take it.
     assert _status(run_motcua, env) == [["RUNNING", None, 1]]
@@ -77,14 +66,7 @@ def test_killed_worker_job_is_retried_and_applied_exactly_once(
     assert "requeued: 1" in requeued.stdout
 
     (work / "hold").unlink()
-    second = subprocess.run(
-        [*MOTCUA, "run_worker", "--max-tasks", "1"],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    second = worker.run_once(env, timeout=120)
     assert second.returncode == 0, second.stderr
 
     # Ran twice (killed once), finished once, and the effect exists exactly once.
