@@ -332,6 +332,8 @@ def results(request: HttpRequest, pk: int) -> list[ResultOut]:
     from motcua.dossiers.services.e_result import result_history_of, signed_roles
 
     d = _readable(request, pk)
+    if _held_from_applicant(request, d):
+        return []
     return [
         ResultOut(
             code=doc.code,
@@ -345,6 +347,17 @@ def results(request: HttpRequest, pk: int) -> list[ResultOut]:
         for doc in result_history_of(d)
         if doc.file_id
     ]
+
+
+def _held_from_applicant(request: HttpRequest, d: Any) -> bool:
+    """A linked child's result is not the applicant's yet while its application returns
+    results together and a sibling is still processed (law.md R40); the officers and
+    unit-bound systems that settle it see it."""
+    from motcua.dossiers.services.linked import child_result_held
+
+    if _client(request) is not None or getattr(request.user, "is_officer", False):
+        return False
+    return child_result_held(d)
 
 
 def _pdf_answer(description: str) -> dict[str, Any]:
@@ -372,6 +385,15 @@ def result_download(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     from motcua.dossiers.services.e_result import result_history_of
 
     d = _readable(request, pk, note=False)
+    if _held_from_applicant(request, d):
+        raise ApiError(
+            409,
+            _(
+                "Kết quả của hồ sơ liên thông được trả cùng lúc khi mọi hồ sơ thành phần "
+                "giải quyết xong."
+            ),
+            "result_held",
+        )
     doc = next((x for x in result_history_of(d) if x.code == code and x.file_id), None)
     if doc is None:
         raise Http404

@@ -12,6 +12,8 @@ class DossiersConfig(AppConfig):
         from motcua.documents.access import register_access_policy
         from motcua.dossiers.appointments import DossierAppointments
         from motcua.dossiers.selectors import home_work, officer_file_policy
+        from motcua.dossiers.services.linked import on_child_finished
+        from motcua.dossiers.signals import dossier_transitioned
         from motcua.workdays.recompute import register_provider
 
         # Issued appointments are only recomputed on an administrator's decision.
@@ -21,3 +23,6 @@ class DossiersConfig(AppConfig):
         register_access_policy(officer_file_policy)
         # The back-office home shows the worklists' counts.
         register_work_source(home_work)
+        # A linked application returning results together releases them when its last
+        # child finishes (law.md R40).
+        dossier_transitioned.connect(on_child_finished, dispatch_uid="dossiers.linked_release")

@@ -410,7 +410,9 @@ def keep_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     issued = IssuedDocument.objects.filter(
         code=code, dossier_code=d.code or "-", owner_id=request.user.pk, revoked_at__isnull=True
     ).first()
-    if issued is None or d.status not in RESULT_STATES:
+    from motcua.dossiers.services.linked import child_result_held
+
+    if issued is None or d.status not in RESULT_STATES or child_result_held(d):
         raise Http404
     warehouse_push_result(issued=issued, actor=request.user)
     messages.success(request, _("Đã lưu kết quả vào kho dữ liệu của bạn."))

@@ -78,7 +78,23 @@ def _notify(dossier_id: int, action: str, event_id: int | None) -> None:
     event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
     ctx = dossier_context(d, event.reason if event else "")
     key = f"ev:{event_id}" if event_id else None
-    if action in APPLICANT_EVENTS:
+    if action in APPLICANT_EVENTS and d.group_id is not None and action == "issue_result":
+        from motcua.dossiers.services.linked import child_result_held, result_notice_key
+
+        # A linked application returning results together: the notice waits for the
+        # release (linked.group_results_release), both paths share one dedup key (R40).
+        if child_result_held(d):
+            return
+        key = result_notice_key(d)
+        notify(
+            recipient=d.applicant,
+            event=APPLICANT_EVENTS[action],
+            context=ctx,
+            dossier=d,
+            url=reverse("my_dossiers:detail", args=[d.pk]),
+            dedup_key=key,
+        )
+    elif action in APPLICANT_EVENTS:
         notify(
             recipient=d.applicant,
             event=APPLICANT_EVENTS[action],

@@ -35,6 +35,8 @@ class CashForm(forms.Form):
 class RefundForm(forms.Form):
     amount = forms.IntegerField(label=_("Số tiền hoàn (đồng)"), min_value=1)
     reason = forms.CharField(label=_("Lý do hoàn tiền"), widget=forms.Textarea(attrs={"rows": 2}))
+    # The child of a linked application whose share of a combined payment goes back.
+    member = forms.IntegerField(label=_("Hồ sơ thành phần"), required=False, min_value=1)
 
 
 class DecisionForm(forms.Form):

@@ -291,6 +291,16 @@ class Receipt(models.Model):
 class Refund(models.Model):
     request = models.ForeignKey(PaymentRequest, on_delete=models.PROTECT, related_name="refunds")
     attempt = models.ForeignKey(PaymentAttempt, on_delete=models.PROTECT, related_name="refunds")
+    # A payment of a linked application's combined request is refunded per child: the
+    # share of the child whose dossier was refused, withdrawn… (law.md R40).
+    member = models.ForeignKey(
+        PaymentRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_refunds",
+        verbose_name=_("phần của hồ sơ thành phần"),
+    )
     amount = models.PositiveBigIntegerField(_("số tiền hoàn"))
     reason = models.TextField(_("lý do"))
     status = models.CharField(

@@ -140,7 +140,7 @@ def office_receipts(user: Any) -> QuerySet[Receipt]:
 def office_refunds(user: Any) -> QuerySet[Refund]:
     return Refund.objects.filter(
         request__collecting_unit_id__in=permissions.readable_units(user)
-    ).select_related("request", "attempt")
+    ).select_related("request", "attempt", "member__dossier")
 
 
 def office_statement_lines(user: Any) -> QuerySet[StatementLine]:

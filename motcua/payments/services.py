@@ -806,48 +806,109 @@ def national_payment_record(
 # --- refunds -----------------------------------------------------------------------------
 
 
+def _dossier_refundable(dossier: Any) -> bool:
+    return dossier.status in conf.get("MOTCUA_REFUNDABLE_DOSSIER_STATUSES")
+
+
+def _pending_refunds(qs: Any) -> int:
+    return int(qs.filter(status=RefundStatus.REQUESTED).aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def refund_shares(attempt: PaymentAttempt) -> list[PaymentRequest]:
+    """The children of a linked application whose share of a combined payment may go
+    back (law.md R40: each child is its own dossier, so only the fees of a child that
+    was refused, withdrawn… are refunded, never the whole payment): member requests
+    with `refund_room` set, in the children's order. Empty for other payments."""
+    if attempt.duplicate or attempt.request.kind != RequestKind.COMBINED:
+        return []
+    shares = []
+    for member in attempt.request.combined_members.select_related(
+        "dossier__procedure_version"
+    ).order_by("pk"):
+        if member.cancelled_at is not None or not _dossier_refundable(member.dossier):
+            continue
+        pending = _pending_refunds(member.member_refunds.all())
+        member.refund_room = member.paid_amount - member.refunded_amount - pending  # type: ignore[attr-defined]
+        if member.refund_room > 0:  # type: ignore[attr-defined]
+            shares.append(member)
+    return shares
+
+
 def refundable_reason(attempt: PaymentAttempt) -> str:
     """Why money may go back, or "" when the rules do not allow it: a duplicate payment,
-    or a dossier that was refused or withdrawn (statuses configurable)."""
+    or a dossier that was refused or withdrawn (statuses configurable); for a linked
+    application's combined payment, a child in such a status (`refund_shares`)."""
     if attempt.duplicate:
         return "duplicate"
+    if attempt.request.kind == RequestKind.COMBINED:
+        shares = refund_shares(attempt)
+        return str(shares[0].dossier.status) if shares else ""
     status = attempt.request.dossier.status
-    if status in conf.get("MOTCUA_REFUNDABLE_DOSSIER_STATUSES"):
+    if _dossier_refundable(attempt.request.dossier):
         return str(status)
     return ""
 
 
-def _refund_room(attempt: PaymentAttempt) -> int:
-    pending = (
-        attempt.refunds.filter(status=RefundStatus.REQUESTED).aggregate(s=Sum("amount"))["s"] or 0
-    )
-    return attempt.amount - attempt.refunded_amount - pending
+def _refund_room(attempt: PaymentAttempt, member: PaymentRequest | None = None) -> int:
+    room = attempt.amount - attempt.refunded_amount - _pending_refunds(attempt.refunds.all())
+    if member is not None:
+        share = next((m for m in refund_shares(attempt) if m.pk == member.pk), None)
+        room = min(room, share.refund_room if share is not None else 0)  # type: ignore[attr-defined]
+    return room
 
 
 @transaction.atomic
-def refund_request(*, attempt: PaymentAttempt, actor: Any, amount: int, reason: str) -> Refund:
+def refund_request(
+    *,
+    attempt: PaymentAttempt,
+    actor: Any,
+    amount: int,
+    reason: str,
+    member: PaymentRequest | int | None = None,
+) -> Refund:
+    """A finance officer asks for money back; the collecting unit's leader decides. For
+    a linked application's combined payment `member` names the child whose share goes
+    back, and at most that share can (law.md R40)."""
     attempt, req = _lock(attempt.pk)
     if not permissions.is_finance(actor, req.collecting_unit_id):
         raise NotAllowed(_("Chỉ cán bộ tài chính của đơn vị thu được đề nghị hoàn tiền."))
     if attempt.status not in state.PAID:
         raise PaymentError(_("Chỉ hoàn được giao dịch đã thu tiền."))
-    if not refundable_reason(attempt):
+    share: PaymentRequest | None = None
+    if req.kind == RequestKind.COMBINED and not attempt.duplicate:
+        member_pk = member.pk if isinstance(member, PaymentRequest) else member
+        share = next((m for m in refund_shares(attempt) if m.pk == member_pk), None)
+        if share is None:
+            raise PaymentError(
+                _(
+                    "Khoản thanh toán gộp của hồ sơ liên thông chỉ hoàn phần phí của hồ sơ "
+                    "thành phần đã bị từ chối hoặc rút: vui lòng chọn hồ sơ thành phần."
+                )
+            )
+    elif not refundable_reason(attempt):
         raise PaymentError(
             _("Chưa đủ điều kiện hoàn tiền: hồ sơ chưa bị từ chối hoặc rút, và không thu trùng.")
         )
     if not reason.strip():
         raise PaymentError(_("Vui lòng nhập lý do hoàn tiền."))
-    if amount <= 0 or amount > _refund_room(attempt):
+    room = _refund_room(attempt, share)
+    if amount <= 0 or amount > room:
         raise PaymentError(
             _("Số tiền hoàn phải lớn hơn 0 và không vượt quá %(n)s đồng.")
-            % {"n": f"{max(0, _refund_room(attempt)):,}"}
+            % {"n": f"{max(0, room):,}"}
         )
     refund = Refund.objects.create(
-        request=req, attempt=attempt, amount=amount, reason=reason, requested_by=actor
+        request=req,
+        attempt=attempt,
+        member=share,
+        amount=amount,
+        reason=reason,
+        requested_by=actor,
     )
-    _audit(
-        "refund_request", actor, refund, {"amount": amount, "reason": reason}, req.collecting_unit
-    )
+    after: dict[str, Any] = {"amount": amount, "reason": reason}
+    if share is not None:
+        after["member"] = share.reference
+    _audit("refund_request", actor, refund, after, req.collecting_unit)
     return refund
 
 
@@ -888,6 +949,10 @@ def refund_complete(*, refund: Refund, actor: Any) -> Refund:
     if not attempt.duplicate:  # duplicates were never counted as paid
         req.refunded_amount += refund.amount
     _refresh_request(req)
+    if refund.member_id is not None:  # the child's own fee request shows its refund
+        member = PaymentRequest.objects.select_for_update().get(pk=refund.member_id)
+        member.refunded_amount += refund.amount
+        _refresh_request(member)
     _audit("refund_complete", actor, refund, {"amount": refund.amount}, req.collecting_unit)
     return refund
 

@@ -76,13 +76,14 @@ def _detail(request: HttpRequest, req: Any, **extra: Any) -> HttpResponse:
     attempts = list(req.attempts.all().prefetch_related("messages"))
     for a in attempts:
         a.refund_reason = services.refundable_reason(a) if a.status in state.PAID else ""  # type: ignore[attr-defined]
+        a.refund_shares = services.refund_shares(a) if a.refund_reason else []  # type: ignore[attr-defined]
     unit = req.collecting_unit_id
     context = {
         "req": req,
         "lines": req.lines.all(),
         "attempts": attempts,
         "receipts": req.receipts.select_related("series"),
-        "refunds": req.refunds.select_related("attempt"),
+        "refunds": req.refunds.select_related("attempt", "member__dossier"),
         "can_cash": permissions.can_record_cash(request.user, unit)
         and req.outstanding > 0
         and req.cancelled_at is None,
@@ -188,6 +189,7 @@ def refund_create(request: HttpRequest, attempt_pk: int) -> HttpResponse:
             actor=request.user,
             amount=form.cleaned_data["amount"],
             reason=form.cleaned_data["reason"],
+            member=form.cleaned_data.get("member"),
         )
     except PaymentError as exc:
         return _detail(request, req, refund_form=form, error=str(exc))

@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "query": query,
             "search_url": optional_url("procedures:list"),
+            "linked_url": optional_url("portal:linked_list"),
             "my_dossiers_url": optional_url("my_dossiers:list"),
             "tracking_url": optional_url("tracking:search"),
             "feedback_url": optional_url("feedback_public:index"),

@@ -16,6 +16,7 @@ from motcua.core.testing.files import tiny_image
 from motcua.dossiers import services
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.errors import InvalidDossierData
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import linked
 from motcua.org.constants import Role
 from motcua.org.demo import CITIZENS, SOCIAL_SECURITY, demo_load, linked_demo_load
@@ -302,3 +303,152 @@ def test_parent_pages_are_scoped(linked_demo, client_for):
     others = [c for c in children if c.pk != bhyt.pk]
     assert all(f"/quan-tri/ho-so/{c.pk}/" not in html for c in others)
     assert client_for(other).get(back).status_code in (302, 403, 404)
+
+
+def test_a_combined_payment_is_refunded_per_child(linked_demo):
+    """Law.md R40: each child is its own dossier, so when one child is refused only its
+    share of the one payment goes back, and its own fee request shows the refund."""
+    from motcua.payments.services import (
+        cash_record,
+        refund_complete,
+        refund_request,
+        refund_shares,
+        refundable_reason,
+    )
+
+    citizen = linked_demo
+    commune = OrgUnit.objects.get(code=COMMUNE)
+    group = filled_group(citizen)
+    children = linked.group_submit(
+        group=group, actor=citizen, receiving_unit=commune, declared=True
+    )
+    by_code = {c.procedure_version.procedure.code: c for c in children}
+    combined = services_pay(children, citizen)
+    cash_record(
+        request=combined, actor=officer(commune.pk, Role.RECEPTIONIST), amount=combined.amount
+    )
+    attempt = combined.attempts.get()
+    clerk, leader = officer(commune.pk, Role.CLERK), officer(commune.pk, Role.LEADER)
+    assert refundable_reason(attempt) == ""  # no child refused: nothing goes back
+
+    residence = by_code["1.004222"]  # 10,000 of the 18,000
+    services.dossier_refuse_reception(
+        dossier=residence,
+        actor=officer(commune.pk, Role.RECEPTIONIST),
+        expected_version=residence.version,
+        reason="Không thuộc thẩm quyền",
+    )
+    member = PaymentRequest.objects.get(combined_into=combined, dossier=residence)
+    shares = refund_shares(attempt)
+    assert [(m.pk, m.refund_room) for m in shares] == [(member.pk, 10_000)]
+    assert refundable_reason(attempt) == DossierStatus.REJECTED_AT_RECEPTION
+    with pytest.raises(PaymentError):  # which child: required
+        refund_request(attempt=attempt, actor=clerk, amount=10_000, reason="Từ chối")
+    birth_member = PaymentRequest.objects.get(combined_into=combined, dossier=by_code["1.001193"])
+    with pytest.raises(PaymentError):  # a child still being processed: never
+        refund_request(attempt=attempt, actor=clerk, amount=8_000, reason="x", member=birth_member)
+    with pytest.raises(PaymentError):  # more than the child's share
+        refund_request(attempt=attempt, actor=clerk, amount=10_001, reason="x", member=member)
+    refund = refund_request(
+        attempt=attempt, actor=clerk, amount=10_000, reason="Từ chối tiếp nhận", member=member.pk
+    )
+    assert refund_shares(attempt) == []  # the share is taken by the pending refund
+    refund_complete(refund=refund, actor=leader)
+    member.refresh_from_db()
+    combined.refresh_from_db()
+    assert member.refunded_amount == 10_000 and combined.refunded_amount == 10_000
+    birth_member.refresh_from_db()
+    assert birth_member.refunded_amount == 0
+
+
+def test_the_refund_form_offers_the_refused_childs_share(linked_demo, client_for):
+    from motcua.payments.services import cash_record
+
+    citizen = linked_demo
+    commune = OrgUnit.objects.get(code=COMMUNE)
+    children = linked.group_submit(
+        group=filled_group(citizen), actor=citizen, receiving_unit=commune, declared=True
+    )
+    combined = services_pay(children, citizen)
+    cash_record(
+        request=combined, actor=officer(commune.pk, Role.RECEPTIONIST), amount=combined.amount
+    )
+    residence = next(c for c in children if c.procedure_version.procedure.code == "1.004222")
+    services.dossier_refuse_reception(
+        dossier=residence,
+        actor=officer(commune.pk, Role.RECEPTIONIST),
+        expected_version=residence.version,
+        reason="Không thuộc thẩm quyền",
+    )
+    member = PaymentRequest.objects.get(combined_into=combined, dossier=residence)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    clerk = officer(commune.pk, Role.CLERK)
+    TOTPDevice.objects.create(user=clerk, name="default", confirmed=True)
+    client = client_for(clerk)
+    answer = client.get(f"/quan-tri/thanh-toan/{combined.pk}/")
+    assert answer.status_code == 200, (answer.status_code, answer.get("Location"))
+    page = answer.content.decode()
+    assert f'<option value="{member.pk}">' in page and "10.000" in page
+    attempt = combined.attempts.get()
+    answer = client.post(
+        f"/quan-tri/thanh-toan/giao-dich/{attempt.pk}/hoan-tien/",
+        {"amount": "10000", "reason": "Từ chối tiếp nhận", "member": str(member.pk)},
+    )
+    assert answer.status_code == 302
+    assert member.member_refunds.get().amount == 10_000
+
+
+def test_results_returned_together_are_held_everywhere_until_the_last_child(
+    linked_demo, client_for, django_capture_on_commit_callbacks
+):
+    """Law.md R40: while a sibling is processed, a child's sealed result is not in the
+    applicant's warehouse, not announced, and not downloadable by the applicant through
+    the API; the last child releases all of them at once (one notice each)."""
+    from motcua.documents.models import WarehouseItem
+    from motcua.notifications.models import Notification
+
+    citizen = linked_demo
+    commune = OrgUnit.objects.get(code=COMMUNE)
+    with django_capture_on_commit_callbacks(execute=True):
+        children = linked.group_submit(
+            group=filled_group(citizen), actor=citizen, receiving_unit=commune, declared=True
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = process(children[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        process(children[1])
+
+    def announced():
+        return set(
+            Notification.objects.filter(recipient=citizen, event="dossier_resolved").values_list(
+                "dossier_id", flat=True
+            )
+        )
+
+    def kept():
+        return set(
+            WarehouseItem.objects.filter(owner=citizen).values_list("dossier_code", flat=True)
+        )
+
+    assert announced() == set() and kept() == set()
+    api = client_for(citizen)
+    assert api.get(f"/api/v1/dossiers/{first.pk}/results").json() == []
+    code = first.code
+    from motcua.dossiers.services.e_result import result_document_of
+
+    issued = result_document_of(first)
+    held = api.get(f"/api/v1/dossiers/{first.pk}/results/{issued.code}")
+    assert held.status_code == 409 and held.json()["code"] == "result_held"
+    keep = api.post(f"/ho-so-cua-toi/{first.pk}/ket-qua/{issued.code}/luu-kho/")
+    assert keep.status_code in (403, 404)
+    assert kept() == set()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        process(children[2])
+    assert announced() == {c.pk for c in children}
+    assert len(Notification.objects.filter(recipient=citizen, event="dossier_resolved")) == 3
+    assert kept() == {c.code for c in Dossier.objects.filter(pk__in=[c.pk for c in children])}
+    assert code in kept()
+    assert len(api.get(f"/api/v1/dossiers/{first.pk}/results").json()) == 1
+    assert api.get(f"/api/v1/dossiers/{first.pk}/results/{issued.code}").status_code == 200

@@ -201,8 +201,12 @@ def document_sign(
         )
         if issued is not None and role == SignerRole.AGENCY and issued.owner_id:
             from motcua.documents.services.warehouse import warehouse_push_result
+            from motcua.dossiers.services.linked import result_held_for_code
 
-            warehouse_push_result(issued=issued, actor=actor)
+            # A linked child's result returned together waits for its siblings; the
+            # release pushes it (dossiers.services.linked.group_results_release, R40).
+            if not result_held_for_code(issued.dossier_code):
+                warehouse_push_result(issued=issued, actor=actor)
     return new
 
 

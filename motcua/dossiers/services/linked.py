@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,3 +384,64 @@ def child_result_held(dossier: Dossier) -> bool:
     if group is None:
         return False
     return not results_released(group)
+
+
+def result_held_for_code(dossier_code: str) -> bool:
+    """`child_result_held` for the dossier of an issued result (documents know the
+    dossier by its code only)."""
+    if not dossier_code:
+        return False
+    d = Dossier.objects.select_related("group").filter(code=dossier_code).first()
+    return d is not None and child_result_held(d)
+
+
+def result_notice_key(dossier: Dossier) -> str:
+    """The one dedup key of a linked child's "result ready" notice, whichever path
+    sends it (its own transition, or the release of the application)."""
+    return f"linked-result:{dossier.pk}"
+
+
+def group_results_release(dossier_id: int) -> list[Dossier]:
+    """After a child of a linked application finishes (law.md R40): when the
+    application returns its results together and this was the last child, the results
+    held back go out at once — each child's sealed electronic result enters the
+    applicant's e-data warehouse (Decree 61/2018 Art. 20(5); held until now by
+    `documents_sign`) and each child with a result is announced to the applicant.
+    Idempotent: the warehouse push is an upsert and the notices have one dedup key
+    (`result_notice_key`). Returns the children whose results were released."""
+    d = Dossier.objects.select_related("group").filter(pk=dossier_id).first()
+    if d is None or d.group is None or d.group.return_mode != ReturnMode.TOGETHER:
+        return []
+    children = children_of(d.group)
+    if not results_released(d.group, children):
+        return []
+    from motcua.documents.constants import SignerRole
+    from motcua.documents.services import warehouse_push_result
+    from motcua.dossiers.services.e_result import result_document_of, signed_roles
+    from motcua.notifications.receivers import dossier_context
+    from motcua.notifications.services import notify
+
+    released = []
+    for child in children:
+        if child.status not in (DossierStatus.RESOLVED, DossierStatus.RESULT_RETURNED):
+            continue
+        released.append(child)
+        issued = result_document_of(child)
+        if issued is not None and issued.owner_id and SignerRole.AGENCY in signed_roles(issued):
+            warehouse_push_result(issued=issued)
+        notify(
+            recipient=d.group.applicant,
+            event="dossier_resolved",
+            context=dossier_context(child),
+            dossier=child,
+            url=reverse("my_dossiers:detail", args=[child.pk]),
+            dedup_key=result_notice_key(child),
+        )
+    return released
+
+
+def on_child_finished(sender: Any, *, dossier_id: int, to_status: str = "", **kwargs: Any) -> None:
+    """Receiver of `dossier_transitioned` (background fan-out): release the linked
+    application's results when its last child finishes."""
+    if to_status in FINISHED:
+        group_results_release(dossier_id)
