@@ -584,6 +584,106 @@ def monitoring_scores(
     }
 
 
+class ForecastDossierOut(Schema):
+    code: str
+    flips_on: dt.date | None
+
+
+class ForecastStepOut(Schema):
+    day: dt.date
+    colour_before: str
+    colour_after: str
+    dossiers: list[ForecastDossierOut]
+
+
+class ForecastTargetOut(Schema):
+    day: dt.date
+    colour: str
+    colour_label: str
+    total: float | None
+    steps: list[ForecastStepOut]
+
+
+class UnitForecastOut(Schema):
+    unit_code: str
+    unit_name: str
+    colour: str
+    total: float | None
+    friday: ForecastTargetOut
+    month_end: ForecastTargetOut
+
+
+class ForecastList(Schema):
+    today: dt.date
+    count: int
+    items: list[UnitForecastOut]
+
+
+class ForecastFilters(Schema):
+    unit: str = Field("", description="Mã đơn vị: đơn vị đó và các đơn vị con trực tiếp")
+    kind: str = Field("", description="Loại đơn vị")
+
+
+def _target(t: Any) -> dict[str, Any]:
+    return {
+        "day": t.day,
+        "colour": t.level.key,
+        "colour_label": str(t.level.label),
+        "total": None if t.total is None else round(t.total, 2),
+        "steps": [
+            {
+                "day": s.day,
+                "colour_before": s.before.key,
+                "colour_after": s.after.key,
+                "dossiers": [{"code": d.code, "flips_on": d.flips_on} for d in s.dossiers],
+            }
+            for s in t.steps
+        ],
+    }
+
+
+@monitoring.get(
+    "/forecast",
+    response=ForecastList,
+    url_name="monitoring_forecast",
+    summary="Dự báo mức màu tháng của các đơn vị vào thứ Sáu và cuối tháng",
+)
+def monitoring_forecast(
+    request: HttpRequest, filters: Query[ForecastFilters], page: Query[Page]
+) -> dict[str, Any]:
+    """The dashboard's colour forecast (issue 27 point 1): each unit's month-to-date
+    colour on Friday and at the month end if nothing changes, with the dossiers that
+    decide each change."""
+    from motcua.monitoring.forecast_data import unit_forecasts
+
+    visible = scoped_units(request, scope="monitoring:read", roles=MONITOR_ROLES)
+    today = timezone.localdate()
+    qs = visible.filter(unit_valid_on(today)).order_by("path", "code")
+    if filters.unit:
+        root = qs.filter(code=filters.unit).first()
+        qs = qs.filter(Q(pk=root.pk) | Q(parent_id=root.pk)) if root is not None else qs.none()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    count, rows = paginate(qs, page)
+    result = unit_forecasts(rows)
+    items = []
+    for u in rows:
+        f = result.forecasts.get(u.pk)
+        if f is None:
+            continue
+        items.append(
+            {
+                "unit_code": u.code,
+                "unit_name": u.name,
+                "colour": f.level.key,
+                "total": None if f.total is None else round(f.total, 2),
+                "friday": _target(f.targets["friday"]),
+                "month_end": _target(f.targets["month_end"]),
+            }
+        )
+    return {"today": today, "count": count, "items": items}
+
+
 # --- dossiers for machine clients and officers ------------------------------------------
 
 dossier_list = Router(tags=["dossiers"])

@@ -49,6 +49,8 @@ JOBS: list[tuple[str, str, str]] = [
         "motcua.notifications.tasks.remind_step_deadlines",
     ),
     ("leader-daily-digest", "daily at 07:00", "motcua.notifications.tasks.leader_daily_digest"),
+    # Issue 27: each head of unit's colour forecast (Friday, month end), working mornings.
+    ("colour-forecast", "daily at 07:30", "motcua.monitoring.tasks.colour_forecast_morning"),
     # Jobs stuck RUNNING after a worker crash go back to the queue (jobs are idempotent).
     ("requeue-stale-tasks", "every 10 minutes", "motcua.core.tasks.requeue_stale_tasks"),
     # Gaming detectors (law.md R28b): new signals for inspection, once a night.

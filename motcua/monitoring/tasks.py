@@ -43,3 +43,12 @@ def gaming_detect_daily(slot: str = "") -> dict[str, Any]:
 
     found, created = gaming_detect(since=timezone.now() - dt.timedelta(days=90))
     return {"found": found, "created": created}
+
+
+@task()
+def colour_forecast_morning(slot: str = "") -> dict[str, Any]:
+    """07:30 on working days: the colour forecast to each head of unit (issue 27
+    point 1); idempotent (one notification per head, unit and day)."""
+    from motcua.monitoring.forecast_data import forecast_notify_heads
+
+    return {"slot": slot, "sent": forecast_notify_heads()}

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -609,3 +610,31 @@ def dispute_decide_view(request: HttpRequest, dispute_id: int) -> HttpResponse:
             request, _("Đã ghi nhận quyết định; kết quả sẽ có trong báo cáo tuần tới.")
         )
     return redirect("monitoring:disputes")
+
+
+@officer_required
+def forecast_view(request: HttpRequest) -> HttpResponse:
+    """Colour forecast panel (issue 27 point 1), loaded by htmx into the dashboard
+    (every visible unit) and the unit page (`?unit=`: the unit and its children)."""
+    from motcua.monitoring.forecast_data import unit_forecasts
+    from motcua.org.selectors import unit_valid_on
+
+    _check_dashboard(request)
+    today = timezone.localdate()
+    visible = units_visible_to(request.user).filter(unit_valid_on(today))
+    raw = request.GET.get("unit", "")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        unit = _visible_unit(request, int(raw))
+        units = list(visible.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)))
+    else:
+        units = list(visible)
+    result = unit_forecasts(units)
+    rows = [
+        (unit, f, f.targets["friday"], f.targets["month_end"])
+        for unit, f in result.rows()
+        if f.level.key != "none" or f.targets["month_end"].level.key != "none"
+    ]
+    template = "_forecast.html" if request.headers.get("HX-Request") else "forecast.html"
+    return render(request, f"monitoring/{template}", {"result": result, "rows": rows})

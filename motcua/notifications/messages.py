@@ -40,6 +40,7 @@ EVENTS = (
     "consultation_late",
     "supplement_unpublished",
     "leader_digest",
+    "colour_forecast",
     "privacy_request_approved",
     "privacy_request_refused",
     "privacy_request_executed",

@@ -86,6 +86,9 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_api_readers_org_tree": TokenRule("api-v1:org_tree", (200,), (403,)),
     # monitoring:read
     "motcua_api_readers_monitoring_scores": TokenRule("api-v1:monitoring_scores", (200,), (403,)),
+    "motcua_api_readers_monitoring_forecast": TokenRule(
+        "api-v1:monitoring_forecast", (200,), (403,)
+    ),
 }
 
 # Operations open to everyone (auth=None): a bogus token is simply ignored.

@@ -312,6 +312,7 @@ RULES: dict[str, Rule] = {
         extra_ok=OK404,
     ),
     "monitoring:warnings": Rule(MONITORS),
+    "monitoring:forecast": Rule(MONITORS),
     "monitoring:weekly_reports": Rule(MONITORS),
     "monitoring:weekly_report_file": Rule(
         MONITORS, kwargs=lambda w: {"week": "2026-W01", "fmt": "pdf"}, extra_ok=OK404
@@ -484,6 +485,7 @@ RULES: dict[str, Rule] = {
     "api-v1:monitoring_scores": Rule(
         MONITORS, machine=True, query="start=2026-01-01&end=2026-01-31"
     ),
+    "api-v1:monitoring_forecast": Rule(MONITORS, machine=True),
     # --- API clients (administrators) ---------------------------------------------------
     "api_clients:list": Rule(ADMIN),
     "api_clients:edit": Rule(ADMIN, kwargs=lambda w: {"pk": MISSING}, extra_ok=OK404),
