@@ -117,6 +117,36 @@ def _completions(qs: Any, unit_field: str) -> Any:
     )
 
 
+def recent_pace(paths: list[str], now: dt.datetime, cal: Any) -> fc.Pace:
+    """The officers' and units' pace, late share and receptions over the last
+    PACE_WEEKS weeks, for the row units under `paths` (two grouped queries)."""
+    from motcua.dossiers.models import Dossier
+
+    today = timezone.localdate(now)
+    start = today - dt.timedelta(weeks=PACE_WEEKS)
+    since = now - dt.timedelta(weeks=PACE_WEEKS)
+    completions = _completions(
+        Dossier.objects.filter(
+            _under("monitoring_contribution__unit__path", paths),
+            completed_at__gte=since,
+            completed_at__lt=now,
+        ),
+        "monitoring_contribution__unit_id",
+    )
+    receptions = (
+        Dossier.objects.filter(
+            _under("monitoring_contribution__unit__path", paths),
+            received_at__gte=since,
+            received_at__lt=now,
+        )
+        .values_list("monitoring_contribution__unit_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    window = len(working_days(cal, start, today - dt.timedelta(days=1)))
+    return pace_from(completions, receptions, window)
+
+
 def unit_forecasts(
     units: Iterable[OrgUnit], now: dt.datetime | None = None, *, levels: LevelPolicy | None = None
 ) -> ForecastResult:
@@ -169,29 +199,8 @@ def unit_forecasts(
         for pk, code, unit_id, _path, assignee_id, due_at, flips, d61, counters in open_rows
     ]
     row_paths = {row[2]: row[3] for row in open_rows}
-    start = today - dt.timedelta(weeks=PACE_WEEKS)
-    since = now - dt.timedelta(weeks=PACE_WEEKS)
-    completions = _completions(
-        Dossier.objects.filter(
-            _under("monitoring_contribution__unit__path", paths),
-            completed_at__gte=since,
-            completed_at__lt=now,
-        ),
-        "monitoring_contribution__unit_id",
-    )
-    receptions = (
-        Dossier.objects.filter(
-            _under("monitoring_contribution__unit__path", paths),
-            received_at__gte=since,
-            received_at__lt=now,
-        )
-        .values_list("monitoring_contribution__unit_id")
-        .order_by()
-        .annotate(n=Count("pk"))
-    )
     cal = deadlines.calendar_for(min(units, key=lambda u: u.depth))
-    window = len(working_days(cal, start, today - dt.timedelta(days=1)))
-    pace = pace_from(completions, receptions, window)
+    pace = recent_pace(paths, now, cal)
     days = working_days(cal, today, max(targets.values()))
     subtree = {
         u.pk: frozenset(r for r, p in row_paths.items() if p and p.startswith(u.path))

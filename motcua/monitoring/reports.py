@@ -119,6 +119,8 @@ class UnitLine:
     rank: int | None = None
     rank_ytd: int | None = None
     apologies: int = 0
+    # dossiers of the week counted late by 2.1 with no apology letter (issue 27 point 2)
+    late_no_apology: int = 0
 
     def pct(self, scores: UnitScores, num: str, den: str = "received") -> float | None:
         d = getattr(scores.counts, den)
@@ -274,8 +276,12 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
         for part in d.competent_unit.path.strip("/").split("/"):
             if part and int(part) in unit_ids:
                 by_unit[int(part)] = by_unit.get(int(part), 0) + 1
+    from motcua.monitoring.apology import late_without_apology
+
+    no_apology = late_without_apology(units, period.start, period.end)
     for ln in lines:
         ln.apologies = by_unit.get(ln.unit.pk, 0)
+        ln.late_no_apology = no_apology.get(ln.unit.pk, 0)
 
     # overdue at the cut-off: open dossiers past their due date after pauses and
     # extensions, not waiting for the citizen (supplement, financial obligation: the
@@ -461,6 +467,7 @@ def render_weekly_xlsx(data: WeeklyData) -> bytes:
         "Phiếu xin lỗi",
         "PAKN tiếp nhận",
         "PAKN đúng hạn",
+        "Trễ hạn không xin lỗi",
     ]
     for c, h in enumerate(header):
         ws.write(3, c, h, head)
@@ -498,6 +505,7 @@ def render_weekly_xlsx(data: WeeklyData) -> bytes:
         ws.write(r, base + 4, ln.apologies, cell)
         ws.write(r, base + 5, w.counts.fb_received, cell)
         ws.write(r, base + 6, w.counts.fb_on_time, cell)
+        ws.write(r, base + 7, ln.late_no_apology, cell)
     ws.set_column(0, 0, 42)
     ws.set_column(1, len(header), 14)
     ws.freeze_panes(4, 1)

@@ -80,6 +80,7 @@ def weekly_payload(data: WeeklyData) -> dict[str, Any]:
                 "form06a_week": ln.week06a.cells(),
                 "form06a_ytd": ln.ytd06a.cells(),
                 "apologies": ln.apologies,
+                "late_no_apology": ln.late_no_apology,
             }
         )
     return {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("don-vi/<int:unit_id>/bieu-06a.<str:fmt>", views.form06a_view, name="form06a"),
     path("canh-bao/", views.warnings_view, name="warnings"),
     path("du-bao/", views.forecast_view, name="forecast"),
+    path("xin-loi/", views.apologies_view, name="apologies"),
     path("bao-cao-tuan/", views.weekly_reports_view, name="weekly_reports"),
     path("bao-cao-tuan/khieu-nai/", views.disputes_view, name="disputes"),
     path("bao-cao-tuan/khieu-nai/gui/", views.dispute_create_view, name="dispute_create"),

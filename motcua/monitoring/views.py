@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.decorators import officer_required
+from motcua.dossiers.constants import DelayReasonKind
 from motcua.monitoring import dashboard, drilldown, selectors, services
 from motcua.monitoring.forms import LevelConfigForm, ScoringPolicyForm
 from motcua.monitoring.indicators import GROUP_BY_KEY, GROUPS, INDICATOR_BY_ID, ScoringPolicy
@@ -59,8 +60,20 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "period_query": _period_query(request),
         "warnings": drilldown.warning_counts(units_visible_to(request.user))[:10],
         "map": _map(entries, request),
+        "late_no_apology": _late_no_apology(entries, query),
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _late_no_apology(entries: list[dashboard.Entry], query: dashboard.Query) -> list[Any]:
+    """Units with dossiers of the period late without an apology letter (issue 27
+    point 2), most first (one grouped query)."""
+    from motcua.monitoring.apology import late_without_apology
+
+    counts = late_without_apology([e.unit for e in entries], query.period.start, query.period.end)
+    rows = [(e, counts.get(e.unit.pk, 0)) for e in entries if counts.get(e.unit.pk, 0)]
+    rows.sort(key=lambda r: (-r[1], r[0].depth, r[0].unit.name))
+    return rows[:15]
 
 
 def _map(entries: list[dashboard.Entry], request: HttpRequest) -> dict[str, Any] | None:
@@ -638,3 +651,25 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
     ]
     template = "_forecast.html" if request.headers.get("HX-Request") else "forecast.html"
     return render(request, f"monitoring/{template}", {"result": result, "rows": rows})
+
+
+@officer_required
+def apologies_view(request: HttpRequest) -> HttpResponse:
+    """Draft Form 04 (pre-emptive apology, issue 27 point 2, R14) for the dossiers
+    predicted late: a head of unit sees those of the units they head, a supervisor
+    those of the units they see. Signing posts to the dossier's `extend_with_apology`
+    action (signed Form 04, the applicant notified)."""
+    from motcua.monitoring.apology import apology_drafts, headed_units
+    from motcua.org.selectors import unit_valid_on
+
+    _check_dashboard(request)
+    today = timezone.localdate()
+    visible = units_visible_to(request.user).filter(unit_valid_on(today))
+    headed = [u for u in headed_units(request.user, today) if visible.filter(pk=u.pk).exists()]
+    units = headed or list(visible)
+    drafts = apology_drafts(units)
+    return render(
+        request,
+        "monitoring/apologies.html",
+        {"drafts": drafts, "headed": headed, "reason_kinds": DelayReasonKind.choices},
+    )

@@ -313,6 +313,7 @@ RULES: dict[str, Rule] = {
     ),
     "monitoring:warnings": Rule(MONITORS),
     "monitoring:forecast": Rule(MONITORS),
+    "monitoring:apologies": Rule(MONITORS),
     "monitoring:weekly_reports": Rule(MONITORS),
     "monitoring:weekly_report_file": Rule(
         MONITORS, kwargs=lambda w: {"week": "2026-W01", "fmt": "pdf"}, extra_ok=OK404
