@@ -170,3 +170,43 @@ class Delegation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.delegator} → {self.delegate} ({self.valid_from}–{self.valid_to})"
+
+
+class Absence(TimeStampedModel):
+    """An officer is away (leave, training, sickness) from `valid_from` to `valid_to`,
+    both included: the load forecast gives them no capacity those days and suggests
+    handing their steps due then to a colleague (docs/monitoring.md, rule L2). A
+    delegation covers a leader's absence with a named deputy; this covers everyone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="absences",
+        verbose_name=_("cán bộ"),
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, verbose_name=_("đơn vị"))
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"))
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người ghi nhận"),
+    )
+    revoked_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch vắng mặt")
+        verbose_name_plural = _("lịch vắng mặt")
+        indexes = [models.Index(fields=["unit", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="absence_valid_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.valid_from}–{self.valid_to})"

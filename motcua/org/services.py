@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.org.constants import Role, SuccessionKind, UnitKind
-from motcua.org.models import Delegation, OrgUnit, StaffAssignment, UnitSuccession
+from motcua.org.models import Absence, Delegation, OrgUnit, StaffAssignment, UnitSuccession
 
 UNIT_FIELDS = (
     "code",
@@ -44,7 +44,7 @@ def _audit(*, action: str, actor: Any, obj: Any, before: dict | None, after: dic
         unit_code = obj.code
     elif isinstance(obj, UnitSuccession):
         unit_code = obj.predecessor.code
-    elif isinstance(obj, StaffAssignment | Delegation):
+    elif isinstance(obj, StaffAssignment | Delegation | Absence):
         unit_code = obj.unit.code
     audit_record(
         action=action,
@@ -548,3 +548,100 @@ def delegation_revoke(*, actor: Any = None, delegation: Delegation) -> Delegatio
         after=_delegation_snapshot(delegation),
     )
     return delegation
+
+
+# --- absences (load forecast, docs/monitoring.md) -------------------------------------
+
+
+def _absence_snapshot(a: Absence) -> dict[str, Any]:
+    return {
+        "user": a.user.username,
+        "unit": a.unit.code,
+        "valid_from": _jsonable(a.valid_from),
+        "valid_to": _jsonable(a.valid_to),
+        "reason": a.reason,
+        "revoked_at": _jsonable(a.revoked_at),
+    }
+
+
+def is_unit_head(user: Any, unit: OrgUnit, at: dt.date | None = None) -> bool:
+    """`user` is head of `unit` on `at`, or acts for the head under a delegation."""
+    from motcua.org.selectors import valid_on
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    at = at or timezone.localdate()
+    if StaffAssignment.objects.filter(valid_on(at), user=user, unit=unit, is_head=True).exists():
+        return True
+    heads = StaffAssignment.objects.filter(valid_on(at), unit=unit, is_head=True).values("user")
+    return Delegation.objects.filter(
+        valid_on(at), unit=unit, delegate=user, delegator__in=heads, revoked_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def absence_create(
+    *,
+    actor: Any = None,
+    user: Any,
+    unit: OrgUnit,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    reason: str = "",
+) -> Absence:
+    """The head of `unit` (or an administrator) records that an officer of the unit is
+    away; the load forecast then moves their steps due those days to a colleague."""
+    from motcua.org.selectors import valid_on
+
+    if actor is not None and not is_unit_head(actor, unit) and not can_administer_unit(actor, unit):
+        raise PermissionDenied(_("Chỉ người đứng đầu đơn vị ghi nhận lịch vắng mặt của cán bộ."))
+    if valid_to < valid_from:
+        raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    if (valid_to - valid_from).days > 366:
+        raise ValidationError({"valid_to": _("Một lần vắng mặt ghi nhận tối đa một năm.")})
+    member = (
+        StaffAssignment.objects.filter(valid_on(valid_from), user=user, unit=unit).exists()
+        or StaffAssignment.objects.filter(valid_on(valid_to), user=user, unit=unit).exists()
+    )
+    if not member:
+        raise ValidationError({"user": _("Người vắng mặt phải là cán bộ của đơn vị.")})
+    absence = Absence.objects.create(
+        user=user,
+        unit=unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason.strip()[:255],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _audit(
+        action="org.absence_create",
+        actor=actor,
+        obj=absence,
+        before=None,
+        after=_absence_snapshot(absence),
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_revoke(*, actor: Any = None, absence: Absence) -> Absence:
+    absence = Absence.objects.select_for_update().select_related("unit", "user").get(pk=absence.pk)
+    if (
+        actor is not None
+        and not is_unit_head(actor, absence.unit)
+        and not can_administer_unit(actor, absence.unit)
+    ):
+        raise PermissionDenied(_("Chỉ người đứng đầu đơn vị ghi nhận lịch vắng mặt của cán bộ."))
+    if absence.revoked_at is not None:
+        raise ValidationError(_("Lịch vắng mặt này đã được hủy."))
+    before = _absence_snapshot(absence)
+    absence.revoked_at = timezone.now()
+    absence.save(update_fields=["revoked_at", "updated_at"])
+    _audit(
+        action="org.absence_revoke",
+        actor=actor,
+        obj=absence,
+        before=before,
+        after=_absence_snapshot(absence),
+    )
+    return absence
