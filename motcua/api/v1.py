@@ -332,6 +332,11 @@ api.add_router("/units/", readers.units)
 api.add_router("/workdays/", readers.workdays)
 api.add_router("/monitoring/", readers.monitoring)
 
+# The load forecast and its suggestions (motcua/monitoring/api.py).
+from motcua.monitoring.api import router as load_router  # noqa: E402
+
+api.add_router("/monitoring/", load_router)
+
 # Writes of another system or a citizen's app: online applications (motcua/api/applications.py).
 from motcua.api import applications  # noqa: E402
 

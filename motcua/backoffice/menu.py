@@ -59,6 +59,8 @@ MENU: list[MenuEntry] = [
     MenuEntry(
         _("Dấu hiệu gian lận số liệu"), "monitoring:gaming_list", frozenset({Role.SUPERVISOR})
     ),
+    # Load forecast (issue 27): unit heads rebalance, leaders and supervisors read.
+    MenuEntry(_("Dự báo tải xử lý"), "monitoring:load", frozenset({Role.LEADER, Role.SUPERVISOR})),
     MenuEntry(_("Thông báo"), "notifications:centre", ALL_OFFICERS),
     # Catalogue: administrators edit; supervisors and every officer read.
     MenuEntry(_("Danh mục thủ tục"), "catalog:list", ALL_OFFICERS),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.monitoring import gaming_views, views
+from motcua.monitoring import gaming_views, load_views, views
 
 app_name = "monitoring"
 
@@ -33,6 +33,9 @@ urlpatterns = [
         gaming_views.gaming_decide_view,
         name="gaming_decide",
     ),
+    path("tai-xu-ly/", load_views.load_view, name="load"),
+    path("tai-xu-ly/ap-dung/", load_views.load_apply_view, name="load_apply"),
+    path("tai-xu-ly/vang-mat/", load_views.load_absence_view, name="load_absence"),
     path("cau-hinh/", views.config_view, name="config"),
     path("cau-hinh/ban-do/", views.map_layer_view, name="map_layer"),
     path("cau-hinh/muc-danh-gia/", views.level_config_add, name="level_config_add"),

@@ -388,3 +388,34 @@ def test_citizen_feedback_list_second_page(personas: Personas, client_for: Any) 
     # Another citizen's list stays empty, with no pager.
     other, html = _rows(client_for(p.citizen_b), "/phan-anh-kien-nghi/cua-toi/", row)
     assert other == [] and "Phân trang" not in html
+
+
+def test_load_forecast_board(personas: Personas, client_for: Any) -> None:
+    """The unit head's load board (issue 27): officer rows × ten working days and the
+    suggestions; a fixed number of queries whatever the officers and steps."""
+    from django.utils import timezone
+
+    from motcua.org.models import Absence
+
+    p = personas
+    version = _procedure(p)
+    away = make_officer("chuyenvien.vang", p.unit_x, Role.SPECIALIST)
+    today = timezone.localdate()
+    Absence.objects.create(
+        user=away, unit=p.unit_x, valid_from=today, valid_to=today + dt.timedelta(days=30)
+    )
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            if k % 3 == 0:
+                make_officer(f"chuyenvien.tai{k}", p.unit_x, Role.SPECIALIST)
+            dossier = _received(p, version)
+            fx.assign_dossier(dossier, leader=p.leader_x, assignee=away)
+
+    row = r'data-testid="suggestion-'
+    _check(
+        [Page(client_for(p.leader_x), "/quan-tri/giam-sat/tai-xu-ly/", 14 + SLACK, row)],
+        grow,
+        many=30,
+    )

@@ -89,6 +89,12 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_api_readers_monitoring_forecast": TokenRule(
         "api-v1:monitoring_forecast", (200,), (403,)
     ),
+    # monitoring:read / dossiers:write + units + an acting account that heads the unit
+    # (tests/monitoring/test_load_views.py); the empty body fails validation first.
+    "motcua_monitoring_api_load_read": TokenRule("api-v1:monitoring_load", (200,), (403,)),
+    "motcua_monitoring_api_load_apply": TokenRule(
+        "api-v1:monitoring_load_apply", (403, 404, 422), (403, 404, 422)
+    ),
 }
 
 # Operations open to everyone (auth=None): a bogus token is simply ignored.

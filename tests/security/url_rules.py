@@ -331,6 +331,10 @@ RULES: dict[str, Rule] = {
     "monitoring:gaming_list": Rule(ROLES(SUP)),
     "monitoring:gaming_detail": Rule(ROLES(SUP), kwargs=gaming_signal_pk),
     "monitoring:gaming_decide": Rule(ROLES(SUP), kwargs=gaming_signal_pk, post_only=True),
+    # Load forecast (issue 27): heads of unit apply, supervisors read.
+    "monitoring:load": Rule(ROLES(LEAD_X, SUP)),
+    "monitoring:load_apply": Rule(ROLES(LEAD_X), post_only=True),
+    "monitoring:load_absence": Rule(ROLES(LEAD_X), post_only=True),
     "monitoring:config": Rule(ADMIN),
     "monitoring:map_layer": Rule(ADMIN),
     "monitoring:level_config_add": Rule(ADMIN, post_only=True),
@@ -487,6 +491,8 @@ RULES: dict[str, Rule] = {
         MONITORS, machine=True, query="start=2026-01-01&end=2026-01-31"
     ),
     "api-v1:monitoring_forecast": Rule(MONITORS, machine=True),
+    "api-v1:monitoring_load": Rule(ROLES(LEAD_X, SUP), machine=True, query="unit=000.00.01.H47"),
+    "api-v1:monitoring_load_apply": Rule(ROLES(LEAD_X), post_only=True, machine=True),
     # --- API clients (administrators) ---------------------------------------------------
     "api_clients:list": Rule(ADMIN),
     "api_clients:edit": Rule(ADMIN, kwargs=lambda w: {"pk": MISSING}, extra_ok=OK404),
