@@ -65,7 +65,11 @@ def test_the_forecast_counts_the_step_and_suggests_the_colleague(personas, board
     assert "vắng ngày" in s.reason and str(second) in s.reason
 
 
-def test_head_applies_then_the_same_suggestion_is_stale(personas, board, client_for):
+def test_head_applies_then_the_same_suggestion_is_stale(
+    personas, board, client_for, django_capture_on_commit_callbacks
+):
+    from motcua.notifications.models import Notification
+
     d, _first, second = board
     s = _suggestion(personas.unit_x, d)
     client = client_for(personas.leader_x)
@@ -78,9 +82,12 @@ def test_head_applies_then_the_same_suggestion_is_stale(personas, board, client_
         "to": second.pk,
         "version": s.step.version,
     }
-    response = client.post(APPLY, data, HTTP_HX_REQUEST="true")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(APPLY, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Đã phân công lại hồ sơ" in response.content.decode()
+    # The colleague hears about it as after any assignment.
+    assert Notification.objects.filter(recipient=second, event="dossier_assigned").exists()
     d.refresh_from_db()
     assert d.assignee_id == second.pk
     assert DossierEvent.objects.filter(dossier=d, action="assign").count() == 2
