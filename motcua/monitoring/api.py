@@ -127,7 +127,7 @@ def load_read(request: HttpRequest, filters: Query[LoadFilters]) -> dict[str, An
         officers.append(
             {
                 "officer_id": officer.id if officer else None,
-                "name": officer.name if officer else _("Chưa phân công"),
+                "name": officer.name if officer else _("Chưa phân công hoặc cán bộ ngoài đơn vị"),
                 "roles": sorted(officer.roles) if officer else [],
                 "pace": round(officer.pace, 2) if officer else None,
                 "cells": [
