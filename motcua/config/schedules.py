@@ -56,4 +56,10 @@ JOBS: list[tuple[str, str, str]] = [
     # Gaming detectors (law.md R28b): new signals for inspection, once a night.
     ("gaming-detect", "daily at 02:45", "motcua.monitoring.tasks.gaming_detect_daily"),
     ("weekly-report", "weekly on friday at 16:00", "motcua.core.tasks.weekly_friday_report"),
+    # Law.md R28a: the frozen weekly reports are re-verified every night.
+    (
+        "weekly-snapshots-verify",
+        "daily at 03:15",
+        "motcua.monitoring.tasks.weekly_snapshots_verify_nightly",
+    ),
 ]

@@ -177,7 +177,55 @@ def dispute_create(
         raise ValidationError(
             _("Hồ sơ %(code)s đã được khiếu nại cho báo cáo tuần này.") % {"code": dossier_code}
         ) from exc
+    transaction.on_commit(lambda: dispute_notify_deciders(dispute))
     return dispute
+
+
+def deciders_of(unit: OrgUnit, at: dt.date | None = None) -> list[Any]:
+    """The supervisors and administrators who may decide a dispute of `unit` today:
+    those assigned to the unit or to one of its ancestors (their scope covers its
+    subtree, org.selectors.units_visible_to)."""
+    from motcua.org.models import StaffAssignment
+    from motcua.org.selectors import valid_on
+
+    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
+    rows = (
+        StaffAssignment.objects.filter(
+            valid_on(at or timezone.localdate()), role__in=DECIDERS, unit_id__in=ancestors
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users: dict[int, Any] = {}
+    for a in rows:
+        users.setdefault(a.user_id, a.user)
+    return list(users.values())
+
+
+def dispute_notify_deciders(dispute: AttributionDispute) -> int:
+    """Tell the supervisors who may decide that a unit disputes an attribution (once
+    per dispute and person); returns how many were told."""
+    from django.urls import reverse
+
+    from motcua.notifications.services import notify
+
+    sent = 0
+    for user in deciders_of(dispute.unit):
+        n = notify(
+            recipient=user,
+            event="attribution_dispute_filed",
+            context={
+                "unit": dispute.unit.name,
+                "code": dispute.dossier_code,
+                "week": dispute.snapshot.week,
+                "reason": dispute.reason,
+                "raised_by": dispute.raised_by.full_name if dispute.raised_by else "",
+            },
+            url=reverse("monitoring:disputes"),
+            dedup_key=f"dispute:{dispute.pk}:{user.pk}",
+        )
+        sent += n is not None
+    return sent
 
 
 def dispute_decide(*, dispute_id: int, accept: bool, reason: str, actor: Any) -> AttributionDispute:

@@ -460,3 +460,47 @@ def snapshots_verify(week: str | None = None) -> list[SnapshotCheck]:
             )
             checks.append(gone)
     return checks
+
+
+def snapshots_verify_and_alert() -> dict[str, int]:
+    """Verify every frozen report; for each broken one, log an error and tell the
+    supervisors and administrators of the province (the root units) in Vietnamese what
+    broke (dedup: once per snapshot, problems and day)."""
+    import hashlib
+    import logging
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from motcua.notifications.services import notify
+    from motcua.org.constants import Role
+    from motcua.org.models import StaffAssignment
+    from motcua.org.selectors import valid_on
+
+    logger = logging.getLogger(__name__)
+    checks = snapshots_verify()
+    broken = [c for c in checks if not c.ok]
+    told = 0
+    if broken:
+        today = timezone.localdate()
+        recipients = {
+            a.user_id: a.user
+            for a in StaffAssignment.objects.filter(
+                valid_on(today),
+                role__in=(Role.SUPERVISOR, Role.ADMINISTRATOR),
+                unit__parent__isnull=True,
+            ).select_related("user")
+        }
+        for check in broken:
+            logger.error("frozen weekly report broken: %s: %s", check.label, check.problems)
+            digest = hashlib.sha256("\n".join(check.problems).encode()).hexdigest()[:16]
+            for user in recipients.values():
+                n = notify(
+                    recipient=user,
+                    event="weekly_snapshot_broken",
+                    context={"label": str(check.label), "problems": list(check.problems)},
+                    url=reverse("monitoring:weekly_reports"),
+                    dedup_key=f"snapbroken:{check.week}:{check.version}:{digest}:{today:%Y%m%d}:{user.pk}",
+                )
+                told += n is not None
+    return {"checked": len(checks), "broken": len(broken), "told": told}

@@ -52,3 +52,14 @@ def colour_forecast_morning(slot: str = "") -> dict[str, Any]:
     from motcua.monitoring.forecast_data import forecast_notify_heads
 
     return {"slot": slot, "sent": forecast_notify_heads()}
+
+
+@task()
+def weekly_snapshots_verify_nightly(slot: str = "") -> dict[str, Any]:
+    """Every night: verify every frozen weekly report (law.md R28a) — signature, hashes,
+    the chain and the audit anchor, as `motcua weekly_verify` does. A broken snapshot is
+    logged as an error and told to the supervisors and administrators (once per
+    snapshot, problem set and day)."""
+    from motcua.monitoring.snapshots import snapshots_verify_and_alert
+
+    return {"slot": slot, **snapshots_verify_and_alert()}

@@ -41,6 +41,8 @@ EVENTS = (
     "supplement_unpublished",
     "leader_digest",
     "colour_forecast",
+    "attribution_dispute_filed",
+    "weekly_snapshot_broken",
     "privacy_request_approved",
     "privacy_request_refused",
     "privacy_request_executed",

@@ -146,3 +146,21 @@ def test_the_window_is_counted_in_working_days(personas, frozen, settings):
     assert deadline > snap.frozen_at
     days = deadlines.working_days_between(personas.unit_x, snap.frozen_at, deadline)
     assert 2 < days <= 3
+
+
+def test_a_filed_dispute_is_told_to_the_supervisors_who_decide(
+    personas, frozen, django_capture_on_commit_callbacks
+):
+    from motcua.notifications.models import Notification
+
+    snap, code = frozen
+    with django_capture_on_commit_callbacks(execute=True):
+        disputes.dispute_create(
+            snapshot=snap, dossier_code=code, reason="Chờ ý kiến Sở Y", actor=personas.leader_x
+        )
+    told = Notification.objects.filter(event="attribution_dispute_filed")
+    assert personas.supervisor in {n.recipient for n in told}
+    assert personas.leader_x not in {n.recipient for n in told}
+    note = told.get(recipient=personas.supervisor)
+    assert code in note.subject and "Chờ ý kiến Sở Y" in note.body
+    assert note.url == reverse("monitoring:disputes")

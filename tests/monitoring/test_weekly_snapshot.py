@@ -193,3 +193,26 @@ def test_supervisor_page_button_verifies(personas, client_for, two_weeks):
         client.post(reverse("monitoring:weekly_report_verify", args=["2030-W01"])).status_code
         == 404
     )
+
+
+def test_the_nightly_check_tells_the_province_supervisors_what_broke(personas, two_weeks):
+    """The scheduler's weekly-snapshots-verify job: intact reports tell nobody; a
+    tampered one is named, in Vietnamese, to the province's supervisors, once a day."""
+    from motcua.monitoring.tasks import weekly_snapshots_verify_nightly
+    from motcua.notifications.models import Notification
+
+    assert weekly_snapshots_verify_nightly.call() == {
+        "slot": "",
+        "checked": 2,
+        "broken": 0,
+        "told": 0,
+    }
+    snap = WeeklySnapshot.objects.get(week="2026-W11")
+    _unlock()
+    WeeklySnapshot.objects.filter(pk=snap.pk).update(data_json=snap.data_json + " ")
+    result = weekly_snapshots_verify_nightly.call()
+    assert (result["checked"], result["broken"]) == (2, 1) and result["told"] >= 1
+    note = Notification.objects.get(recipient=personas.supervisor, event="weekly_snapshot_broken")
+    assert "2026-W11" in note.subject
+    assert "Dữ liệu đã chốt" in note.body
+    assert weekly_snapshots_verify_nightly.call()["told"] == 0  # once a day
