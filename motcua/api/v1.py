@@ -346,3 +346,10 @@ api.add_router("/applications/", applications.router)
 from motcua.api import dossier_extras  # noqa: E402
 
 api.add_router("/dossiers/", dossier_extras.router)
+
+# Issue 26: consent at the counter, the plain-language timeline, supplement notice
+# delivery and the receptionists' phone list (motcua/api/dossier_trust.py).
+from motcua.api import dossier_trust  # noqa: E402
+
+api.add_router("/dossiers/", dossier_trust.router)
+api.add_router("/worklist/", dossier_trust.worklist)

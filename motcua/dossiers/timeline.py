@@ -172,6 +172,11 @@ class PlainTimeline:
     @property
     def speech(self) -> str:
         """The whole timeline as sentences, for the browser's speech synthesis."""
+        return " ".join(self.sentences)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences read aloud, in order (the REST API gives them as a list)."""
         parts = [self.stage + "."]
         if self.holder is not None:
             parts.append(_("Người đang giữ hồ sơ: %(who)s.") % {"who": self.holder.spoken})
@@ -181,7 +186,7 @@ class PlainTimeline:
         if self.next_step:
             parts.append(_("Bước tiếp theo: %(next)s.") % {"next": self.next_step})
         parts.extend(self.notes)
-        return " ".join(p.strip() for p in parts if p.strip())
+        return [p.strip() for p in parts if p.strip()]
 
 
 def _moment(value: dt.datetime) -> str:

@@ -98,7 +98,25 @@ class DossierRead(models.Model):
     dossier = models.ForeignKey(
         "dossiers.Dossier", on_delete=models.CASCADE, related_name="reads", db_index=False
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The officer who read; empty for a system reading through the REST API without an
+    # officer account (`client`, law.md R32a).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The API client (another system) that read: with `actor` when it acts for an
+    # officer account, alone when it has none.
+    client = models.ForeignKey(
+        "api.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ứng dụng gọi API"),
+    )
     unit = models.ForeignKey(
         "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -157,6 +175,17 @@ class DossierRead(models.Model):
             text = _g("Xem thông tin hồ sơ")
         else:
             text = _g("Mở trang hồ sơ (có họ tên, số định danh, thông tin bạn khai)")
-        if self.via_api:
+        if self.via_api and self.actor_id is None:
+            text += " " + _g("qua API (hệ thống kết nối, không thay mặt cán bộ nào)")
+        elif self.via_api:
             text += " " + _g("qua API (phần mềm khác của cơ quan, dùng tài khoản cán bộ)")
         return text
+
+    @property
+    def system_name(self) -> str:
+        """Who read when no officer did: "Hệ thống <client name> (API)" (law.md R32a)."""
+        if self.actor_id is not None or self.client is None:
+            return ""
+        from django.utils.translation import gettext as _g
+
+        return _g("Hệ thống %(name)s (API)") % {"name": self.client.name}

@@ -62,13 +62,14 @@ class Purpose:
 @dataclass(frozen=True)
 class Noted:
     dossier_id: int
-    actor_id: int
+    actor_id: int | None  # None: a system without an officer account (client_id)
     kind: str
     object_ref: str
     object_label: str
     purpose: Purpose
     at: dt.datetime
     channel: str = ReadChannel.WEB
+    client_id: int | None = None  # the API client that read (law.md R32a)
 
     @property
     def key(self) -> tuple[int, str, str, bool, str]:
@@ -152,6 +153,7 @@ def read_note(
     object_label: str = "",
     actor: Any = None,
     channel: str = ReadChannel.WEB,
+    client_id: int | None = None,
 ) -> None:
     """Note that the officer of `request` (or `actor`: the officer account an API client
     acts for) opened `d` (or one of its documents/fields); written by ReadLogMiddleware
@@ -174,6 +176,7 @@ def read_note(
             purpose=purpose_of(user, d, held, offered),
             at=timezone.now(),
             channel=channel,
+            client_id=client_id,
         )
     )
 
@@ -193,8 +196,10 @@ def api_read_note(
 ) -> None:
     """A read through the REST API (law.md R32a): an officer's session, or an API
     client acting for an officer account (`ApiClient.acting_user`), which counts as that
-    officer; the applicant sees the channel. A client without an officer account, the
-    applicant and anonymous callers are not logged."""
+    officer (the client is recorded too); the applicant sees the channel. A client
+    without an officer account is a system's read: recorded with the client, no officer,
+    outside any step (the applicant sees "Hệ thống <name> (API)", supervisors list it).
+    The applicant and anonymous callers are not logged."""
     if request.method not in ("GET", "HEAD"):
         return
     from motcua.api.models import ApiClient
@@ -202,10 +207,13 @@ def api_read_note(
     auth = getattr(request, "auth", None)
     if isinstance(auth, ApiClient):
         actor = auth.acting_user if auth.acting_user_id else None
-        if actor is None or not actor.is_active:
+        if actor is None or not actor.is_active or not getattr(actor, "is_officer", False):
+            _system_read_note(request, auth, d, kind, object_ref, object_label)
             return
+        client_id: int | None = auth.pk
     else:
         actor = getattr(request, "user", None)
+        client_id = None
     read_note(
         request,
         d,
@@ -214,6 +222,31 @@ def api_read_note(
         object_label=object_label,
         actor=actor,
         channel=ReadChannel.API,
+        client_id=client_id,
+    )
+
+
+def _system_read_note(
+    request: HttpRequest, client: Any, d: Any, kind: str, object_ref: str, object_label: str
+) -> None:
+    """A system (API client without an officer account) read `d`: no officer, no step,
+    no unit (the client's name says who read; no extra query on the API read)."""
+    unit_id = None
+    purpose = Purpose(
+        unit_id, "", _("Hệ thống kết nối đọc qua API, không thay mặt cán bộ nào"), False
+    )
+    _noted(request).append(
+        Noted(
+            dossier_id=d.pk,
+            actor_id=None,
+            kind=kind,
+            object_ref=object_ref[:64],
+            object_label=object_label[:255],
+            purpose=purpose,
+            at=timezone.now(),
+            channel=ReadChannel.API,
+            client_id=client.pk,
+        )
     )
 
 
@@ -285,11 +318,13 @@ def reads_flush(reads: list[Noted]) -> int:
 
     if not reads:
         return 0
-    actor_id = reads[0].actor_id
+    # One request, one caller: an officer, or a system without one (its client).
+    actor_id, client_id = reads[0].actor_id, reads[0].client_id
     since = min(r.at for r in reads) - COALESCE
+    who = {"actor_id": actor_id} if actor_id is not None else {"client_id": client_id}
     seen = set(
         DossierRead.objects.filter(
-            dossier_id__in={r.dossier_id for r in reads}, at__gte=since, actor_id=actor_id
+            dossier_id__in={r.dossier_id for r in reads}, at__gte=since, **who
         ).values_list("dossier_id", "kind", "object_ref", "in_active_step", "channel")
     )
     rows = []
@@ -309,6 +344,7 @@ def reads_flush(reads: list[Noted]) -> int:
                 purpose=r.purpose.text[:255],
                 in_active_step=r.purpose.in_active_step,
                 channel=r.channel,
+                client_id=r.client_id,
                 at=r.at,
             )
         )

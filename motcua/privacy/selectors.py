@@ -29,7 +29,7 @@ def reads_of_dossier(dossier: Any, limit: int = READS_SHOWN) -> list[DossierRead
     """The latest officer reads of `dossier`, newest first, for its applicant."""
     return list(
         DossierRead.objects.filter(dossier=dossier)
-        .select_related("unit")
+        .select_related("unit", "client")
         .order_by("-at", "-pk")[:limit]
     )
 
@@ -40,7 +40,7 @@ def read_for_applicant(user: Any, dossier_pk: int, read_pk: int) -> DossierRead 
         DossierRead.objects.filter(
             pk=read_pk, dossier_id=dossier_pk, dossier__applicant_id=getattr(user, "pk", None)
         )
-        .select_related("dossier", "unit", "actor", "question")
+        .select_related("dossier", "unit", "actor", "client", "question")
         .first()
     )
 
@@ -67,6 +67,6 @@ def reads_outside_step(user: Any) -> QuerySet[DossierRead]:
     return (
         DossierRead.objects.filter(where, in_active_step=False)
         .exclude(actor=user)
-        .select_related("dossier", "actor", "unit")
+        .select_related("dossier", "actor", "unit", "client")
         .order_by("-at", "-pk")
     )

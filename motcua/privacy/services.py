@@ -301,7 +301,7 @@ def dossier_read_question(*, read: Any, citizen: Any, text: str = "") -> Any:
         # Lock only the read (PostgreSQL refuses FOR UPDATE on the nullable side of the
         # outer join to the unit).
         DossierRead.objects.select_for_update(of=("self",))
-        .select_related("dossier", "unit")
+        .select_related("dossier", "unit", "client")
         .get(pk=read.pk)
     )
     d = locked.dossier
@@ -319,7 +319,7 @@ def dossier_read_question(*, read: Any, citizen: Any, text: str = "") -> Any:
         "code": d.code or d.pk,
         "at": timezone.localtime(locked.at).strftime("%H:%M %d/%m/%Y"),
         "what": what,
-        "unit": locked.unit.name if locked.unit else "—",
+        "unit": locked.unit.name if locked.unit else (locked.system_name or "—"),
         "role": locked.role_label or "—",
         "purpose": locked.purpose,
         "outside": "" if locked.in_active_step else _(" (ngoài bước xử lý được giao)"),

@@ -58,15 +58,18 @@ def test_a_client_acting_for_an_officer_counts_as_that_officer(personas, receive
     assert reads[ReadKind.FORM].object_label == "Mẫu 01"
 
 
-def test_a_client_without_an_officer_account_and_the_applicant_are_not_logged(
+def test_a_client_without_an_officer_account_is_a_systems_read_the_applicant_none(
     personas, client_for, received
 ):
-    api = _token_client(["dossiers:read"], units=[personas.unit_x])
-    assert api.get(f"/api/v1/dossiers/{received.pk}").status_code == 200
     mine = client_for(personas.citizen_a)
     assert mine.get(f"/api/v1/dossiers/{received.pk}").status_code == 200
     assert mine.get(f"/api/v1/dossiers/{received.pk}/timeline").status_code == 200
     assert not DossierRead.objects.exists()
+    api = _token_client(["dossiers:read"], units=[personas.unit_x])
+    assert api.get(f"/api/v1/dossiers/{received.pk}").status_code == 200
+    read = DossierRead.objects.get()
+    assert read.actor_id is None and read.client.name == "Phần mềm của sở"
+    assert read.system_name == "Hệ thống Phần mềm của sở (API)"
 
 
 def test_printed_forms_and_the_register_are_reads(personas, client_for, received):
