@@ -64,6 +64,29 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_api_dossier_extras_payment_start": TokenRule(
         "api-v1:payment_start", (403, 404, 422), (403, 422)
     ),
+    # Issue 26: reads with dossiers:read (the world's dossier has no counter consent nor
+    # supplement notice: 404); changes need dossiers:write and an acting account (the
+    # full token has none: 403); an empty body is refused by validation; the answer is
+    # the applicant's only (tests/api/test_dossier_trust.py).
+    "motcua_api_dossier_trust_consent_read": TokenRule("api-v1:consent_read", (404,), (403,)),
+    "motcua_api_dossier_trust_consent_code": TokenRule("api-v1:consent_code", (403,), (403,)),
+    "motcua_api_dossier_trust_consent_confirm": TokenRule(
+        "api-v1:consent_confirm", (403, 422), (403, 422)
+    ),
+    "motcua_api_dossier_trust_consent_waive": TokenRule(
+        "api-v1:consent_waive", (403, 422), (403, 422)
+    ),
+    "motcua_api_dossier_trust_consent_answer": TokenRule(
+        "api-v1:consent_answer", (403, 422), (403, 422)
+    ),
+    "motcua_api_dossier_trust_plain_timeline": TokenRule("api-v1:plain_timeline", (200,), (403,)),
+    "motcua_api_dossier_trust_supplement_notice": TokenRule(
+        "api-v1:supplement_notice", (404,), (403,)
+    ),
+    "motcua_api_dossier_trust_supplement_phoned": TokenRule(
+        "api-v1:supplement_phoned", (403,), (403,)
+    ),
+    "motcua_api_dossier_trust_to_phone": TokenRule("api-v1:to_phone", (403,), (403,)),
     "motcua_feedback_api_list_feedback": TokenRule("api-v1:list_feedback", DENIED, DENIED),
     "motcua_feedback_api_count_feedback": TokenRule("api-v1:count_feedback", DENIED, DENIED),
     "motcua_feedback_api_get_feedback": TokenRule("api-v1:get_feedback", DENIED, DENIED),

@@ -473,6 +473,23 @@ RULES: dict[str, Rule] = {
         machine=True,
         kwargs=lambda w: {"pk": w.dossier.pk, "request_id": MISSING},
     ),
+    # Issue 26 (motcua/api/dossier_trust.py): the world's dossier was not submitted at the
+    # counter and has no supplement notice, so the readers may get 404 for those two.
+    "api-v1:consent_read": Rule(
+        CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True, extra_ok=OK404
+    ),
+    "api-v1:consent_code": Rule(ROLES(REC_X), post_only=True, machine=True, kwargs=dossier_pk),
+    "api-v1:consent_confirm": Rule(ROLES(REC_X), post_only=True, machine=True, kwargs=dossier_pk),
+    "api-v1:consent_waive": Rule(ROLES(REC_X), post_only=True, machine=True, kwargs=dossier_pk),
+    "api-v1:consent_answer": Rule(CITIZEN_OWNER, post_only=True, machine=True, kwargs=dossier_pk),
+    "api-v1:plain_timeline": Rule(
+        CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True
+    ),
+    "api-v1:supplement_notice": Rule(
+        CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True, extra_ok=OK404
+    ),
+    "api-v1:supplement_phoned": Rule(ROLES(REC_X), post_only=True, machine=True, kwargs=dossier_pk),
+    "api-v1:to_phone": Rule(OFFICER_ANY, machine=True, note="empty unless the officer receives"),
     "api-v1:list_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:count_feedback": Rule(OFFICER_ANY, machine=True),
     "api-v1:get_feedback": Rule(OFFICER_OF_UNIT_X - ADMIN, kwargs=_pk("feedback"), machine=True),
