@@ -84,6 +84,8 @@ def test_officer_worklists_and_api_list_have_no_n_plus_one(world: dict[str, Any]
             (officer, "/api/v1/dossiers/", BUDGET["api_list"]),
             (officer, "/api/v1/dossiers/?limit=100", BUDGET["api_list"]),
             (officer, "/api/v1/feedback/", BUDGET["api_list"]),
+            # Issue 26: the receptionists' phone list (law.md R12c).
+            (officer, "/api/v1/worklist/to-phone?limit=100", BUDGET["api_list"]),
         ],
     )
     assert not problems, problems
