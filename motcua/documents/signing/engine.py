@@ -119,7 +119,13 @@ def sign_pdf_bytes(
         ),
     )
     out = io.BytesIO()
-    pdf_signer.sign_pdf(
+    from motcua.documents.signing.sync import off_event_loop
+
+    # pyHanko's synchronous sign_pdf calls asyncio.run(): with an event loop running
+    # in this thread (ASGI, a browser test) it must run on a thread of its own, or the
+    # weekly report and receipts would silently be archived unsigned.
+    off_event_loop(
+        pdf_signer.sign_pdf,
         writer,
         appearance_text_params=stamp_params(
             signer=stamp.signer, unit=stamp.unit, role=stamp.role_label
