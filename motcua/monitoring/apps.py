@@ -70,5 +70,7 @@ class MonitoringConfig(AppConfig):
                 )
         register_periodic_hook("deadline-sweep", updater.contributions_sweep)
         register_periodic_hook("deadline-sweep", feedback_feed.feedback_sweep)
+        # law.md §4.4: closed weeks/quarters/halves/9 months/years judged at their end
+        register_periodic_hook("deadline-sweep", services.period_judgements_close)
         register_periodic_hook("deadline-sweep", services.snapshots_close)
         register_periodic_hook("weekly-report", reports.weekly_report_hook)

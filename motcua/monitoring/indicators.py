@@ -490,16 +490,20 @@ TOTAL_MAX = 100.0
 # --- Per-dossier judgements --------------------------------------------------------
 
 
-def judging_instant(received_at: dt.datetime, as_of: dt.datetime) -> dt.datetime:
+def judging_instant(
+    received_at: dt.datetime, as_of: dt.datetime, period_end: dt.datetime | None = None
+) -> dt.datetime:
     """The instant a dossier is judged at for 2.1 (law.md §4.4: "no terminal status
-    yet → the last day of the period is the end time"): the end of the last day of its
-    reception month (in the zone of `received_at`, local time), or `as_of` if earlier.
+    yet → the last day of the period is the end time"): the end of the last day of the
+    period queried (`period_end`), by default its reception month (in the zone of
+    `received_at`, local time), or `as_of` if earlier.
 
-    Rows are kept per reception day and periods are made of whole months, so the
-    month is the period every figure of the dossier belongs to: whenever the
-    computation runs (April or December), a March dossier is judged as it stood at
-    31/3 23:59:59.999999 — what happened later never changes March's figures."""
-    return min(as_of, month_end(received_at))
+    The stored rows (per reception day) judge at the reception month's end: whenever
+    the computation runs (April or December), a March dossier is judged as it stood at
+    31/3 23:59:59.999999 — what happened later never changes March's figures. Other
+    periods (a quarter, a week) judge the dossiers that could differ again at their own
+    end (`period_judgement`)."""
+    return min(as_of, month_end(received_at) if period_end is None else period_end)
 
 
 def month_end(moment: dt.datetime) -> dt.datetime:
@@ -510,12 +514,14 @@ def month_end(moment: dt.datetime) -> dt.datetime:
     )
 
 
-def end_of_processing(facts: DossierFacts, as_of: dt.datetime) -> tuple[dt.datetime, bool]:
+def end_of_processing(
+    facts: DossierFacts, as_of: dt.datetime, period_end: dt.datetime | None = None
+) -> tuple[dt.datetime, bool]:
     """(end time, ended?) per indicator 2.1 at the judging instant J
     (`judging_instant(received_at, as_of)`): "processed" wins over "returned", which
     wins over refusal/stop/withdrawal (only statuses reached by J count); a dossier
     awaiting a supplement at J ends at the request; a dossier open at J ends at J."""
-    judged = judging_instant(facts.received_at, as_of)
+    judged = judging_instant(facts.received_at, as_of, period_end)
     for moment in (facts.finished_at, facts.returned_at, facts.closed_at):
         if moment is not None and moment <= judged:
             return moment, True
@@ -532,19 +538,23 @@ def _within(facts: DossierFacts, end: dt.datetime) -> bool:
     return True  # no deadline recorded: nothing to be late against
 
 
-def on_time_766(facts: DossierFacts, as_of: dt.datetime) -> bool:
+def on_time_766(
+    facts: DossierFacts, as_of: dt.datetime, period_end: dt.datetime | None = None
+) -> bool:
     """Decision 766 indicator 2.1 (VPCP description, law.md §4.4 and §1.11 rule 4)."""
     if facts.supplement_count > 1:
         return False  # "supplement requested more than once → counted late"
-    end, _ended = end_of_processing(facts, as_of)
+    end, _ended = end_of_processing(facts, as_of, period_end)
     end -= dt.timedelta(seconds=facts.supplement_paused_seconds)
     return _within(facts, end)
 
 
-def on_time_d61(facts: DossierFacts, as_of: dt.datetime) -> bool:
+def on_time_d61(
+    facts: DossierFacts, as_of: dt.datetime, period_end: dt.datetime | None = None
+) -> bool:
     """On time when the due date is recounted from zero after a supplement (Decree 61
     Art. 19(4)): the stored due date already includes the pause; no subtraction."""
-    end, _ended = end_of_processing(facts, as_of)
+    end, _ended = end_of_processing(facts, as_of, period_end)
     if facts.due_at_recounted is not None:
         return end <= facts.due_at_recounted
     return _within(facts, end)
@@ -593,11 +603,14 @@ def _end_of_day(day: dt.date, tz: dt.tzinfo | None) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max, tzinfo=tz)
 
 
-def dossier_counters(facts: DossierFacts, as_of: dt.datetime) -> dict[str, int]:
+def dossier_counters(
+    facts: DossierFacts, as_of: dt.datetime, period_end: dt.datetime | None = None
+) -> dict[str, int]:
     """Counter increments of one dossier (what the event→aggregate updater adds to
-    the row of the dossier's unit, procedure and reception day)."""
-    ok_766 = on_time_766(facts, as_of)
-    ok_d61 = on_time_d61(facts, as_of)
+    the row of the dossier's unit, procedure and reception day), judged at the end of
+    its reception month or at `period_end` (`judging_instant`)."""
+    ok_766 = on_time_766(facts, as_of, period_end)
+    ok_d61 = on_time_d61(facts, as_of, period_end)
     unsatisfied = facts.rated_unsatisfied or facts.complaint
     online = facts.channel == CHANNEL_ONLINE
     fee_obligation = facts.fee_bearing and not facts.fee_all_zero

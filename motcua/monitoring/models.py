@@ -473,3 +473,49 @@ class GamingSignal(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PeriodJudgement(models.Model):
+    """A closed period other than a month whose open dossiers were judged at the end of
+    its last day (law.md §4.4; `period_judgement`): computed once, province-wide; a
+    recomputation is explicit and audited (`monitoring_period_judge --replace`)."""
+
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    judged_at = models.DateTimeField(_("đánh giá tại thời điểm"))
+    computed_at = models.DateTimeField(_("tính lúc"))
+    dossiers = models.PositiveIntegerField(_("số hồ sơ"), default=0)
+
+    class Meta:
+        verbose_name = _("đánh giá hồ sơ cuối kỳ")
+        verbose_name_plural = _("đánh giá hồ sơ cuối kỳ")
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="periodjudgement_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end}"
+
+
+class PeriodDossierJudgement(models.Model):
+    """The 2.1 judgement of one dossier received in the period, not ended by the stored
+    instant, at the end of the period's last day (`period_judgement`)."""
+
+    period = models.ForeignKey(PeriodJudgement, on_delete=models.CASCADE, related_name="judgements")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+", verbose_name=_("hồ sơ")
+    )
+    on_time_766 = models.BooleanField(default=True)
+    on_time_d61 = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("đánh giá hồ sơ cuối kỳ (hồ sơ)")
+        verbose_name_plural = _("đánh giá hồ sơ cuối kỳ (hồ sơ)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "dossier"], name="perioddossierjudgement_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.dossier_id}"

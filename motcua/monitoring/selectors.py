@@ -1,7 +1,9 @@
 """Read side of monitoring: policies in force on a date, and scores of units for a
 period computed from the aggregate rows only: the months the period covers whole from
 the month roll-up (UnitMonthStats), its partial edge months from the day rows
-(UnitDayStats) — at most two grouped queries, never the dossiers."""
+(UnitDayStats) — at most three grouped queries, never the dossiers — plus, for a
+period other than a month, the correction of the dossiers open at their month's end
+judged at the end of the period instead (`period_judgement`, law.md §4.4)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from motcua.monitoring.models import (
     UnitDayStats,
     UnitMonthStats,
 )
+from motcua.monitoring.period_judgement import correction_rows
 from motcua.org.models import OrgUnit
 
 COLUMNS: tuple[str, ...] = INT_FIELDS + CATALOGUE_SETS
@@ -197,6 +200,9 @@ def _grouped(
         with connections[grouped.db].cursor() as cursor:
             cursor.execute(sql, params)
             yield from cursor.fetchall()
+    # law.md §4.4: open dossiers judged at the end of THIS period, not of their
+    # reception month (none for a month; period_judgement)
+    yield from correction_rows(condition, date_from, date_to, "unit_id" in by, COLUMNS)
 
 
 def _wrap(
@@ -251,7 +257,11 @@ def counts_for_day_rows(
         UnitCounts.for_procedure(row[0], {}, dict(zip(COLUMNS, row[1:], strict=True)))
         for row in catalogue_rows(condition, date_from, date_to, ())
     ]
-    return sum((_counts_of(row) for row in grouped), sum(catalogue, EMPTY))
+    corrections = [
+        UnitCounts.for_procedure(row[0], dict(zip(COLUMNS, row[1:], strict=True)), {})
+        for row in correction_rows(condition, date_from, date_to, False, COLUMNS)
+    ]
+    return sum((_counts_of(row) for row in grouped), sum(catalogue, sum(corrections, EMPTY)))
 
 
 def scores_for(

@@ -204,6 +204,51 @@ def period_snapshot_take(*, kind: str, start: dt.date, end: dt.date, replace: bo
     return taken
 
 
+JUDGED_KINDS = ("week", "quarter", "half", "nine_months", "year")
+
+
+def period_judgement_take(*, start: dt.date, end: dt.date, replace: bool = False) -> int:
+    """Judge, at the end of the period's last day, the dossiers of a closed period that
+    were open at their month's end (law.md §4.4; `period_judgement`); kept unless
+    `replace` is asked for explicitly (an audited decision). Returns the number of
+    dossiers judged (0 for a month or a running period)."""
+    from motcua.monitoring.period_judgement import period_judgement_compute
+
+    with transaction.atomic():
+        header = period_judgement_compute(start, end, replace=replace)
+        if replace and header is not None:
+            _audit(
+                action="monitoring.period_judgement_replace",
+                after={
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "dossiers": header.dossiers,
+                },
+            )
+    return header.dossiers if header is not None else 0
+
+
+def period_judgements_close(slot: dt.datetime | None = None) -> int:
+    """Scheduler hook (deadline-sweep, before the snapshots): judge the periods other
+    than months that closed (previous week, quarter, half, nine months, year) if not
+    done yet. Idempotent: one existence query per kind once done."""
+    from django.utils import timezone
+
+    from motcua.monitoring.models import PeriodJudgement
+    from motcua.monitoring.periods import period_for
+
+    today = timezone.localdate()
+    judged = 0
+    for kind in JUDGED_KINDS:
+        current = period_for(kind, today)
+        closed = period_for(kind, current.start - dt.timedelta(days=1))
+        if kind == "nine_months" and current.end < today:  # from 1/10: this year's
+            closed = current
+        if not PeriodJudgement.objects.filter(start=closed.start, end=closed.end).exists():
+            judged += period_judgement_take(start=closed.start, end=closed.end)
+    return judged
+
+
 def snapshots_close(slot: dt.datetime | None = None) -> int:
     """Scheduler hook: snapshot the periods that closed (previous week, month, quarter,
     year) if not done yet. Idempotent."""

@@ -247,16 +247,20 @@ def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
 
 
 def facts_of(
-    d: DossierRow, tz: dt.tzinfo | None = None, as_of: dt.datetime | None = None
+    d: DossierRow,
+    tz: dt.tzinfo | None = None,
+    as_of: dt.datetime | None = None,
+    period_end: dt.datetime | None = None,
 ) -> DossierFacts | None:
     """Monitoring facts of a dossier; None for dossiers that were never received
     (they are not counted, as in 2.1). Times in `tz` (default: the current zone).
     Supplements are taken as they stood at the judging instant
-    (`indicators.judging_instant(received_at, as_of)`; default as_of: now)."""
+    (`indicators.judging_instant(received_at, as_of, period_end)`; default as_of: now,
+    period_end: the reception month's end)."""
     if d.received_at is None:
         return None
     tz = tz or timezone.get_current_timezone()
-    judged = judging_instant(d.received_at.astimezone(tz), as_of or timezone.now())
+    judged = judging_instant(d.received_at.astimezone(tz), as_of or timezone.now(), period_end)
     status = d.status
     finished_at = d.completed_at if status in FINISHED else None
     closed_at = d.completed_at if status in CLOSED else None

@@ -166,20 +166,10 @@ def test_announcement_and_publication_dates_feed_11_12(
     assert _march(personas.unit_x) == live
 
 
-def test_a_quarter_and_a_week_are_judged_per_reception_month(
-    personas,
-    e_signing,
-    staff,  # noqa: F811
-    version,  # noqa: F811
-):
-    """What the judging instant is for periods other than a month (docs/monitoring.md
-    "Judging instant"): every dossier is judged at the end of its reception month,
-    so a quarter is the sum of its months and never moves, but it is not judged at
-    the quarter's last day as law.md §4.4 reads (a January dossier open on 31/1, not
-    yet due, finished late in February counts on time in Q1), and a week inside a
-    closed month is judged at the month's end, not the week's (a dossier received on
-    Monday 2/3, open on Sunday 8/3 before its deadline, still open at 31/3 counts late
-    for that week)."""
+def _q1_and_week(personas, staff, version):  # noqa: F811
+    """The two examples of issue 19 (docs/monitoring.md "Judging instant"): a dossier
+    received 28/1, due in February, finished late on 24/2; one received Monday 2/3, due
+    after Sunday 8/3, still open on 31/3."""
     january = dt.datetime(2026, 1, 28, 9, tzinfo=TZ)
     late_in_q1 = _receive_assign(personas, staff, _new(personas, version, january), january)
     assert late_in_q1.due_at.astimezone(TZ).date() > dt.date(2026, 1, 31)
@@ -187,20 +177,159 @@ def test_a_quarter_and_a_week_are_judged_per_reception_month(
     monday = dt.datetime(2026, 3, 2, 9, tzinfo=TZ)
     open_ = _receive_assign(personas, staff, _new(personas, version, monday), monday)
     assert open_.due_at.astimezone(TZ).date() > dt.date(2026, 3, 8)
-    rebuild(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+    assert open_.due_at.astimezone(TZ).date() < dt.date(2026, 3, 31)
+    return late_in_q1, open_
 
-    def on_time(start: dt.date, end: dt.date) -> tuple[float, float]:
-        s = scores_for(personas.unit_x, start, end).card.indicators["2.1"]
-        return s.numerator, s.denominator
 
-    q1 = on_time(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+def _on_time(unit, start: dt.date, end: dt.date) -> tuple[float, float]:
+    s = scores_for(unit, start, end).card.indicators["2.1"]
+    return s.numerator, s.denominator
+
+
+Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+WEEK = (dt.date(2026, 3, 2), dt.date(2026, 3, 8))
+
+
+@pytest.mark.parametrize("builder", [rebuild, rebuild_reference])
+def test_a_quarter_and_a_week_are_judged_at_their_own_last_day(
+    personas,
+    e_signing,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+    builder,
+):
+    """law.md §4.4: an open dossier is judged at the end of the last day of the period
+    queried. The month rows judge at the reception month's end (31/1: the January
+    dossier open, not yet due → on time); Q1 judges it at 31/3 (finished late on 24/2 →
+    late), and the week 2–8/3 judges the March dossier at 8/3 (open, not yet due → on
+    time) although it is late at 31/3. Months are unchanged."""
+    late_in_q1, _open = _q1_and_week(personas, staff, version)
+    builder(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+    unit = personas.unit_x
     months = [
-        on_time(dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
-        on_time(dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
-        on_time(dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        _on_time(unit, dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        _on_time(unit, dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+        _on_time(unit, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
     ]
-    assert q1 == tuple(map(sum, zip(*months, strict=True))) == (1, 2)
-    assert months[0] == (1, 1)  # judged at 31/1 (law, quarter: late at 31/3)
-    assert on_time(dt.date(2026, 3, 2), dt.date(2026, 3, 8)) == (0, 1)  # judged at 31/3
+    assert months == [(1, 1), (0, 0), (0, 1)]  # each judged at its month's end
+    assert _on_time(unit, *Q1) == (0, 2)  # both late at 31/3
+    assert _on_time(unit, *WEEK) == (1, 1)  # on time at 8/3
+    card = scores_for(unit, *Q1).card.indicators
+    assert (card["5.4"].numerator, card["5.4"].denominator) == (0, 2)
     contribution = DossierContribution.objects.get(dossier=late_in_q1)
     assert contribution.on_time_766 and contribution.flips_at is None
+    # the whole subtree (dashboard path) reads the same correction
+    from motcua.monitoring.selectors import scores_for_units
+
+    parent = unit.parent or unit
+    many = scores_for_units([parent, unit], *Q1)
+    assert many[unit.pk].card.indicators["2.1"].numerator == 0
+    assert many[unit.pk].card.indicators["2.1"].denominator == 2
+    assert many[parent.pk].card.indicators["2.1"].denominator >= 2
+    # the drill-down lists the dossiers behind the corrected numbers
+    from motcua.monitoring.drilldown import contributions
+    from motcua.monitoring.periods import Period
+
+    def listed(period: tuple[dt.date, dt.date], kind: str) -> set[int]:
+        return set(contributions(unit, Period(*period), kind).values_list("dossier_id", flat=True))
+
+    assert listed(Q1, "late") == {late_in_q1.pk, _open.pk} == listed(Q1, "unsatisfied")
+    assert listed(Q1, "on_time") == set()
+    assert listed(WEEK, "on_time") == {_open.pk} and listed(WEEK, "late") == set()
+    march = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert listed(march, "late") == {_open.pk}
+    assert listed((dt.date(2026, 1, 1), dt.date(2026, 1, 31)), "on_time") == {late_in_q1.pk}
+
+
+def test_a_closed_quarter_does_not_move_when_computed_again_after_more_events(
+    personas,
+    e_signing,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+):
+    """The judgement of a closed period is kept (PeriodJudgement) and only reads what
+    happened by its last day: finishing the open March dossier in December (and a
+    rebuild) leaves Q1 and the week as they were."""
+    from motcua.monitoring.models import PeriodDossierJudgement, PeriodJudgement
+
+    _late, open_ = _q1_and_week(personas, staff, version)
+    rebuild(as_of=dt.datetime(2026, 4, 2, tzinfo=TZ))
+    unit = personas.unit_x
+
+    def judged() -> list[tuple[float, float]]:
+        # 2.1 and 5.4 are the judged indicators; 2.2, 4.1, … count a later end as the
+        # months do (docs/monitoring.md "Judging instant")
+        return [
+            (s.numerator, s.denominator)
+            for period in (Q1, WEEK)
+            for key, s in scores_for(unit, *period).card.indicators.items()
+            if key in ("2.1", "5.4")
+        ]
+
+    before = judged()
+    assert before == [(0, 2), (0, 2), (1, 1), (1, 1)]
+    assert PeriodJudgement.objects.filter(start=Q1[0], end=Q1[1]).exists()
+    # kept for the week only: in Q1 it is judged at 31/3 = its month's end (no change)
+    assert PeriodDossierJudgement.objects.filter(dossier=open_).count() == 1
+    _finish(personas, staff, open_, dt.datetime(2026, 12, 1, 9, tzinfo=TZ))
+    dossier_contribution_refresh(dossier_id=open_.pk, as_of=dt.datetime(2026, 12, 7, tzinfo=TZ))
+    rebuild(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+    assert judged() == before
+    # recomputed from scratch (the kept judgement dropped): the same figures
+    PeriodJudgement.objects.all().delete()
+    assert judged() == before
+
+
+def test_a_running_period_is_judged_now(
+    personas,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+):
+    """While the period runs its open dossiers are judged at the computation time: no
+    correction for the running month, and nothing kept."""
+    from django.utils import timezone
+
+    from motcua.monitoring.models import PeriodJudgement
+    from motcua.monitoring.period_judgement import needs_correction
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    assert not needs_correction(first, today)
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    scores_for(personas.unit_x, quarter_start, today)
+    assert not PeriodJudgement.objects.exists()
+
+
+def test_a_kept_judgement_is_recomputed_only_on_request_and_audited(
+    personas,
+    e_signing,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+):
+    from django.core.management import call_command
+
+    from motcua.core.models import AuditEntry
+    from motcua.monitoring.models import PeriodJudgement
+    from motcua.monitoring.services import period_judgements_close
+
+    _q1_and_week(personas, staff, version)
+    rebuild(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+    call_command("monitoring_period_judge", "--period", "quarter", "--date", "2026-02-10")
+    first = PeriodJudgement.objects.get(start=Q1[0], end=Q1[1])
+    assert first.dossiers == 1  # the January dossier (open at 31/1)
+    call_command("monitoring_period_judge", "--period", "quarter", "--date", "2026-02-10")
+    assert PeriodJudgement.objects.get(start=Q1[0]).pk == first.pk
+    assert not AuditEntry.objects.filter(action="monitoring.period_judgement_replace").exists()
+    call_command(
+        "monitoring_period_judge", "--period", "quarter", "--date", "2026-02-10", "--replace"
+    )
+    assert PeriodJudgement.objects.get(start=Q1[0]).pk != first.pk
+    assert AuditEntry.objects.filter(action="monitoring.period_judgement_replace").count() == 1
+    assert _on_time(personas.unit_x, *Q1) == (0, 2)
+    # the scheduler hook judges the periods that closed (idempotent); a month: nothing
+    period_judgements_close()
+    kept = PeriodJudgement.objects.count()
+    period_judgements_close()
+    assert PeriodJudgement.objects.count() == kept
+    call_command("monitoring_period_judge", "--period", "week", "--date", "2026-03-04")
+    assert PeriodJudgement.objects.filter(start=WEEK[0], end=WEEK[1]).get().dossiers == 1
