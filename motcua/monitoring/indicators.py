@@ -700,7 +700,7 @@ def aggregate_by_procedure(
 
     Dossiers and feedback are attributed to the day they were received (dossiers
     without a reception date are excluded, as in 4.3). Dossiers still in progress are
-    judged at `as_of` (default: end of the period's last day, as 2.1 prescribes)."""
+    judged at the end of the period's last day, or at `as_of` if earlier (law.md §4.4)."""
     per_code: dict[str, dict[str, int]] = {}
     flags: dict[str, dict[str, int]] = {}
 
@@ -712,8 +712,8 @@ def aggregate_by_procedure(
     for d in dossiers:
         if d.received_at is None or d.received_at not in period:
             continue
-        judged_at = as_of or _end_of_day(period.end, d.received_at.tzinfo)
-        bump(d.procedure_code, dossier_counters(d, judged_at))
+        end = _end_of_day(period.end, d.received_at.tzinfo)
+        bump(d.procedure_code, dossier_counters(d, as_of or end, period_end=end))
     for fb in feedback:
         if fb.received_at in period:
             bump("", feedback_counters(fb))

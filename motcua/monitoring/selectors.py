@@ -176,7 +176,11 @@ def split_period(
 
 
 def _grouped(
-    condition: Q, date_from: dt.date, date_to: dt.date, by: tuple[str, ...]
+    condition: Q,
+    date_from: dt.date,
+    date_to: dt.date,
+    by: tuple[str, ...],
+    as_of: dt.datetime | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Rows (*by, procedure code, *COLUMNS sums) over the period: whole months from the
     month roll-up, the edges from the day rows (at most three grouped queries). Fetched
@@ -202,7 +206,7 @@ def _grouped(
             yield from cursor.fetchall()
     # law.md §4.4: open dossiers judged at the end of THIS period, not of their
     # reception month (none for a month; period_judgement)
-    yield from correction_rows(condition, date_from, date_to, "unit_id" in by, COLUMNS)
+    yield from correction_rows(condition, date_from, date_to, "unit_id" in by, COLUMNS, as_of)
 
 
 def _wrap(
@@ -230,19 +234,30 @@ def _wrap(
 
 
 def counts_for(
-    unit: OrgUnit, date_from: dt.date, date_to: dt.date, include_subtree: bool = True
+    unit: OrgUnit,
+    date_from: dt.date,
+    date_to: dt.date,
+    include_subtree: bool = True,
+    *,
+    as_of: dt.datetime | None = None,
 ) -> UnitCounts:
     """Sum of the unit's (or its subtree's) rows over [date_from, date_to], grouped by
-    procedure so that procedure sets unite across days and units."""
+    procedure so that procedure sets unite across days and units; open dossiers judged
+    at the end of the period, or at `as_of` (default: now) while it runs."""
     condition = Q(unit__path__startswith=unit.path) if include_subtree else Q(unit=unit)
     per_code: dict[str, Vector] = {}
-    for row in _grouped(condition, date_from, date_to, ()):
+    for row in _grouped(condition, date_from, date_to, (), as_of):
         _add_vector(per_code, row[0], row[1:])
     return _counts_from_vectors(per_code)
 
 
 def counts_for_day_rows(
-    unit: OrgUnit, date_from: dt.date, date_to: dt.date, include_subtree: bool = True
+    unit: OrgUnit,
+    date_from: dt.date,
+    date_to: dt.date,
+    include_subtree: bool = True,
+    *,
+    as_of: dt.datetime | None = None,
 ) -> UnitCounts:
     """Reference: the same sum over the day rows only (no month roll-up); tests check
     that both give identical counts."""
@@ -259,7 +274,7 @@ def counts_for_day_rows(
     ]
     corrections = [
         UnitCounts.for_procedure(row[0], dict(zip(COLUMNS, row[1:], strict=True)), {})
-        for row in correction_rows(condition, date_from, date_to, False, COLUMNS)
+        for row in correction_rows(condition, date_from, date_to, False, COLUMNS, as_of)
     ]
     return sum((_counts_of(row) for row in grouped), sum(catalogue, sum(corrections, EMPTY)))
 
@@ -272,10 +287,11 @@ def scores_for(
     *,
     policy: ScoringPolicy | None = None,
     levels: LevelPolicy | None = None,
+    as_of: dt.datetime | None = None,
 ) -> UnitScores:
     """Scorecard, band and colour of a unit (by default with all its descendants).
     Policies default to those in force on `date_to`."""
-    counts = counts_for(unit, date_from, date_to, include_subtree)
+    counts = counts_for(unit, date_from, date_to, include_subtree, as_of=as_of)
     return _wrap(unit, date_from, date_to, counts, policy, levels)
 
 
@@ -286,6 +302,7 @@ def scores_for_units(
     *,
     policy: ScoringPolicy | None = None,
     levels: LevelPolicy | None = None,
+    as_of: dt.datetime | None = None,
 ) -> dict[int, UnitScores]:
     """Subtree scores of many units with one grouped query (dashboard)."""
     units = list(units)
@@ -309,7 +326,7 @@ def scores_for_units(
     parent: dict[int, int | None] = {}
     # Grouped by (unit id, procedure) only: grouping by the unit's path as well made
     # PostgreSQL sort ~7 k rows on a collated text key (half the query's time at 4 M).
-    rows = list(_grouped(condition, date_from, date_to, ("unit_id",)))
+    rows = list(_grouped(condition, date_from, date_to, ("unit_id",), as_of))
     paths = dict(OrgUnit.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "path"))
     for row in rows:
         unit_id, code = row[0], row[1]

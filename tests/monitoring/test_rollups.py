@@ -326,27 +326,35 @@ def test_scores_from_month_rollups_equal_day_rows_and_brute_force(personas, data
     tz = timezone.get_current_timezone()
     everyone = [personas.province, district, *units]
     for period in PERIODS:
-        batch = scores_for_units(everyone, period.start, period.end)
+        # read as at NOW (the rebuild's instant): open dossiers judged at the end of the
+        # period, or NOW while it runs (law.md §4.4)
+        batch = scores_for_units(everyone, period.start, period.end, as_of=NOW)
         for unit in everyone:
-            got = counts_for(unit, period.start, period.end)
-            assert got == counts_for_day_rows(unit, period.start, period.end), (unit, period)
+            got = counts_for(unit, period.start, period.end, as_of=NOW)
+            assert got == counts_for_day_rows(unit, period.start, period.end, as_of=NOW), (
+                unit,
+                period,
+            )
             assert batch[unit.pk].counts == got
-            assert batch[unit.pk].card == scores_for(unit, period.start, period.end).card
-        # brute force over every dossier's facts (the province subtree holds them all)
+            assert batch[unit.pk].card == scores_for(unit, period.start, period.end, as_of=NOW).card
+        # brute force over every dossier's facts (the province subtree holds them all),
+        # judged at the end of the period
+        end = dt.datetime.combine(period.end, dt.time.max, tzinfo=tz)
         facts = []
         for r in rows:
-            f = facts_of(r, tz)
+            f = facts_of(r, tz, NOW, end)
             if f is not None:
                 rated, complaint = unhappy.get(r.pk, (False, False))
                 facts.append(dataclasses.replace(f, rated_unsatisfied=rated, complaint=complaint))
         brute = aggregate(facts, period, as_of=NOW)
-        got = counts_for(personas.province, period.start, period.end)
+        got = counts_for(personas.province, period.start, period.end, as_of=NOW)
         assert got.counters() == brute.counters(), period
         # the catalogue state of the subtree, from the catalogue (dossiers or not)
         with_catalogue = dataclasses.replace(
             brute, **catalogue_reference(personas.province, period.start, period.end)
         )
-        assert scores_for(personas.province, period.start, period.end).card == score(with_catalogue)
+        card = scores_for(personas.province, period.start, period.end, as_of=NOW).card
+        assert card == score(with_catalogue)
 
 
 def test_a_year_reads_at_most_twelve_month_rows_per_unit_and_procedure(personas, dataset):

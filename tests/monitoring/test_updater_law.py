@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from motcua.dossiers.models import Dossier, DossierComponent, DossierPause, DossierStep
 from motcua.monitoring.indicators import aggregate, score
-from motcua.monitoring.models import DossierContribution, UnitDayStats
+from motcua.monitoring.models import DossierContribution, PeriodJudgement, UnitDayStats
 from motcua.monitoring.periods import Period
 from motcua.monitoring.selectors import counts_for, scores_for
 from motcua.monitoring.updater import (
@@ -108,6 +108,7 @@ def _create(personas, version, s) -> Dossier:  # noqa: F811
 
 
 def _reset() -> None:
+    PeriodJudgement.objects.all().delete()  # kept judgements of closed periods
     UnitDayStats.objects.all().delete()
     DossierContribution.objects.all().delete()
     DossierStep.objects.all().delete()
@@ -152,13 +153,15 @@ def test_live_equals_rebuild_equals_brute_force(personas, version, specs, order,
 
     # brute force: aggregate over the facts of every dossier of the subtree
     rows = load_rows(sorted(ids), set())
-    facts = [f for f in (facts_of(r) for r in rows) if f is not None]
+    # judged at the end of the period, or NOW while it runs (law.md §4.4)
+    end = dt.datetime.combine(period.end, dt.time.max, tzinfo=TZ)
+    facts = [f for f in (facts_of(r, None, NOW, end) for r in rows) if f is not None]
     brute = aggregate(facts, period, as_of=NOW)
-    got = counts_for(personas.province, period.start, period.end)
+    got = counts_for(personas.province, period.start, period.end, as_of=NOW)
     assert got.counters() == brute.counters()
     # the catalogue state of the subtree, from the catalogue (dossiers or not)
     with_catalogue = dataclasses.replace(
         brute, **catalogue_reference(personas.province, period.start, period.end)
     )
-    card = scores_for(personas.province, period.start, period.end).card
+    card = scores_for(personas.province, period.start, period.end, as_of=NOW).card
     assert card == score(with_catalogue)
