@@ -694,13 +694,17 @@ def aggregate_by_procedure(
     procedures: Iterable[ProcedureFacts] = (),
     feedback: Iterable[FeedbackFacts] = (),
     as_of: dt.datetime | None = None,
+    at_period_end: bool = False,
 ) -> dict[str, UnitCounts]:
     """Counters of one unit for `period`, per procedure code ("" holds feedback):
     exactly what the unit's UnitDayStats rows of that period hold.
 
     Dossiers and feedback are attributed to the day they were received (dossiers
     without a reception date are excluded, as in 4.3). Dossiers still in progress are
-    judged at the end of the period's last day, or at `as_of` if earlier (law.md §4.4)."""
+    judged at `as_of` (default: end of the period's last day) but not after the end of
+    their reception month, as the rows are; with `at_period_end`, at the end of the
+    period's last day or `as_of` if earlier (law.md §4.4, what the scores of the period
+    read)."""
     per_code: dict[str, dict[str, int]] = {}
     flags: dict[str, dict[str, int]] = {}
 
@@ -713,7 +717,10 @@ def aggregate_by_procedure(
         if d.received_at is None or d.received_at not in period:
             continue
         end = _end_of_day(period.end, d.received_at.tzinfo)
-        bump(d.procedure_code, dossier_counters(d, as_of or end, period_end=end))
+        bump(
+            d.procedure_code,
+            dossier_counters(d, as_of or end, period_end=end if at_period_end else None),
+        )
     for fb in feedback:
         if fb.received_at in period:
             bump("", feedback_counters(fb))
@@ -737,7 +744,7 @@ def aggregate(
 ) -> UnitCounts:
     """Brute-force counters of one unit for `period` (see aggregate_by_procedure)."""
     parts = aggregate_by_procedure(
-        dossiers, period, procedures=procedures, feedback=feedback, as_of=as_of
+        dossiers, period, procedures=procedures, feedback=feedback, as_of=as_of, at_period_end=True
     )
     return sum(parts.values(), EMPTY)
 

@@ -507,6 +507,15 @@ class PeriodDossierJudgement(models.Model):
     )
     on_time_766 = models.BooleanField(default=True)
     on_time_d61 = models.BooleanField(default=True)
+    # where the dossier counted and how its contribution judged it when computed (the
+    # correction is read from this table alone, grouped by unit and procedure)
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=64, blank=True, default="")
+    stored_766 = models.BooleanField(default=True)
+    stored_d61 = models.BooleanField(default=True)
+    unsatisfied = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("đánh giá hồ sơ cuối kỳ (hồ sơ)")
@@ -516,6 +525,7 @@ class PeriodDossierJudgement(models.Model):
                 fields=["period", "dossier"], name="perioddossierjudgement_unique"
             )
         ]
+        indexes = [models.Index(fields=["period", "unit"], name="perioddossierjudg_period_unit")]
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.dossier_id}"

@@ -19,11 +19,12 @@ of its only month) has no such dossier: months read exactly the stored rows.
 Closed periods (end of P before now): the judgement at J_P only reads statuses and
 supplements reached by J_P, so it never changes; it is computed once, province-wide,
 and kept per dossier in `PeriodJudgement`/`PeriodDossierJudgement` (on the first query,
-or by the nightly `period-judgements` job after a week, quarter, half, nine months or
-year closes). A recomputation is explicit and audited
-(`motcua monitoring_period_judge --replace`). The running period is judged live. The
-read compares the cached judgement with the *current* contribution, so a later rating
-or a rebuild under new units stays consistent.
+or by the `deadline-sweep` hook after a week, quarter, half, nine months or year
+closes), with the unit, procedure and stored judgement of the dossier's contribution,
+so that the read is one grouped query. A recomputation is explicit and audited
+(`motcua monitoring_period_judge --replace`); a rebuild drops the kept judgements (the
+next read judges again, identically, under the rebuilt units). A running period's
+judgement (at the computation time) is kept for RUNNING_TTL.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from motcua.monitoring.indicators import month_end, on_time_766, on_time_d61
@@ -181,36 +182,34 @@ def _judge(condition: Q, date_from: dt.date, date_to: dt.date, now: dt.datetime)
     return out
 
 
-def _prefixed(q: Q, prefix: str) -> Q:
-    """`q` with every lookup under `prefix` (Q(unit=…) → Q(<prefix>unit=…))."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            out.children.append(_prefixed(child, prefix))
-        else:
-            lookup, value = child  # type: ignore[misc]
-            out.children.append((prefix + lookup, value))
-    return out
-
-
 def _cached(header: PeriodJudgement, condition: Q) -> Iterator[Judged]:
-    prefix = "dossier__monitoring_contribution__"
-    for values in PeriodDossierJudgement.objects.filter(
-        _prefixed(condition, prefix), period=header
-    ).values_list("dossier_id", *(prefix + f for f in _STORED), "on_time_766", "on_time_d61"):
-        pk, unit_id, code, s766, sd61, unsatisfied, j766, jd61 = values
-        yield Judged(pk, unit_id, code, bool(unsatisfied), s766, sd61, j766, jd61)
+    for values in PeriodDossierJudgement.objects.filter(condition, period=header).values_list(
+        "dossier_id",
+        "unit_id",
+        "procedure_code",
+        "unsatisfied",
+        "stored_766",
+        "stored_d61",
+        "on_time_766",
+        "on_time_d61",
+    ):
+        yield Judged(*values)
+
+
+# A running period's kept judgement (judged at its computation time) is reused this
+# long, as the live rows' flips are re-judged by the 15-minute deadline sweep.
+RUNNING_TTL = dt.timedelta(minutes=15)
 
 
 def period_judgement_compute(
     date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None, replace: bool = False
 ) -> PeriodJudgement | None:
-    """Judge the candidates of a closed period province-wide and keep them; returns the
-    header (None for a running period or one without candidates). `replace` recomputes
-    an existing one (the caller audits it)."""
+    """Judge the candidates of a period province-wide at min(now, end of the period)
+    and keep them; returns the header (None for a period without candidates, e.g. a
+    month). `replace` recomputes an existing one (for a closed period the caller
+    audits it; a running period's is refreshed)."""
     now = now or timezone.now()
-    if period_end_instant(date_to) >= now or not needs_correction(date_from, date_to, now):
+    if not needs_correction(date_from, date_to, now):
         return None
     existing = PeriodJudgement.objects.filter(start=date_from, end=date_to).first()
     if existing is not None and not replace:
@@ -219,11 +218,11 @@ def period_judgement_compute(
     try:
         with transaction.atomic():
             if existing is not None:
-                existing.delete()
+                PeriodJudgement.objects.filter(pk=existing.pk).delete()
             header = PeriodJudgement.objects.create(
                 start=date_from,
                 end=date_to,
-                judged_at=period_end_instant(date_to),
+                judged_at=min(now, period_end_instant(date_to)),
                 computed_at=now,
                 dossiers=len(judged),
             )
@@ -234,6 +233,11 @@ def period_judgement_compute(
                         dossier_id=j.dossier_id,
                         on_time_766=j.on_time_766,
                         on_time_d61=j.on_time_d61,
+                        unit_id=j.unit_id,
+                        procedure_code=j.procedure_code,
+                        stored_766=j.stored_766,
+                        stored_d61=j.stored_d61,
+                        unsatisfied=j.unsatisfied,
                     )
                     for j in judged
                 ],
@@ -241,23 +245,39 @@ def period_judgement_compute(
             )
     except IntegrityError:  # computed concurrently by another request or the job
         return PeriodJudgement.objects.get(start=date_from, end=date_to)
+    if len(judged) > 5000 and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the planner's estimates for the reads
+            cursor.execute(f"ANALYZE {PeriodDossierJudgement._meta.db_table}")
     return header
+
+
+def _header(date_from: dt.date, date_to: dt.date, now: dt.datetime) -> PeriodJudgement | None:
+    """The kept judgement of P, computed when missing, when a closed period was last
+    judged while it ran, or when a running period's is older than RUNNING_TTL."""
+    header = PeriodJudgement.objects.filter(start=date_from, end=date_to).first()
+    end = period_end_instant(date_to)
+    if header is not None:
+        if end < now and header.judged_at >= end:
+            return header  # final
+        if end >= now and now - RUNNING_TTL <= header.computed_at <= now:
+            return header
+    return period_judgement_compute(date_from, date_to, now=now, replace=header is not None)
 
 
 def judged_for(
     condition: Q, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
 ) -> Iterable[Judged]:
-    """The candidates of P in the units of `condition`: from the kept judgement of a
-    closed period (computed on first use), live for the running one."""
+    """The candidates of P in the units of `condition`, from the kept judgement
+    (computed on first use; a running period's refreshed every RUNNING_TTL)."""
     now = now or timezone.now()
     if not needs_correction(date_from, date_to, now):
         return []
-    if period_end_instant(date_to) < now:
-        header = PeriodJudgement.objects.filter(start=date_from, end=date_to).first()
-        if header is None:
-            header = period_judgement_compute(date_from, date_to, now=now)
-        return [] if header is None else _cached(header, condition)
-    return _judge(condition, date_from, date_to, now)
+    header = _header(date_from, date_to, now)
+    return [] if header is None else _cached(header, condition)
+
+
+def _flag(field: str) -> Case:
+    return Case(When(**{field: True}, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def correction_rows(
@@ -270,16 +290,42 @@ def correction_rows(
 ) -> list[tuple[Any, ...]]:
     """Rows shaped like the selectors' grouped rows ((unit id,) procedure code, the
     values of `columns`) holding (judged at J_P) − (stored) of the candidates."""
-    index = {name: columns.index(name) for name in JUDGED_FIELDS}
-    sums: dict[tuple[Any, ...], list[int]] = {}
-    for j in judged_for(condition, date_from, date_to, now):
-        if j.on_time_766 == j.stored_766 and j.on_time_d61 == j.stored_d61:
-            continue
-        key = (j.unit_id, j.procedure_code) if by_unit else (j.procedure_code,)
-        vector = sums.setdefault(key, [0] * len(columns))
-        vector[index["on_time_766"]] += int(j.on_time_766) - int(j.stored_766)
-        vector[index["on_time_d61"]] += int(j.on_time_d61) - int(j.stored_d61)
-        if not j.unsatisfied:  # late_or_unsatisfied = unsatisfied or not on time
-            vector[index["late_or_unsatisfied_766"]] += int(j.stored_766) - int(j.on_time_766)
-            vector[index["late_or_unsatisfied_d61"]] += int(j.stored_d61) - int(j.on_time_d61)
-    return [(*key, *vector) for key, vector in sums.items()]
+    now = now or timezone.now()
+    if not needs_correction(date_from, date_to, now):
+        return []
+    header = _header(date_from, date_to, now)
+    if header is None:
+        return []
+    # (judged) − (stored as computed), summed in the database per (unit,) procedure;
+    # 5.4's late_or_unsatisfied = unsatisfied or not on time (no change when unsatisfied)
+    keys = ["unit_id"] if by_unit else []
+    keys.append("procedure_code")
+    sums = {}
+    for reading in ("766", "d61"):
+        judged, stored = _flag(f"on_time_{reading}"), _flag(f"stored_{reading}")
+        # names unlike the model's fields (an annotation would shadow on_time_766)
+        sums[f"delta_on_time_{reading}"] = Sum(judged - stored)
+        sums[f"delta_late_or_unsatisfied_{reading}"] = Sum(
+            Case(
+                When(unsatisfied=True, then=Value(0)),
+                default=stored - judged,
+                output_field=IntegerField(),
+            )
+        )
+    rows = (
+        PeriodDossierJudgement.objects.filter(condition, period=header)
+        .exclude(on_time_766=F("stored_766"), on_time_d61=F("stored_d61"))
+        .values(*keys)
+        .order_by()
+        .annotate(**sums)
+        .values_list(*keys, *(f"delta_{name}" for name in JUDGED_FIELDS))
+    )
+    index = [columns.index(name) for name in JUDGED_FIELDS]
+    out = []
+    for row in rows:
+        vector = [0] * len(columns)
+        for i, value in zip(index, row[len(keys) :], strict=True):
+            vector[i] = int(value or 0)
+        if any(vector):
+            out.append((*row[: len(keys)], *vector))
+    return out

@@ -246,6 +246,15 @@ def period_judgements_close(slot: dt.datetime | None = None) -> int:
             closed = current
         if not PeriodJudgement.objects.filter(start=closed.start, end=closed.end).exists():
             judged += period_judgement_take(start=closed.start, end=closed.end)
+    # running periods someone has read: refreshed here rather than on a dashboard read
+    from motcua.monitoring.period_judgement import RUNNING_TTL, period_judgement_compute
+
+    now = timezone.now()
+    for start, end in PeriodJudgement.objects.filter(
+        end__gte=today, computed_at__lt=now - RUNNING_TTL + dt.timedelta(minutes=5)
+    ).values_list("start", "end"):
+        header = period_judgement_compute(start, end, now=now, replace=True)
+        judged += header.dossiers if header is not None else 0
     return judged
 
 

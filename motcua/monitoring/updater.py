@@ -773,7 +773,18 @@ def rebuild(*, as_of: dt.datetime | None = None) -> RebuildResult:
         dossiers, rows, feedback_days = bulk.rebuild_set_based(now)
     except bulk.Unsupported:
         return rebuild_reference(as_of=now)
+    _kept_judgements_drop()
     return RebuildResult(dossiers=dossiers, rows=rows, feedback_days=feedback_days)
+
+
+def _kept_judgements_drop() -> None:
+    """The kept period-end judgements (`period_judgement`) hold where each dossier
+    counted when they were computed; after a rebuild (possibly under new units) they
+    are judged again on the next read — the same judgements, since they read only what
+    happened by each period's end (law.md §4.4)."""
+    from motcua.monitoring.models import PeriodJudgement
+
+    PeriodJudgement.objects.all().delete()
 
 
 @transaction.atomic
@@ -821,6 +832,7 @@ def rebuild_reference(*, as_of: dt.datetime | None = None, batch: int = 2000) ->
     _announcement_rows_rebuild()
     catalogue_spans_write()  # 1.3/3.1/3.2/3.5/4.5a: per unit, from the catalogue
     month_rows_rebuild()
+    _kept_judgements_drop()
     return RebuildResult(dossiers=len(contributions), rows=len(rows), feedback_days=feedback_days)
 
 

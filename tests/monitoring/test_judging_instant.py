@@ -286,7 +286,7 @@ def test_a_running_period_is_judged_now(
     version,  # noqa: F811
 ):
     """While the period runs its open dossiers are judged at the computation time: no
-    correction for the running month, and nothing kept."""
+    correction for the running month."""
     from django.utils import timezone
 
     from motcua.monitoring.models import PeriodJudgement
@@ -297,7 +297,9 @@ def test_a_running_period_is_judged_now(
     assert not needs_correction(first, today)
     quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     scores_for(personas.unit_x, quarter_start, today)
-    assert not PeriodJudgement.objects.exists()
+    # kept for RUNNING_TTL, judged at the computation time (not the period's end)
+    for header in PeriodJudgement.objects.all():
+        assert header.judged_at == header.computed_at
 
 
 def test_a_kept_judgement_is_recomputed_only_on_request_and_audited(
