@@ -127,8 +127,15 @@ history = st.tuples(
 
 
 def _by_day(ds, ps, fs):
+    # what each day's rows hold: judged as the rows are (at AS_OF, before the month's
+    # end), not at each day's end as a one-day period's scores would be (law.md §4.4)
     return [
-        aggregate(ds, Period(day, day), procedures=ps, feedback=fs, as_of=AS_OF)
+        sum(
+            aggregate_by_procedure(
+                ds, Period(day, day), procedures=ps, feedback=fs, as_of=AS_OF
+            ).values(),
+            EMPTY,
+        )
         for day in PERIOD.days()
     ]
 
