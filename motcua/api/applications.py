@@ -177,7 +177,11 @@ def _draft(request: HttpRequest, pk: int) -> Any:
     """The caller's own application, else 404 (ids cannot be probed)."""
     from motcua.dossiers.models import DossierDraft
 
-    qs = DossierDraft.objects.select_related("procedure_version", "case", "applicant")
+    # The member drafts of a linked application are reached through its own operations
+    # (/linked-applications/, law.md R40): never submitted one by one.
+    qs = DossierDraft.objects.select_related("procedure_version", "case", "applicant").filter(
+        group__isnull=True
+    )
     client = _client(request)
     if client is not None:
         _need_create_scope(client)
@@ -272,9 +276,16 @@ def _raw_of(data: QueryDict) -> dict[str, Any]:
 def _validated_answers(version: Any, applicant: Any, answers: dict[str, Any]) -> dict[str, Any]:
     """The procedure's e-form judges the answers exactly as the wizard's form step;
     its errors become a 422 listing each field (`body.answers.<field>`)."""
+    return validated_answers(version.form_schema or {}, version.form_layout, applicant, answers)
+
+
+def validated_answers(
+    schema: dict[str, Any], layout: Any, applicant: Any, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """`answers` judged by the e-form of `schema`/`layout` (a procedure's, or a linked
+    application's shared e-form); the typed form is kept under `_raw`."""
     from motcua.catalog import eforms
 
-    schema = version.form_schema or {}
     props = schema.get("properties") or {}
     unknown = sorted(set(answers) - set(props))
     if unknown:
@@ -294,7 +305,7 @@ def _validated_answers(version: Any, applicant: Any, answers: dict[str, Any]) ->
     if not props:
         return {}
     data = _form_data(schema, answers)
-    form = eforms.build_form(schema, version.form_layout, data=data, user=applicant, prefix=PREFIX)
+    form = eforms.build_form(schema, layout, data=data, user=applicant, prefix=PREFIX)
     if not form.is_valid():
         errors: list[dict[str, str]] = []
         for field, messages in form.errors.items():

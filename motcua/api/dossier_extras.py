@@ -201,8 +201,6 @@ def payment_start(request: HttpRequest, pk: int, request_id: int, payload: Payme
     paid online), as the portal's "Thanh toán" button: answers the gateway URL to send
     the applicant to (`payment_url`), or the VietQR content. Needs `Idempotency-Key`:
     a retry answers the same attempt; a paid request is refused (422)."""
-    from motcua.payments import services
-    from motcua.payments.errors import PaymentError
     from motcua.payments.models import PaymentRequest
 
     d = _readable(request, pk)
@@ -210,6 +208,18 @@ def payment_start(request: HttpRequest, pk: int, request_id: int, payload: Payme
     req = PaymentRequest.objects.filter(pk=request_id, dossier=d).first()
     if req is None:
         raise Http404
+    return Status(*attempt_start_answer(request, req, payer, payload))
+
+
+def attempt_start_answer(
+    request: HttpRequest, req: Any, payer: Any, payload: PaymentIn
+) -> tuple[int, dict[str, Any]]:
+    """Start an attempt at paying `req` (a dossier's fee request, or a linked
+    application's combined request) once per `Idempotency-Key`; answers (201,
+    PaymentOut)."""
+    from motcua.payments import services
+    from motcua.payments.errors import PaymentError
+
     client = _client(request)
     key = request.headers.get("Idempotency-Key", "")
 
@@ -245,7 +255,7 @@ def payment_start(request: HttpRequest, pk: int, request_id: int, payload: Payme
         )
         return 201, out.model_dump(mode="json")
 
-    return Status(*idempotent_create(request, payload.model_dump(mode="json"), create))
+    return idempotent_create(request, payload.model_dump(mode="json"), create)
 
 
 # --- timeline -------------------------------------------------------------------------------

@@ -353,3 +353,8 @@ from motcua.api import dossier_trust  # noqa: E402
 
 api.add_router("/dossiers/", dossier_trust.router)
 api.add_router("/worklist/", dossier_trust.worklist)
+
+# Linked applications (law.md R40): the portal's linked wizard (motcua/api/linked.py).
+from motcua.api import linked  # noqa: E402
+
+api.add_router("/linked-applications/", linked.router)

@@ -52,6 +52,21 @@ API_RULES: dict[str, TokenRule] = {
     "motcua_api_applications_application_submit": TokenRule(
         "api-v1:application_submit", (400, 404, 422), (400, 403, 422)
     ),
+    # Linked applications (law.md R40), as the applications above; the bundles need
+    # procedures:read; the matrix posts an empty body (422) or reaches no application.
+    "motcua_api_linked_bundle_list": TokenRule("api-v1:bundle_list", (200,), (403,)),
+    "motcua_api_linked_linked_create": TokenRule(
+        "api-v1:linked_create", (400, 422), (400, 403, 422)
+    ),
+    "motcua_api_linked_linked_detail": TokenRule("api-v1:linked_detail", (404,), (403,)),
+    "motcua_api_linked_linked_answers": TokenRule("api-v1:linked_answers", (422,), (403, 422)),
+    "motcua_api_linked_linked_attach": TokenRule("api-v1:linked_attach", (404, 422), (403, 422)),
+    "motcua_api_linked_linked_submit": TokenRule(
+        "api-v1:linked_submit", (400, 404, 422), (400, 403, 422)
+    ),
+    "motcua_api_linked_linked_payment_start": TokenRule(
+        "api-v1:linked_payment_start", (404, 422), (403, 422)
+    ),
     # dossiers:read within the client's units, as api-v1:detail.
     "motcua_api_dossier_extras_fees": TokenRule("api-v1:fees", (200,), (403,)),
     "motcua_api_dossier_extras_timeline": TokenRule("api-v1:timeline", (200,), (403,)),

@@ -451,6 +451,28 @@ RULES: dict[str, Rule] = {
     "api-v1:application_submit": Rule(
         CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING}
     ),
+    # Linked applications (issue 22 deliverable 3, law.md R40): as the applications above;
+    # the bundles are read by anyone logged in (tokens: procedures:read).
+    "api-v1:bundle_list": Rule(LOGIN_ANY, machine=True),
+    "api-v1:linked_create": Rule(CITIZEN, post_only=True, machine=True),
+    "api-v1:linked_detail": Rule(
+        CITIZEN, kwargs=lambda w: {"pk": MISSING}, machine=True, extra_ok=OK404
+    ),
+    "api-v1:linked_answers": Rule(
+        CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING}
+    ),
+    "api-v1:linked_attach": Rule(
+        CITIZEN,
+        post_only=True,
+        machine=True,
+        kwargs=lambda w: {"pk": MISSING, "code": "GIAY_CHUNG_SINH"},
+    ),
+    "api-v1:linked_submit": Rule(
+        CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING}
+    ),
+    "api-v1:linked_payment_start": Rule(
+        CITIZEN, post_only=True, machine=True, kwargs=lambda w: {"pk": MISSING}
+    ),
     # A dossier's fees, timeline, results and forms (issue 22): as api-v1:detail.
     "api-v1:fees": Rule(CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True),
     "api-v1:timeline": Rule(CITIZEN_OWNER | OFFICER_OF_UNIT_X, kwargs=dossier_pk, machine=True),

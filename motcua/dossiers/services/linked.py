@@ -71,17 +71,22 @@ def member_answers(member: BundleMember, shared: dict[str, Any]) -> dict[str, An
 
 
 @transaction.atomic
-def group_start(*, applicant: Any, bundle: ProcedureBundle) -> DossierGroup:
+def group_start(*, applicant: Any, bundle: ProcedureBundle, new: bool = False) -> DossierGroup:
     """Open the applicant's unsubmitted linked application for the bundle, or start
-    one with a member draft per member procedure (its version in force today)."""
+    one with a member draft per member procedure (its version in force today); `new`:
+    always a new one (a system filing on the applicant's behalf through the API)."""
     from motcua.catalog.selectors import version_in_force
 
     if not getattr(applicant, "is_citizen", False):
         raise PermissionDenied(_("Chỉ tài khoản công dân hoặc tổ chức được nộp hồ sơ."))
-    existing = DossierGroup.objects.filter(
-        applicant=applicant, bundle=bundle, submitted_at__isnull=True
-    ).first()
-    if existing is not None:
+    existing = (
+        DossierGroup.objects.filter(applicant=applicant, bundle=bundle, submitted_at__isnull=True)
+        # not one a system opened on the applicant's behalf (its member drafts are the
+        # API client's: motcua/api/linked.py)
+        .exclude(drafts__api_client_link__isnull=False)
+        .first()
+    )
+    if existing is not None and not new:
         return existing
     group = DossierGroup.objects.create(bundle=bundle, applicant=applicant)
     for member in _members(bundle):
@@ -362,7 +367,7 @@ def group_submit(
 def children_of(group: DossierGroup) -> list[Dossier]:
     return list(
         group.dossiers.select_related(
-            "procedure_version", "competent_unit", "receiving_unit"
+            "procedure_version__procedure", "competent_unit", "receiving_unit"
         ).order_by("pk")
     )
 
