@@ -27,6 +27,15 @@ def _read(path: Path) -> Any:
 
 
 def load_demo_catalogue() -> ImportResult:
+    # The monitoring's 1.1/1.2 rows are written once for the whole catalogue, not at
+    # every save of every version (issue 21: the two-level demo has twice the communes).
+    from motcua.monitoring.updater import announcements_deferred
+
+    with announcements_deferred():
+        return _load_demo_catalogue()
+
+
+def _load_demo_catalogue() -> ImportResult:
     base: list[dict[str, Any]] = _read(DATA_FILE)
     amended = {a["code"]: a for a in _read(ANNOUNCEMENTS_FILE)}
     existing = set(

@@ -289,7 +289,9 @@ def load_province(now: dt.datetime | None = None) -> Province | None:
         tz=timezone.get_current_timezone(),
         units=units,
         versions=list(latest.values()),
-        reception=OrgUnit.objects.filter(kind="service_center").first(),
+        reception=OrgUnit.objects.filter(unit_valid_on(today), kind="service_center")
+        .order_by("code")
+        .first(),
         officers=history_officers(units),
     )
 

@@ -147,9 +147,71 @@ def generate(*, now: dt.datetime | None = None, per_unit: int = 80, seed: int = 
             )
             batch.append(row)
             plans.append(plan)
+    before = _before_reform(province, per_unit=max(1, per_unit // 8), seed=seed)
+    batch += before[0]
+    plans += before[1]
     with transaction.atomic():
         generator.write_dossiers(generator.RawWriter(connection, timezone.now()), batch, plans)
     return len(batch)
+
+
+REFORM = dt.date(2025, 7, 1)  # two-level local government (law.md R31)
+
+
+def _before_reform(
+    province: generator.Province, *, per_unit: int, seed: int
+) -> tuple[list[dict[str, Any]], list[generator.Plan]]:
+    """A few dossiers of the first half of 2025 at the units of that time — the Quảng
+    Nam district offices, old communes and departments — received under Decree 61/2018
+    (rule set by reception, law.md R1). They stay at their units; the monitoring rolls
+    them up to today's holders through the carrying successions (law.md R31, §10.3)."""
+    from dataclasses import replace
+
+    from motcua.org.models import OrgUnit
+    from motcua.org.selectors import unit_valid_on
+
+    last = REFORM - dt.timedelta(days=1)
+    units = list(
+        OrgUnit.objects.filter(unit_valid_on(last), kind__in=generator.COMPETENT_KINDS)
+        .exclude(unit_valid_on(province.today))
+        .order_by("code")
+    )
+    if not units or province.today < REFORM:
+        return [], []
+    old = replace(
+        province,
+        units=units,
+        reception=OrgUnit.objects.filter(unit_valid_on(last), kind="service_center")
+        .order_by("code")
+        .first(),
+        officers=generator.history_officers(units),
+    )
+    citizens = _citizens()
+    batch: list[dict[str, Any]] = []
+    plans: list[generator.Plan] = []
+    first = dt.date(2025, 1, 2)
+    for unit in units:
+        urng = random.Random(f"{seed}:before:{unit.code}")
+        procs = urng.sample(old.versions, k=min(len(old.versions), urng.randint(2, 4)))
+        for n in range(per_unit):
+            day = first + dt.timedelta(days=urng.randint(0, (last - first).days))
+            while day.weekday() >= 5:
+                day -= dt.timedelta(days=1)
+            received = generator.working_moment(urng, day, old.tz)
+            row, plan = generator.plan_dossier(
+                urng,
+                old,
+                unit=unit,
+                version=urng.choice(procs),
+                received=received,
+                applicant_id=urng.choice(citizens).pk,
+                code=f"{unit.code}-{received:%y%m%d}-T{n + 1:04d}",
+                number=n + 1,
+                mark=MARK,
+            )
+            batch.append(row)
+            plans.append(plan)
+    return batch, plans
 
 
 def monitoring_demo(*, now: dt.datetime | None = None, per_unit: int = 80) -> DemoHistoryResult:

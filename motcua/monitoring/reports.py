@@ -55,17 +55,25 @@ def week_of(day: dt.date) -> str:
 # --- form II.06a -------------------------------------------------------------------
 
 
-def form06a_inputs(unit: OrgUnit, period: Period) -> list[form06a.Form06aInput]:
+def form06a_inputs(
+    unit: OrgUnit, period: Period, scope: set[int] | None = None
+) -> list[form06a.Form06aInput]:
     """Dossiers of the unit's subtree (competent unit) relevant to `period`: received
-    before its end and not finished before its start."""
+    before its end and not finished before its start. The subtree is the one of the
+    period's last day read through the successions (org.selectors.records_scopes,
+    law.md R31): for 2026 the merged city's communes and departments with the old
+    district offices and communes whose records they took."""
     from motcua.dossiers.models import Dossier
+    from motcua.org.selectors import records_scope_ids
 
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(period.end, dt.time.max, tzinfo=tz)
+    if scope is None:
+        scope = records_scope_ids(unit, period.end)
     rows = (
         Dossier.objects.filter(
-            competent_unit__path__startswith=unit.path,
+            competent_unit_id__in=sorted(scope),
             received_at__isnull=False,
             received_at__lte=end,
         )
@@ -100,9 +108,11 @@ def form06a_inputs(unit: OrgUnit, period: Period) -> list[form06a.Form06aInput]:
 
 
 def form06a_for(
-    unit: OrgUnit, period: Period
+    unit: OrgUnit, period: Period, scope: set[int] | None = None
 ) -> tuple[list[form06a.Form06aRow], form06a.Form06aRow]:
-    return form06a.compute(form06a_inputs(unit, period), period, timezone.get_current_timezone())
+    return form06a.compute(
+        form06a_inputs(unit, period, scope), period, timezone.get_current_timezone()
+    )
 
 
 # --- weekly report data --------------------------------------------------------------
@@ -224,9 +234,14 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
     ytd_scores = scores_for_units(units, ytd.start, ytd.end)
     lines: list[UnitLine] = []
     errors: list[str] = []
+    # Today's subtrees through the successions (law.md R31): a ward's line counts the
+    # dossiers of the old communes and district offices whose records it took.
+    from motcua.org.selectors import records_scopes
+
+    scopes = records_scopes(units, period.end)
     for unit in units:
-        _rows, w = form06a_for(unit, period)
-        _rows, y = form06a_for(unit, ytd)
+        _rows, w = form06a_for(unit, period, scopes[unit.pk])
+        _rows, y = form06a_for(unit, ytd, scopes[unit.pk])
         for label, row in (("tuần", w), ("lũy kế", y)):
             for e in form06a.invariant_errors(row):
                 errors.append(f"{unit.code} ({label}): {e}")
@@ -273,9 +288,9 @@ def build_weekly(week: str, now: dt.datetime | None = None) -> WeeklyData:
                 d.extension_reason,
             )
         )
-        for part in d.competent_unit.path.strip("/").split("/"):
-            if part and int(part) in unit_ids:
-                by_unit[int(part)] = by_unit.get(int(part), 0) + 1
+        for unit_id in unit_ids:
+            if d.competent_unit_id in scopes[unit_id]:
+                by_unit[unit_id] = by_unit.get(unit_id, 0) + 1
     from motcua.monitoring.apology import late_without_apology
 
     no_apology = late_without_apology(units, period.start, period.end)

@@ -27,6 +27,8 @@ the dossier. `form_answers["_sync"]` only adds the same facts for imported histo
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import logging
@@ -545,9 +547,36 @@ def announcement_rows_write(codes: Iterable[str] | None = None) -> int:
     for (unit_id, code, day), flags in wanted.items():
         row, _ = UnitDayStats.objects.get_or_create(unit_id=unit_id, procedure_code=code, day=day)
         UnitDayStats.objects.filter(pk=row.pk).update(**flags)
-    for unit_id, code, day in touched:
-        month_stats_refresh(unit=unit_id, procedure_code=code, day=day)
+    # one refresh per month row (the announcement and its publication due day often
+    # fall in the same month)
+    for unit_id, code, month in {(u, c, d.replace(day=1)) for u, c, d in touched}:
+        month_stats_refresh(unit=unit_id, procedure_code=code, day=month)
     return len(wanted)
+
+
+_deferred_codes: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "monitoring_deferred_announcement_codes", default=None
+)
+
+
+@contextlib.contextmanager
+def announcements_deferred() -> Iterator[None]:
+    """Inside the block, saving catalogue versions only notes their procedures; the 1.1/
+    1.2 rows are written once on leaving it (a catalogue import saves each version
+    several times: publishing, announcing, competence — the demo's 25 procedures made
+    150 refreshes over every competent commune)."""
+    if _deferred_codes.get() is not None:  # nested: the outer block writes
+        yield
+        return
+    codes: set[str] = set()
+    token = _deferred_codes.set(codes)
+    try:
+        yield
+    finally:
+        _deferred_codes.reset(token)
+    if codes:
+        with transaction.atomic():
+            announcement_rows_write(sorted(codes))
 
 
 def on_procedure_version_saved(
@@ -558,6 +587,10 @@ def on_procedure_version_saved(
     if raw:
         return
     code = instance.procedure.code
+    deferred = _deferred_codes.get()
+    if deferred is not None:
+        deferred.add(code)
+        return
     try:
         with transaction.atomic():
             announcement_rows_write([code])

@@ -1,6 +1,14 @@
 """Demo data: the Quảng Nam organisation (motcua/org/data/quangnam.json), one officer
-per role, two citizens and a business. Loading is idempotent: existing rows (matched by
-unit code, username, or assignment key) are left as they are.
+per role, two citizens and a business.
+
+The demo's present (late 2026) is two-level local government (law.md R31, §10): Quảng
+Nam merged into Đà Nẵng on 1/7/2025 (Resolution 202/2025/QH15), its 17 district-level
+units ended on 30/6/2025 and their records passed to the communes and wards of the
+merged city (Resolution 1659/NQ-UBTVQH15). Officers of the old district and commune
+units end there on 30/6/2025 and work in today's wards from 1/7/2025.
+
+Loading is idempotent: existing rows (matched by unit code, username, or assignment
+key) are left as they are.
 
 The demo password is defined here and only here (DEMO_PASSWORD)."""
 
@@ -32,6 +40,8 @@ DEPT_JUSTICE = "000.00.03.H47"  # Sở Tư pháp
 TAM_KY_ONE_STOP = "000.01.31.H47"  # Bộ phận Một cửa UBND thành phố Tam Kỳ
 TAM_KY_JUSTICE = "000.02.31.H47"  # Phòng Tư pháp thành phố Tam Kỳ
 DA_NANG = "000.00.00.H17"  # successor of the province from 1/7/2025
+MERGER = dt.date(2025, 7, 1)  # two-level local government (law.md R31)
+WARD_TAM_KY = "000.02.90.H17"  # UBND phường Tam Kỳ: took the records of the Tam Kỳ offices
 POLICE = "000.00.19.H47"  # Công an tỉnh: judicial records and driving licences since 2025
 DEPT_ENVIRONMENT = "000.00.10.H47"  # Sở Tài nguyên và Môi trường: land registration
 
@@ -64,8 +74,19 @@ STAFF: tuple[DemoStaff, ...] = (
         "Lê Văn Hùng",
         TAM_KY_ONE_STOP,
         Role.RECEPTIONIST,
-        "Cán bộ tiếp nhận — Bộ phận Một cửa TP Tam Kỳ",
+        "Cán bộ tiếp nhận — Bộ phận Một cửa TP Tam Kỳ (đến 30/6/2025)",
         "Công chức",
+        valid_to=MERGER - dt.timedelta(days=1),
+        listed=False,
+    ),
+    DemoStaff(
+        "tiepnhan.tamky",
+        "Lê Văn Hùng",
+        WARD_TAM_KY,
+        Role.RECEPTIONIST,
+        "Cán bộ tiếp nhận — Bộ phận Một cửa UBND phường Tam Kỳ (từ 1/7/2025)",
+        "Công chức Văn phòng HĐND và UBND",
+        valid_from=MERGER,
     ),
     DemoStaff(
         "chuyenvien.stp",
@@ -80,8 +101,19 @@ STAFF: tuple[DemoStaff, ...] = (
         "Phạm Minh Tuấn",
         TAM_KY_JUSTICE,
         Role.SPECIALIST,
-        "Chuyên viên xử lý — Phòng Tư pháp TP Tam Kỳ",
+        "Chuyên viên xử lý — Phòng Tư pháp TP Tam Kỳ (đến 30/6/2025)",
         "Chuyên viên",
+        valid_to=MERGER - dt.timedelta(days=1),
+        listed=False,
+    ),
+    DemoStaff(
+        "chuyenvien.tamky",
+        "Phạm Minh Tuấn",
+        WARD_TAM_KY,
+        Role.SPECIALIST,
+        "Chuyên viên xử lý — UBND phường Tam Kỳ (từ 1/7/2025; hồ sơ cũ của TP Tam Kỳ)",
+        "Công chức Văn hóa - Xã hội",
+        valid_from=MERGER,
     ),
     DemoStaff(
         "lanhdao.stp",
@@ -159,8 +191,12 @@ STAFF: tuple[DemoStaff, ...] = (
 
 
 def _commune_codes() -> list[str]:
+    """Today's communes, wards and special zone (those without an end date: the old
+    Quảng Nam communes ended on 30/6/2025, law.md R31)."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return [u["code"] for u in data["units"] if u.get("kind") == "commune"]
+    return [
+        u["code"] for u in data["units"] if u.get("kind") == "commune" and not u.get("valid_to")
+    ]
 
 
 def _commune_staff() -> tuple[DemoStaff, ...]:
@@ -172,28 +208,32 @@ def _commune_staff() -> tuple[DemoStaff, ...]:
             "tiepnhan.xa",
             "Hồ Thị Thanh Tâm",
             (Role.RECEPTIONIST, Role.CLERK),
-            "Công chức một cửa, văn thư — mọi xã, phường trình diễn",
+            "Công chức một cửa, văn thư — mọi xã, phường, đặc khu (từ 1/7/2025)",
             "Công chức Văn phòng - Thống kê",
         ),
         (
             "chuyenvien.xa",
             "Nguyễn Văn Quý",
             (Role.SPECIALIST,),
-            "Công chức Tư pháp - Hộ tịch (xử lý) — mọi xã, phường trình diễn",
+            "Công chức Tư pháp - Hộ tịch (xử lý) — mọi xã, phường, đặc khu (từ 1/7/2025)",
             "Công chức Tư pháp - Hộ tịch",
         ),
         (
             "lanhdao.xa",
             "Lê Văn Bình",
             (Role.LEADER,),
-            "Lãnh đạo (Chủ tịch UBND) — mọi xã, phường trình diễn",
+            "Lãnh đạo (Chủ tịch UBND) — mọi xã, phường, đặc khu (từ 1/7/2025)",
             "Chủ tịch UBND",
         ),
     )
     out = []
     for username, name, roles, label, position in accounts:
         for n, (code, role) in enumerate((c, r) for c in _commune_codes() for r in roles):
-            out.append(DemoStaff(username, name, code, role, label, position, listed=n == 0))
+            out.append(
+                DemoStaff(
+                    username, name, code, role, label, position, valid_from=MERGER, listed=n == 0
+                )
+            )
     return tuple(out)
 
 
@@ -332,10 +372,15 @@ def demo_load() -> DemoResult:
         )
         users[staff.username] = user
         result.users_created += created
-        exists = StaffAssignment.objects.filter(
+        same = StaffAssignment.objects.filter(
             user=user, unit=units[staff.unit_code], role=staff.role, valid_from=staff.valid_from
-        ).exists()
-        if not exists:
+        )
+        # A database loaded before the two-level reform: end the old assignment on the
+        # day its unit ended (law.md R31).
+        same.exclude(valid_to=staff.valid_to).filter(valid_to__isnull=True).update(
+            valid_to=staff.valid_to
+        )
+        if not same.exists():
             services.assignment_create(
                 user=user,
                 unit=units[staff.unit_code],

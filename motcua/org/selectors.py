@@ -220,6 +220,48 @@ def record_predecessors(unit_ids: set[int], at: dt.date | None = None) -> dict[i
     return {p: t for p, t in records_successor_map(at).items() if t in unit_ids}
 
 
+def records_scope_ids(unit: OrgUnit, at: dt.date | None = None) -> set[int]:
+    """Ids of the units whose dossiers count for `unit` on `at` (today by default): its
+    subtree *on that day*, read through the successions (law.md R31, §10.3); see
+    records_scopes."""
+    return records_scopes([unit], at)[unit.pk]
+
+
+def records_scopes(units: list[OrgUnit], at: dt.date | None = None) -> dict[int, set[int]]:
+    """unit id → ids of the units whose dossiers count for it on `at`. A unit belongs to
+    a unit's scope when its records are held on `at` inside that unit's subtree (a
+    Quảng Nam commune merged into a ward of Đà Nẵng counts for the ward and the city),
+    or, for a unit whose records never moved (a provincial department that goes on
+    working), when the nearest of itself and its ancestors read through its holder lies
+    inside the subtree — so the merged city's subtree today is its communes and wards
+    plus the departments of the old province. Two queries for any number of units."""
+    at = at or _today()
+    holder = records_successor_map(at)
+    rows = list(OrgUnit.objects.values_list("pk", "path"))
+    paths = dict(rows)
+    # every unit's place today: the holder of its records, or of its nearest ancestor's
+    place: dict[int, int] = {}
+    for pk, path in rows:
+        if pk in holder:
+            place[pk] = holder[pk]
+            continue
+        place[pk] = pk
+        for node in reversed([int(p) for p in path.strip("/").split("/") if p][:-1]):
+            if node in holder:
+                place[pk] = holder[node]
+                break
+    out: dict[int, set[int]] = {}
+    for unit in units:
+        prefix = unit.path
+        out[unit.pk] = {
+            pk
+            for pk, path in rows
+            if (path.startswith(prefix) and pk not in holder)
+            or paths.get(place[pk], "").startswith(prefix)
+        }
+    return out
+
+
 def unit_successors_at(unit: OrgUnit, at: dt.date | None = None) -> list[OrgUnit]:
     """All of today's successors of `unit` along every succession link (a split gives
     several; records follow only unit_current)."""

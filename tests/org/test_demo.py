@@ -76,6 +76,24 @@ def test_demo_province_content(db):
     assert len(with_communes) >= 3
     an_my = OrgUnit.objects.get(name="UBND phường An Mỹ")
     assert an_my.parent.name == "UBND thành phố Tam Kỳ"
+    # Two-level local government (law.md R31): every district-level unit and old commune
+    # ended on 30/6/2025 (Nông Sơn on 31/12/2024); the merged city has its own communes.
+    ended = OrgUnit.objects.filter(
+        kind__in=(UnitKind.DISTRICT, UnitKind.DISTRICT_OFFICE, UnitKind.ONE_STOP, UnitKind.COMMUNE),
+        code__endswith="H47",
+    )
+    assert not ended.filter(valid_to__isnull=True).exists()
+    assert set(ended.values_list("valid_to", flat=True)) == {D(2024, 12, 31), D(2025, 6, 30)}
+    da_nang = OrgUnit.objects.get(code="000.00.00.H17")
+    wards = OrgUnit.objects.filter(parent=da_nang, kind=UnitKind.COMMUNE)
+    assert wards.count() >= 25 and not wards.filter(valid_to__isnull=False).exists()
+    assert {"UBND phường Tam Kỳ", "UBND phường Hội An", "UBND xã Nam Trà My"} <= set(
+        wards.values_list("name", flat=True)
+    )
+    # The old communes and every district-level unit passed their records on.
+    assert selectors.unit_current(an_my, D(2026, 1, 1)).name == "UBND phường Tam Kỳ"
+    for district in districts:
+        assert selectors.unit_current(district, D(2026, 1, 1)).parent == da_nang, district
 
 
 def test_merger_into_da_nang_resolves(db):
@@ -117,9 +135,21 @@ def test_demo_staff_roles_and_head_history(db):
     # The provincial supervisor sees every unit: the Quảng Nam tree and its successor.
     supervisor = User.objects.get(username="giamsat.tinh")
     assert selectors.units_visible_to(supervisor).count() == OrgUnit.objects.count()
-    # A district specialist sees only their own office.
+    # A district specialist saw only their own office; since 1/7/2025 they work in
+    # the ward of Tam Kỳ and see it with the units whose records it took (law.md R31).
     specialist = User.objects.get(username="chuyenvien.tamky")
-    assert [u.code for u in selectors.units_visible_to(specialist)] == ["000.02.31.H47"]
+    assert [u.code for u in selectors.units_visible_to(specialist, D(2025, 6, 30))] == [
+        "000.02.31.H47"
+    ]
+    visible = {u.name for u in selectors.units_visible_to(specialist)}
+    assert {
+        "UBND phường Tam Kỳ",
+        "UBND phường An Mỹ",
+        "UBND phường An Xuân",
+        "Phòng Tư pháp thành phố Tam Kỳ",
+        "Bộ phận Một cửa UBND thành phố Tam Kỳ",
+    } <= visible
+    assert "Sở Tư pháp tỉnh Quảng Nam" not in visible
     citizens = User.objects.filter(kind=AccountKind.CITIZEN)
     assert citizens.count() == 2
     assert all(len(c.personal_id) == 12 for c in citizens)

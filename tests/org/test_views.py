@@ -222,7 +222,9 @@ def test_demo_scoping_in_the_browser_pages(db, client_for, settings):
     assert detail(da_nang) in page  # the successor is linked
     assert "Nghị quyết 202/2025/QH15" in page
     tree = supervisor.get(reverse("org:unit_list")).content.decode()
-    assert "Thành phố Đà Nẵng" in tree and "UBND huyện Nam Trà My" in tree
+    assert "Thành phố Đà Nẵng" in tree and "UBND xã Nam Trà My" in tree
+    # Two-level government (law.md R31): the districts ended on 30/6/2025.
+    assert "UBND huyện Nam Trà My" not in tree
     assert "UBND huyện Nông Sơn" not in tree  # merged into Quế Sơn on 1/1/2025
 
 
