@@ -88,7 +88,7 @@ class BundleOut(Schema):
                             "procedure_name": "Đăng ký khai sinh",
                             "version": 1,
                             "competent_authorities": [
-                                {"code": "000.11.31.H47", "name": "UBND phường Tân Thạnh"}
+                                {"code": "000.03.90.H17", "name": "UBND phường Bàn Thạch"}
                             ],
                         }
                     ],
@@ -227,8 +227,8 @@ class LinkedOut(Schema):
                             "status_label": "Đã nộp trực tuyến",
                             "due_at": None,
                             "competent_unit": {
-                                "code": "000.11.31.H47",
-                                "name": "UBND phường Tân Thạnh",
+                                "code": "000.03.90.H17",
+                                "name": "UBND phường Bàn Thạch",
                             },
                         }
                     ],

@@ -28,7 +28,7 @@ from motcua.payments.models import PaymentRequest
 
 pytestmark = pytest.mark.django_db
 
-COMMUNE = "000.11.31.H47"  # UBND phường Tân Thạnh
+COMMUNE = "000.03.90.H17"  # UBND phường Bàn Thạch (took Tân Thạnh's records, 1/7/2025)
 MEMBERS = {"1.001193", "1.004222", "1.000656", "1.001731"}
 
 BIRTH_ANSWERS = {
