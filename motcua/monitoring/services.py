@@ -250,12 +250,50 @@ def period_judgements_close(slot: dt.datetime | None = None) -> int:
     from motcua.monitoring.period_judgement import RUNNING_TTL, period_judgement_compute
 
     now = timezone.now()
+    custom_judgements_prune(now)
     for start, end in PeriodJudgement.objects.filter(
         end__gte=today, computed_at__lt=now - RUNNING_TTL + dt.timedelta(minutes=5)
     ).values_list("start", "end"):
+        if not is_named_period(start, end):
+            continue  # a caller's own dates: judged again on its next read only
         header = period_judgement_compute(start, end, now=now, replace=True)
         judged += header.dossiers if header is not None else 0
     return judged
+
+
+# A caller's own date range (dashboard or API) is judged province-wide on first read;
+# its kept judgement lives this long, so the stored rows stay bounded whatever dates
+# are asked, and the 15-minute hook never refreshes ranges nobody reads any more.
+CUSTOM_JUDGEMENT_KEEP = dt.timedelta(hours=1)
+
+
+def is_named_period(start: dt.date, end: dt.date) -> bool:
+    """Whether [start, end] is a week, quarter, half, nine months or year."""
+    from motcua.monitoring.periods import period_for
+
+    return any(
+        (p.start, p.end) == (start, end) for p in (period_for(k, start) for k in JUDGED_KINDS)
+    )
+
+
+def custom_judgements_prune(now: dt.datetime | None = None) -> int:
+    """Drop the kept judgements of custom ranges older than CUSTOM_JUDGEMENT_KEEP (a
+    later read judges again, identically for a closed range); returns how many."""
+    from django.utils import timezone
+
+    from motcua.monitoring.models import PeriodJudgement
+
+    cutoff = (now or timezone.now()) - CUSTOM_JUDGEMENT_KEEP
+    stale = [
+        pk
+        for pk, start, end in PeriodJudgement.objects.filter(computed_at__lt=cutoff).values_list(
+            "pk", "start", "end"
+        )
+        if not is_named_period(start, end)
+    ]
+    if stale:
+        PeriodJudgement.objects.filter(pk__in=stale).delete()
+    return len(stale)
 
 
 def snapshots_close(slot: dt.datetime | None = None) -> int:

@@ -335,3 +335,32 @@ def test_a_kept_judgement_is_recomputed_only_on_request_and_audited(
     assert PeriodJudgement.objects.count() == kept
     call_command("monitoring_period_judge", "--period", "week", "--date", "2026-03-04")
     assert PeriodJudgement.objects.filter(start=WEEK[0], end=WEEK[1]).get().dossiers == 1
+
+
+def test_custom_ranges_are_kept_an_hour_and_named_periods_stay(
+    personas,
+    e_signing,
+    staff,  # noqa: F811
+    version,  # noqa: F811
+):
+    """A caller's own dates are judged province-wide on first read; their kept
+    judgement is pruned after an hour (bounded storage whatever is asked), the named
+    periods' stay, and the figures read again are the same."""
+    from django.utils import timezone
+
+    from motcua.monitoring.models import PeriodJudgement
+    from motcua.monitoring.services import custom_judgements_prune, is_named_period
+
+    assert is_named_period(*Q1) and is_named_period(*WEEK)
+    custom = (dt.date(2026, 1, 20), dt.date(2026, 2, 27))
+    assert not is_named_period(*custom)
+    _q1_and_week(personas, staff, version)
+    rebuild(as_of=dt.datetime(2026, 12, 7, 12, tzinfo=TZ))
+    before = (_on_time(personas.unit_x, *Q1), _on_time(personas.unit_x, *custom))
+    assert PeriodJudgement.objects.filter(start=custom[0], end=custom[1]).exists()
+    assert custom_judgements_prune(timezone.now()) == 0  # fresh: kept
+    later = timezone.now() + dt.timedelta(hours=2)
+    assert custom_judgements_prune(later) == 1
+    assert not PeriodJudgement.objects.filter(start=custom[0], end=custom[1]).exists()
+    assert PeriodJudgement.objects.filter(start=Q1[0], end=Q1[1]).exists()
+    assert (_on_time(personas.unit_x, *Q1), _on_time(personas.unit_x, *custom)) == before
