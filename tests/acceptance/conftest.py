@@ -210,10 +210,21 @@ _RUNNING: list[DemoSite] = []
 
 
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+def _demo_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     with demo_deployment(tmp_path_factory.mktemp("demo-site")) as site:
         _RUNNING.append(site)
         yield site
+
+
+@pytest.fixture
+def demo_site(_demo_deployment: DemoSite) -> DemoSite:
+    """The running demo. Its processes stop after the last acceptance test of a run of
+    them (`pytest_runtest_teardown`); under pytest-xdist a worker may run other files
+    between two acceptance files, so a stopped demo is started again (same database,
+    same port) rather than leaving the next test a refused connection."""
+    if not _demo_deployment.procs:
+        _demo_deployment.start()
+    return _demo_deployment
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
